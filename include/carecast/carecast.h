@@ -1,0 +1,16 @@
+/* carecast: the public API in one include. Link with -lcarecast (see the Makefile). */
+#ifndef CARECAST_H
+#define CARECAST_H
+
+#define CC_VERSION "0.1.0"
+
+#include "carecast/ages.h"
+#include "carecast/error.h"
+#include "carecast/lifetable.h"
+#include "carecast/population.h"
+#include "carecast/results.h"
+#include "carecast/rng.h"
+#include "carecast/run.h"
+#include "carecast/scenario.h"
+
+#endif

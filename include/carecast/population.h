@@ -1,0 +1,59 @@
+/* The cohort-component population projection: persons by sex and single year of age
+ * (0..99, 100+), stepped one year at a time from the base date.
+ * One replication: draw its rate paths (cc_population_rates_draw: parameter uncertainty),
+ * then simulate (cc_population_simulate: process noise). Pure: no I/O, no globals. */
+#ifndef CARECAST_POPULATION_H
+#define CARECAST_POPULATION_H
+
+#include <gsl/gsl_rng.h>
+#include <stdint.h>
+
+#include "carecast/scenario.h"
+
+/* Rates a replication follows, per year of the projection (year index y: the year from the
+ * base date in year base_year + y to the same date a year later). */
+typedef struct {
+    int years;
+    double *mortality;      /* [years][CC_SEXES][CC_AGES] central death rates m(x) */
+    double *fertility;      /* [years][CC_AGES] births per woman-year by age */
+    double *migration;      /* [years][CC_SEXES][CC_AGES] expected net migrants (age at year end) */
+} cc_population_rates;
+
+/* What one replication produced. Stocks at the base date of each year; flows (births,
+ * deaths, net migration) during the year that starts then. Life expectancy of each year's
+ * period life table, at birth and at 65; for both sexes, that of a cohort born at the sex
+ * ratio at birth (the mean of the sexes weighted by births, and at 65 by survivors to 65). */
+typedef struct {
+    int years;
+    double *population;       /* [years][CC_SEXES][CC_AGES] */
+    double *births;           /* [years][CC_SEXES] */
+    double *deaths;           /* [years][CC_SEXES] */
+    double *net_migration;    /* [years][CC_SEXES] */
+    double *life_expectancy;  /* [years][CC_SEXES + 1][2]: at birth, at 65; [2] = both sexes */
+} cc_population_path;
+
+/* Per-thread workspace: the random streams, allocated once. */
+typedef struct {
+    gsl_rng *deaths, *births, *migration;
+} cc_population_workspace;
+
+int cc_population_rates_init(cc_population_rates *rates, int years);
+void cc_population_rates_free(cc_population_rates *rates);
+int cc_population_path_init(cc_population_path *path, int years);
+void cc_population_path_free(cc_population_path *path);
+int cc_population_workspace_init(cc_population_workspace *ws);
+void cc_population_workspace_free(cc_population_workspace *ws);
+
+/* The rates replication `replication` follows. Today: the base tables held constant. */
+int cc_population_rates_draw(const cc_scenario *scenario, uint32_t replication,
+                             cc_population_rates *rates);
+
+/* Project the base population along `rates`. Binomial survival, Poisson births (split by the
+ * sex ratio at birth, then binomial survival to the year's end), net migration scaled by a
+ * yearly normal factor and rounded without bias; with scenario->expected_values every draw
+ * is replaced by its expectation. Returns 0. */
+int cc_population_simulate(const cc_scenario *scenario, const cc_population_rates *rates,
+                           uint32_t replication, cc_population_workspace *ws,
+                           cc_population_path *path);
+
+#endif

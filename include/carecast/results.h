@@ -1,0 +1,64 @@
+/* Results of a run held in memory, in the layout of the results file: per-replication rows
+ * of the headline series, and mean / standard deviation of the full age x sex x year arrays
+ * accumulated in replication order (so they do not depend on the thread count). */
+#ifndef CARECAST_RESULTS_H
+#define CARECAST_RESULTS_H
+
+#include "carecast/error.h"
+#include "carecast/scenario.h"
+
+#define CC_SEX_AXIS 3       /* male, female, total */
+#define CC_QUANTILES 5
+extern const double cc_quantile_levels[CC_QUANTILES]; /* 0.05 0.25 0.5 0.75 0.95 */
+
+/* Headline series: one value per scenario, replication, year and sex. */
+typedef enum {
+    CC_SERIES_TOTAL, CC_SERIES_AGE65PLUS, CC_SERIES_AGE75PLUS, CC_SERIES_AGE85PLUS,
+    CC_SERIES_BIRTHS, CC_SERIES_DEATHS, CC_SERIES_NET_MIGRATION,
+    CC_SERIES_LIFE_EXPECTANCY_0, CC_SERIES_LIFE_EXPECTANCY_65,
+    CC_SERIES_COUNT
+} cc_series_id;
+
+typedef struct {
+    const char *name, *units, *description;
+} cc_series_info;
+const cc_series_info *cc_series(cc_series_id id);
+
+typedef struct {
+    int nscenarios, replications, years, base_year;
+    char **scenario_names;
+    /* [series][scenario][replication][year][CC_SEX_AXIS] */
+    double *series[CC_SERIES_COUNT];
+    /* [scenario][year][CC_SEX_AXIS][CC_AGES] */
+    double *age_mean, *age_sd;
+    /* internal: Welford sums of squares, replications accumulated */
+    double *age_m2;
+    long accumulated;
+} cc_results;
+
+int cc_results_init(cc_results *res, int nscenarios, int replications, int years, int base_year);
+void cc_results_free(cc_results *res);
+
+static inline size_t cc_results_series_index(const cc_results *r, int scenario, int rep, int year, int sex)
+{
+    return (((size_t)scenario * r->replications + rep) * r->years + year) * CC_SEX_AXIS + sex;
+}
+
+/* Quantiles over replications of one series: out[scenario][quantile][year][sex] (caller
+ * allocates nscenarios * CC_QUANTILES * years * CC_SEX_AXIS doubles). Exact: linear
+ * interpolation between order statistics (gsl_stats_quantile_from_sorted_data). */
+int cc_results_quantiles(const cc_results *res, cc_series_id id, double *out);
+/* Mean over replications of one series: out[scenario][year][sex]. */
+void cc_results_mean(const cc_results *res, cc_series_id id, double *out);
+
+/* Write the results file atomically (temp file in the same folder, then rename): either the
+ * complete file appears at path or nothing changes there. Provenance from the scenarios and
+ * run facts. */
+typedef struct {
+    int threads, ranks;
+    const char *command_line;
+} cc_run_facts;
+int cc_results_write(const cc_results *res, const cc_scenario *scenarios, int nscenarios,
+                     const cc_run_facts *facts, const char *path, cc_error *err);
+
+#endif

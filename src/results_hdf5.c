@@ -1,0 +1,330 @@
+/* Writing cc_results to HDF5 in the fixed layout (DESIGN.md): /axes as dimension scales,
+ * /population/<series>/{mean,quantiles,replications}, /population/by_age/{mean,sd}, and
+ * /provenance. Every dataset carries `units` and `description`, is chunked and compressed.
+ * Atomic: the file is written under a temporary name in the target folder, flushed, and
+ * renamed over the target only when complete; on any failure the temporary file is removed
+ * and the target is untouched. All HDF5 calls happen on the calling thread. */
+#include <errno.h>
+#include <hdf5.h>
+#include <hdf5_hl.h>
+#include <libgen.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "carecast/carecast.h"
+#include "carecast/results.h"
+
+#define TRY(expr)                                                                          \
+    do {                                                                                   \
+        if ((expr) < 0) {                                                                  \
+            ret = cc_error_set(err, CC_ERR_HDF5, path, 0, NULL, "HDF5 call failed: %s", #expr); \
+            goto out;                                                                      \
+        }                                                                                  \
+    } while (0)
+
+enum { AX_SCENARIO, AX_REPLICATION, AX_QUANTILE, AX_YEAR, AX_SEX, AX_AGE, AX_AGE_BAND, AX_COUNT };
+static const char *const axis_names[AX_COUNT] = {"scenario", "replication", "quantile", "year",
+                                                 "sex", "age", "age_band"};
+
+typedef struct {
+    hid_t file;
+    hid_t axes[AX_COUNT];
+    const char *path; /* for messages */
+} writer;
+
+static int set_string_attr(hid_t obj, const char *name, const char *value)
+{
+    hid_t type = H5Tcopy(H5T_C_S1), space = H5Screate(H5S_SCALAR), attr = -1;
+    int ok = type >= 0 && space >= 0 && H5Tset_size(type, H5T_VARIABLE) >= 0 &&
+             H5Tset_cset(type, H5T_CSET_UTF8) >= 0 &&
+             (attr = H5Acreate2(obj, name, type, space, H5P_DEFAULT, H5P_DEFAULT)) >= 0 &&
+             H5Awrite(attr, type, &value) >= 0;
+    if (attr >= 0) H5Aclose(attr);
+    if (space >= 0) H5Sclose(space);
+    if (type >= 0) H5Tclose(type);
+    return ok ? 0 : -1;
+}
+
+static int set_long_attr(hid_t obj, const char *name, long long value)
+{
+    hid_t space = H5Screate(H5S_SCALAR), attr = -1;
+    int ok = space >= 0 && (attr = H5Acreate2(obj, name, H5T_STD_I64LE, space, H5P_DEFAULT, H5P_DEFAULT)) >= 0 &&
+             H5Awrite(attr, H5T_NATIVE_LLONG, &value) >= 0;
+    if (attr >= 0) H5Aclose(attr);
+    if (space >= 0) H5Sclose(space);
+    return ok ? 0 : -1;
+}
+
+/* A chunked, compressed dataset with units and description. Returns the dataset or -1. */
+static hid_t create_dataset(hid_t loc, const char *name, hid_t file_type, int rank, const hsize_t *dims,
+                            const char *units, const char *description)
+{
+    hsize_t chunk[8];
+    hsize_t elements = 1;
+    for (int i = rank - 1; i >= 0; i--) { /* whole rows; cap a chunk near 256k elements */
+        chunk[i] = dims[i] > 0 ? dims[i] : 1;
+        if (elements * chunk[i] > 262144)
+            chunk[i] = 262144 / elements > 0 ? 262144 / elements : 1;
+        elements *= chunk[i];
+    }
+    hid_t space = H5Screate_simple(rank, dims, NULL), dcpl = H5Pcreate(H5P_DATASET_CREATE), dset = -1;
+    if (space >= 0 && dcpl >= 0 && H5Pset_chunk(dcpl, rank, chunk) >= 0 && H5Pset_shuffle(dcpl) >= 0 &&
+        H5Pset_deflate(dcpl, 4) >= 0)
+        dset = H5Dcreate2(loc, name, file_type, space, H5P_DEFAULT, dcpl, H5P_DEFAULT);
+    if (dset >= 0 && (set_string_attr(dset, "units", units) < 0 || set_string_attr(dset, "description", description) < 0)) {
+        H5Dclose(dset);
+        dset = -1;
+    }
+    if (dcpl >= 0) H5Pclose(dcpl);
+    if (space >= 0) H5Sclose(space);
+    return dset;
+}
+
+/* A double dataset over the given axes, with dimension scales attached. */
+static int write_doubles(writer *w, hid_t loc, const char *name, int rank, const int *axes, const hsize_t *dims,
+                         const double *data, const char *units, const char *description)
+{
+    hid_t dset = create_dataset(loc, name, H5T_IEEE_F64LE, rank, dims, units, description);
+    int ok = dset >= 0 && H5Dwrite(dset, H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, data) >= 0;
+    for (int i = 0; ok && i < rank; i++)
+        ok = H5DSattach_scale(dset, w->axes[axes[i]], i) >= 0 && H5DSset_label(dset, i, axis_names[axes[i]]) >= 0;
+    if (dset >= 0) H5Dclose(dset);
+    return ok ? 0 : -1;
+}
+
+/* A 1-D dataset of UTF-8 variable-length strings. Returns the open dataset or -1. */
+static hid_t write_strings(hid_t loc, const char *name, int n, const char *const *values, const char *units,
+                           const char *description)
+{
+    hid_t type = H5Tcopy(H5T_C_S1);
+    hsize_t dims[1] = {(hsize_t)n};
+    hid_t dset = -1;
+    if (type >= 0 && H5Tset_size(type, H5T_VARIABLE) >= 0 && H5Tset_cset(type, H5T_CSET_UTF8) >= 0)
+        dset = create_dataset(loc, name, type, 1, dims, units, description);
+    if (dset >= 0 && n > 0 && H5Dwrite(dset, type, H5S_ALL, H5S_ALL, H5P_DEFAULT, values) < 0) {
+        H5Dclose(dset);
+        dset = -1;
+    }
+    if (type >= 0) H5Tclose(type);
+    return dset;
+}
+
+static hid_t write_numeric_axis(hid_t loc, const char *name, hid_t file_type, hid_t mem_type, int n, const void *values,
+                                const char *units, const char *description)
+{
+    hsize_t dims[1] = {(hsize_t)n};
+    hid_t dset = create_dataset(loc, name, file_type, 1, dims, units, description);
+    if (dset >= 0 && H5Dwrite(dset, mem_type, H5S_ALL, H5S_ALL, H5P_DEFAULT, values) < 0) {
+        H5Dclose(dset);
+        dset = -1;
+    }
+    return dset;
+}
+
+static int write_axes(writer *w, const cc_results *r)
+{
+    hid_t group = H5Gcreate2(w->file, "axes", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
+    if (group < 0)
+        return -1;
+    int n = r->replications > r->years ? r->replications : r->years;
+    int *ints = malloc((size_t)(n > CC_AGES ? n : CC_AGES) * sizeof *ints);
+    static const char *const sexes[CC_SEX_AXIS] = {"male", "female", "total"};
+    static const char *const bands[5] = {"0-64", "65-74", "75-84", "85+", "total"};
+    int ok = ints != NULL;
+    if (ok) {
+        w->axes[AX_SCENARIO] = write_strings(group, "scenario", r->nscenarios, (const char *const *)r->scenario_names,
+                                             "-", "Scenario (or region of a batch)");
+        for (int i = 0; i < r->replications; i++) ints[i] = i;
+        w->axes[AX_REPLICATION] = write_numeric_axis(group, "replication", H5T_STD_I32LE, H5T_NATIVE_INT, r->replications,
+                                                     ints, "-", "Replication number (random streams are keyed by it)");
+        w->axes[AX_QUANTILE] = write_numeric_axis(group, "quantile", H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE, CC_QUANTILES,
+                                                  cc_quantile_levels, "1", "Quantile level over replications");
+        for (int i = 0; i < r->years; i++) ints[i] = r->base_year + i;
+        w->axes[AX_YEAR] = write_numeric_axis(group, "year", H5T_STD_I32LE, H5T_NATIVE_INT, r->years, ints, "year",
+                                              "Calendar year (stocks at the base date's day; flows over the year from it)");
+        w->axes[AX_SEX] = write_strings(group, "sex", CC_SEX_AXIS, sexes, "-", "Sex; total is both sexes");
+        for (int i = 0; i < CC_AGES; i++) ints[i] = i;
+        w->axes[AX_AGE] = write_numeric_axis(group, "age", H5T_STD_I32LE, H5T_NATIVE_INT, CC_AGES, ints, "years",
+                                             "Age in completed years; 100 is the open group 100+");
+        w->axes[AX_AGE_BAND] = write_strings(group, "age_band", 5, bands, "-", "Age bands of demand results");
+        for (int a = 0; a < AX_COUNT; a++)
+            ok = ok && w->axes[a] >= 0 && H5DSset_scale(w->axes[a], axis_names[a]) >= 0;
+    }
+    free(ints);
+    H5Gclose(group);
+    return ok ? 0 : -1;
+}
+
+static int write_population(writer *w, const cc_results *r)
+{
+    hid_t pop = H5Gcreate2(w->file, "population", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
+    if (pop < 0)
+        return -1;
+    int ok = set_string_attr(pop, "description", "Population projection: headline series and age structure") >= 0;
+    size_t nq = (size_t)r->nscenarios * CC_QUANTILES * r->years * CC_SEX_AXIS;
+    double *buf = malloc(nq * sizeof *buf);
+    ok = ok && buf;
+    for (int id = 0; ok && id < CC_SERIES_COUNT; id++) {
+        const cc_series_info *info = cc_series(id);
+        hid_t g = H5Gcreate2(pop, info->name, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
+        ok = g >= 0 && set_string_attr(g, "description", info->description) >= 0;
+        int rep_axes[4] = {AX_SCENARIO, AX_REPLICATION, AX_YEAR, AX_SEX};
+        hsize_t rep_dims[4] = {r->nscenarios, r->replications, r->years, CC_SEX_AXIS};
+        ok = ok && write_doubles(w, g, "replications", 4, rep_axes, rep_dims, r->series[id], info->units,
+                                 "Value in every replication") >= 0;
+        ok = ok && cc_results_quantiles(r, id, buf) == 0;
+        int q_axes[4] = {AX_SCENARIO, AX_QUANTILE, AX_YEAR, AX_SEX};
+        hsize_t q_dims[4] = {r->nscenarios, CC_QUANTILES, r->years, CC_SEX_AXIS};
+        ok = ok && write_doubles(w, g, "quantiles", 4, q_axes, q_dims, buf, info->units,
+                                 "Quantiles over replications (linear interpolation between order statistics)") >= 0;
+        cc_results_mean(r, id, buf);
+        int m_axes[3] = {AX_SCENARIO, AX_YEAR, AX_SEX};
+        hsize_t m_dims[3] = {r->nscenarios, r->years, CC_SEX_AXIS};
+        ok = ok && write_doubles(w, g, "mean", 3, m_axes, m_dims, buf, info->units, "Mean over replications") >= 0;
+        if (g >= 0) H5Gclose(g);
+    }
+    free(buf);
+    hid_t g = ok ? H5Gcreate2(pop, "by_age", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT) : -1;
+    int a_axes[4] = {AX_SCENARIO, AX_YEAR, AX_SEX, AX_AGE};
+    hsize_t a_dims[4] = {r->nscenarios, r->years, CC_SEX_AXIS, CC_AGES};
+    ok = ok && g >= 0 && set_string_attr(g, "description", "Population by single year of age (100 = 100+)") >= 0 &&
+         write_doubles(w, g, "mean", 4, a_axes, a_dims, r->age_mean, "persons", "Mean over replications") >= 0 &&
+         write_doubles(w, g, "sd", 4, a_axes, a_dims, r->age_sd, "persons",
+                       "Standard deviation over replications (n - 1 denominator)") >= 0;
+    if (g >= 0) H5Gclose(g);
+    H5Gclose(pop);
+    return ok ? 0 : -1;
+}
+
+/* Lines "section.key = value  ; origin" of one scenario's effective configuration. */
+static char **config_lines(const cc_scenario *s)
+{
+    char **lines = calloc(s->nsettings, sizeof *lines);
+    for (int i = 0; lines && i < s->nsettings; i++) {
+        const cc_setting *st = &s->settings[i];
+        size_t size = strlen(st->key->section) + strlen(st->key->name) + (st->value ? strlen(st->value) : 0) +
+                      (st->origin ? strlen(st->origin) : 0) + 32;
+        if ((lines[i] = malloc(size)))
+            snprintf(lines[i], size, "[%s] %s = %s ; %s", st->key->section, st->key->name,
+                     st->value ? st->value : "", st->origin ? st->origin : "");
+    }
+    return lines;
+}
+
+static int write_scenario_provenance(hid_t group, const cc_scenario *s)
+{
+    hid_t g = H5Gcreate2(group, s->name, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
+    if (g < 0)
+        return -1;
+    int ok = set_string_attr(g, "scenario_file", s->path) >= 0 && set_long_attr(g, "seed", (long long)s->seed) >= 0 &&
+             set_long_attr(g, "replications", s->replications) >= 0;
+    const char **paths = calloc(s->nfiles + s->ntables + 1, sizeof *paths);
+    const char **texts = calloc(s->nfiles + s->ntables + 1, sizeof *texts);
+    char **lines = config_lines(s);
+    ok = ok && paths && texts && lines;
+    hid_t d;
+    for (int i = 0; ok && i < s->nfiles; i++) {
+        paths[i] = s->files[i].path;
+        texts[i] = s->files[i].text;
+    }
+    ok = ok && (d = write_strings(g, "file_paths", s->nfiles, paths, "-", "Scenario files read (the scenario, then its bases)")) >= 0 && H5Dclose(d) >= 0;
+    ok = ok && (d = write_strings(g, "file_texts", s->nfiles, texts, "-", "Full text of each scenario file read")) >= 0 && H5Dclose(d) >= 0;
+    ok = ok && (d = write_strings(g, "effective_config", s->nsettings, (const char *const *)lines, "-",
+                                  "Every key with the value in effect and where it came from")) >= 0 && H5Dclose(d) >= 0;
+    for (int i = 0; ok && i < s->ntables; i++) {
+        paths[i] = s->tables[i].path;
+        texts[i] = s->tables[i].sha256;
+    }
+    ok = ok && (d = write_strings(g, "table_paths", s->ntables, paths, "-", "Input tables read")) >= 0 && H5Dclose(d) >= 0;
+    ok = ok && (d = write_strings(g, "table_sha256", s->ntables, texts, "-", "SHA-256 of each input table")) >= 0 && H5Dclose(d) >= 0;
+    for (int i = 0; lines && i < s->nsettings; i++)
+        free(lines[i]);
+    free(lines);
+    free(paths);
+    free(texts);
+    H5Gclose(g);
+    return ok ? 0 : -1;
+}
+
+static int write_provenance(writer *w, const cc_scenario *scenarios, int n, const cc_run_facts *facts)
+{
+    hid_t g = H5Gcreate2(w->file, "provenance", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
+    if (g < 0)
+        return -1;
+    char created[64], host[256] = "";
+    time_t now = time(NULL);
+    strftime(created, sizeof created, "%Y-%m-%dT%H:%M:%SZ", gmtime(&now));
+    gethostname(host, sizeof host - 1);
+    unsigned major, minor, release;
+    H5get_libversion(&major, &minor, &release);
+    char libs[128];
+    snprintf(libs, sizeof libs, "HDF5 %u.%u.%u", major, minor, release);
+    int ok = set_string_attr(g, "engine_version", CC_VERSION) >= 0 && set_string_attr(g, "libraries", libs) >= 0 &&
+             set_string_attr(g, "created", created) >= 0 && set_string_attr(g, "host", host) >= 0 &&
+             set_long_attr(g, "threads", facts ? facts->threads : 1) >= 0 &&
+             set_long_attr(g, "ranks", facts ? facts->ranks : 1) >= 0 &&
+             set_long_attr(g, "seed", (long long)scenarios[0].seed) >= 0 &&
+             set_long_attr(g, "replications", scenarios[0].replications) >= 0 &&
+             set_string_attr(g, "command_line", facts && facts->command_line ? facts->command_line : "") >= 0;
+    hid_t sg = ok ? H5Gcreate2(g, "scenarios", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT) : -1;
+    ok = ok && sg >= 0;
+    for (int i = 0; ok && i < n; i++)
+        ok = write_scenario_provenance(sg, &scenarios[i]) == 0;
+    if (sg >= 0) H5Gclose(sg);
+    H5Gclose(g);
+    return ok ? 0 : -1;
+}
+
+int cc_results_write(const cc_results *r, const cc_scenario *scenarios, int nscenarios, const cc_run_facts *facts,
+                     const char *path, cc_error *err)
+{
+    int ret = 0, fd = -1;
+    writer w = {.file = -1, .path = path};
+    for (int a = 0; a < AX_COUNT; a++)
+        w.axes[a] = -1;
+    H5Eset_auto2(H5E_DEFAULT, NULL, NULL);
+    size_t size = strlen(path) + 32;
+    char *tmp = malloc(size), *dir_copy = strdup(path);
+    if (!tmp || !dir_copy) {
+        ret = cc_error_set(err, CC_ERR_NOMEM, path, 0, NULL, "out of memory");
+        goto out;
+    }
+    snprintf(tmp, size, "%s/.%s.tmp-XXXXXX", dirname(dir_copy), strrchr(path, '/') ? strrchr(path, '/') + 1 : path);
+    mode_t mask = umask(0);
+    umask(mask);
+    if ((fd = mkstemp(tmp)) < 0 || fchmod(fd, 0666 & ~mask) != 0) {
+        ret = cc_error_set(err, CC_ERR_IO, path, 0, NULL, "cannot create a file in the output folder: %s", strerror(errno));
+        tmp[0] = '\0';
+        goto out;
+    }
+    TRY(w.file = H5Fcreate(tmp, H5F_ACC_TRUNC, H5P_DEFAULT, H5P_DEFAULT));
+    TRY(set_string_attr(w.file, "title", "carecast results"));
+    TRY(set_string_attr(w.file, "layout", "carecast results layout 1 (DESIGN.md)"));
+    TRY(write_axes(&w, r));
+    TRY(write_population(&w, r));
+    TRY(write_provenance(&w, scenarios, nscenarios, facts));
+    for (int a = 0; a < AX_COUNT; a++) {
+        if (w.axes[a] >= 0) H5Dclose(w.axes[a]);
+        w.axes[a] = -1;
+    }
+    TRY(H5Fclose(w.file));
+    w.file = -1;
+    if (fsync(fd) != 0 || rename(tmp, path) != 0) {
+        ret = cc_error_set(err, CC_ERR_IO, path, 0, NULL, "cannot move the finished file into place: %s", strerror(errno));
+        goto out;
+    }
+    tmp[0] = '\0';
+out:
+    for (int a = 0; a < AX_COUNT; a++)
+        if (w.axes[a] >= 0) H5Dclose(w.axes[a]);
+    if (w.file >= 0) H5Fclose(w.file);
+    if (fd >= 0) close(fd);
+    if (tmp && tmp[0]) unlink(tmp);
+    free(tmp);
+    free(dir_copy);
+    return ret;
+}
