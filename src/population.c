@@ -74,7 +74,8 @@ int cc_population_workspace_init(cc_population_workspace *ws)
     ws->deaths = cc_rng_alloc();
     ws->births = cc_rng_alloc();
     ws->migration = cc_rng_alloc();
-    if (!ws->deaths || !ws->births || !ws->migration) {
+    ws->parameters = cc_rng_alloc();
+    if (!ws->deaths || !ws->births || !ws->migration || !ws->parameters) {
         cc_population_workspace_free(ws);
         return CC_ERR_NOMEM;
     }
@@ -86,18 +87,8 @@ void cc_population_workspace_free(cc_population_workspace *ws)
     gsl_rng_free(ws->deaths);
     gsl_rng_free(ws->births);
     gsl_rng_free(ws->migration);
+    gsl_rng_free(ws->parameters);
     memset(ws, 0, sizeof *ws);
-}
-
-int cc_population_rates_draw(const cc_scenario *s, uint32_t replication, cc_population_rates *r)
-{
-    (void)replication;
-    for (int y = 0; y < r->years; y++) {
-        memcpy(&r->mortality[(size_t)y * CC_SEXES * CC_AGES], s->mortality_rate, sizeof s->mortality_rate);
-        memcpy(&r->fertility[(size_t)y * CC_AGES], s->fertility_rate, sizeof s->fertility_rate);
-        memcpy(&r->migration[(size_t)y * CC_SEXES * CC_AGES], s->net_migration, sizeof s->net_migration);
-    }
-    return 0;
 }
 
 static double draw_binomial(gsl_rng *rng, int expected, double p, double n)

@@ -34,7 +34,8 @@ int cc_results_init(cc_results *r, int nscenarios, int replications, int years, 
     r->base_year = base_year;
     size_t rows = (size_t)nscenarios * replications * years * CC_SEX_AXIS;
     size_t cells = (size_t)nscenarios * years * CC_SEX_AXIS * CC_AGES;
-    int ok = (r->scenario_names = calloc(nscenarios, sizeof(char *))) != NULL;
+    int ok = (r->scenario_names = calloc(nscenarios, sizeof(char *))) != NULL &&
+             (r->models = calloc(nscenarios, sizeof *r->models)) != NULL;
     for (int i = 0; i < CC_SERIES_COUNT; i++)
         ok = ok && (r->series[i] = calloc(rows, sizeof(double))) != NULL;
     ok = ok && (r->age_mean = calloc(cells, sizeof(double))) && (r->age_sd = calloc(cells, sizeof(double))) &&
@@ -51,6 +52,9 @@ void cc_results_free(cc_results *r)
     for (int i = 0; r->scenario_names && i < r->nscenarios; i++)
         free(r->scenario_names[i]);
     free(r->scenario_names);
+    for (int i = 0; r->models && i < r->nscenarios; i++)
+        cc_population_model_free(&r->models[i]);
+    free(r->models);
     for (int i = 0; i < CC_SERIES_COUNT; i++)
         free(r->series[i]);
     free(r->age_mean);

@@ -159,7 +159,9 @@ static int write_axes(writer *w, const cc_results *r)
     return ok ? 0 : -1;
 }
 
-static int write_population(writer *w, const cc_results *r)
+static int write_fitted(writer *w, hid_t pop, const cc_results *r, const cc_scenario *scenarios);
+
+static int write_population(writer *w, const cc_results *r, const cc_scenario *scenarios)
 {
     hid_t pop = H5Gcreate2(w->file, "population", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
     if (pop < 0)
@@ -196,7 +198,100 @@ static int write_population(writer *w, const cc_results *r)
          write_doubles(w, g, "sd", 4, a_axes, a_dims, r->age_sd, "persons",
                        "Standard deviation over replications (n - 1 denominator)") >= 0;
     if (g >= 0) H5Gclose(g);
+    ok = ok && write_fitted(w, pop, r, scenarios) == 0;
     H5Gclose(pop);
+    return ok ? 0 : -1;
+}
+
+static int set_double_attr(hid_t obj, const char *name, double value)
+{
+    hid_t space = H5Screate(H5S_SCALAR), attr = -1;
+    int ok = space >= 0 && (attr = H5Acreate2(obj, name, H5T_IEEE_F64LE, space, H5P_DEFAULT, H5P_DEFAULT)) >= 0 &&
+             H5Awrite(attr, H5T_NATIVE_DOUBLE, &value) >= 0;
+    if (attr >= 0) H5Aclose(attr);
+    if (space >= 0) H5Sclose(space);
+    return ok ? 0 : -1;
+}
+
+/* A 1-D dataset without a shared axis (its own index), double or int. */
+static int write_vector(hid_t loc, const char *name, int n, const double *values, const int *ints, const char *units,
+                        const char *description)
+{
+    hsize_t dims[1] = {(hsize_t)(n > 0 ? n : 0)};
+    hid_t dset = create_dataset(loc, name, ints ? H5T_STD_I32LE : H5T_IEEE_F64LE, 1, dims, units, description);
+    int ok = dset >= 0 && (n == 0 || H5Dwrite(dset, ints ? H5T_NATIVE_INT : H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL,
+                                              H5P_DEFAULT, ints ? (const void *)ints : (const void *)values) >= 0);
+    if (dset >= 0) H5Dclose(dset);
+    return ok ? 0 : -1;
+}
+
+static int write_lee_carter(hid_t loc, const cc_scenario *s, const cc_population_model *m)
+{
+    static const char *const sexes[CC_SEXES] = {"male", "female"};
+    hid_t lc = H5Gcreate2(loc, "lee_carter", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
+    if (lc < 0)
+        return -1;
+    int lo[CC_AGES], hi[CC_AGES];
+    for (int g = 0; g < s->history_groups; g++) {
+        lo[g] = s->history_group[g].lo;
+        hi[g] = s->history_group[g].hi;
+    }
+    int ok = set_string_attr(lc, "description",
+                             "Lee-Carter fit log m(x,t) = a(x) + b(x) k(t) to the mortality history (SVD; sum b = 1, "
+                             "sum k = 0); projection: m(x,y) = m_base(x) exp(b(x) k(y)), k(base year) = 0, "
+                             "k a random walk with drift_used and sigma_used") >= 0 &&
+             write_vector(lc, "group_age_lo", s->history_groups, NULL, lo, "years", "First age of each group") >= 0 &&
+             write_vector(lc, "group_age_hi", s->history_groups, NULL, hi, "years", "Last age of each group (-1: open)") >= 0 &&
+             write_vector(lc, "fit_years", s->history_years, NULL, s->history_year, "year", "Years in the fit") >= 0;
+    for (int sex = 0; ok && sex < CC_SEXES; sex++) {
+        const cc_lee_carter *f = &m->fit[sex];
+        hid_t g = H5Gcreate2(lc, sexes[sex], H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
+        ok = g >= 0 && write_vector(g, "ax", f->ngroups, f->ax, NULL, "log(deaths per person-year)", "Mean log death rate by group") >= 0 &&
+             write_vector(g, "bx", f->ngroups, f->bx, NULL, "1", "Age response to the period index (sums to 1)") >= 0 &&
+             write_vector(g, "kt", f->nyears, f->kt, NULL, "1", "Fitted period index by fit year (sums to 0)") >= 0 &&
+             set_double_attr(g, "drift_fitted", f->drift) >= 0 && set_double_attr(g, "sigma_fitted", f->sigma) >= 0 &&
+             set_double_attr(g, "drift_used", m->drift[sex]) >= 0 && set_double_attr(g, "sigma_used", m->sigma[sex]) >= 0 &&
+             set_double_attr(g, "explained_variance", f->explained) >= 0 &&
+             set_double_attr(g, "max_abs_log_error", f->max_abs_log_error) >= 0;
+        if (g >= 0) H5Gclose(g);
+    }
+    H5Gclose(lc);
+    return ok ? 0 : -1;
+}
+
+/* What each scenario's model fitted or calibrated: /population/fitted/<scenario>/... */
+static int write_fitted(writer *w, hid_t pop, const cc_results *r, const cc_scenario *scenarios)
+{
+    hid_t fitted = H5Gcreate2(pop, "fitted", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
+    int ok = fitted >= 0 && set_string_attr(fitted, "description",
+                                             "Parameters the model fitted or calibrated, per scenario") >= 0;
+    for (int sc = 0; ok && sc < r->nscenarios; sc++) {
+        const cc_scenario *s = &scenarios[sc];
+        const cc_population_model *m = &r->models[sc];
+        hid_t g = H5Gcreate2(fitted, s->name, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
+        int year_axis[1] = {AX_YEAR};
+        hsize_t dims[1] = {(hsize_t)r->years};
+        double *level = malloc((size_t)r->years * sizeof *level);
+        ok = g >= 0 && level;
+        for (int y = 0; ok && y < r->years; y++)
+            level[y] = m->has_schedule ? m->level[y] : 0.0;
+        ok = ok && write_doubles(w, g, "migration_level", 1, year_axis, dims, level, "persons/year",
+                                 "Expected net migrants per year (both sexes) of the migration schedule; calibrated "
+                                 "per period when the scenario gives official totals") >= 0 &&
+             write_vector(g, "calibration_target_year", s->ntargets, NULL, s->target_year, "year",
+                          "Years of the official totals the migration level was calibrated to") >= 0 &&
+             write_vector(g, "calibration_target_total", s->ntargets, s->target_total, NULL, "persons",
+                          "Official totals the median projection meets") >= 0 &&
+             set_double_attr(g, "base_tfr", m->base_tfr) >= 0;
+        for (int sex = 0; ok && sex < CC_SEXES; sex++)
+            ok = set_double_attr(g, sex ? "median_e0_female_end_year" : "median_e0_male_end_year",
+                                 cc_population_model_median_e0(s, m, sex, s->end_year)) >= 0;
+        if (ok && m->has_lee_carter)
+            ok = write_lee_carter(g, s, m) == 0;
+        free(level);
+        if (g >= 0) H5Gclose(g);
+    }
+    if (fitted >= 0) H5Gclose(fitted);
     return ok ? 0 : -1;
 }
 
@@ -305,7 +400,7 @@ int cc_results_write(const cc_results *r, const cc_scenario *scenarios, int nsce
     TRY(set_string_attr(w.file, "title", "carecast results"));
     TRY(set_string_attr(w.file, "layout", "carecast results layout 1 (DESIGN.md)"));
     TRY(write_axes(&w, r));
-    TRY(write_population(&w, r));
+    TRY(write_population(&w, r, scenarios));
     TRY(write_provenance(&w, scenarios, nscenarios, facts));
     for (int a = 0; a < AX_COUNT; a++) {
         if (w.axes[a] >= 0) H5Dclose(w.axes[a]);

@@ -70,7 +70,8 @@ typedef struct {
 } thread_state;
 
 /* One block of replications [first, first + n) of scenario sc into paths[0..n). */
-static int run_block(const cc_scenario *s, int first, int n, cc_population_path *paths, int threads)
+static int run_block(const cc_scenario *s, const cc_population_model *model, int first, int n,
+                     cc_population_path *paths, int threads)
 {
     int failed = 0;
 #pragma omp parallel num_threads(threads) reduction(| : failed)
@@ -82,7 +83,7 @@ static int run_block(const cc_scenario *s, int first, int n, cc_population_path 
 #pragma omp for schedule(dynamic, 1)
         for (int k = 0; k < n; k++) {
             uint32_t rep = (uint32_t)(first + k);
-            if (!ok || cc_population_rates_draw(s, rep, &ts.rates) != 0 ||
+            if (!ok || cc_population_rates_draw(s, model, rep, &ts.ws, &ts.rates) != 0 ||
                 cc_population_simulate(s, &ts.rates, rep, &ts.ws, &paths[k]) != 0)
                 failed = 1;
         }
@@ -126,13 +127,15 @@ int cc_run(const cc_scenario *scenarios, int nscenarios, const cc_run_options *o
             goto out;
         }
         res->scenario_names[sc] = strdup(scenarios[sc].name);
+        if ((ret = cc_population_model_build(&scenarios[sc], &res->models[sc], err)) != 0)
+            goto out;
         for (int start = 0; start < reps; start += BLOCK) {
             if (options && options->interrupted && *options->interrupted) {
                 ret = cc_error_set(err, CC_ERR_INTERRUPTED, NULL, 0, NULL, "interrupted");
                 goto out;
             }
             int n = reps - start < BLOCK ? (int)(reps - start) : BLOCK;
-            if ((ret = run_block(&scenarios[sc], start, n, paths, threads)) != 0) {
+            if ((ret = run_block(&scenarios[sc], &res->models[sc], start, n, paths, threads)) != 0) {
                 cc_error_set(err, ret, NULL, 0, NULL, "out of memory in a replication");
                 goto out;
             }

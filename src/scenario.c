@@ -397,6 +397,34 @@ static int get_number(const cc_scenario *s, const char *section, const char *nam
     return cc_setting_number(cc_scenario_setting(s, section, name), v, err);
 }
 
+/* [mortality], [fertility] and [migration] numbers (their tables: scenario_tables.c). */
+static int convert_model_settings(cc_scenario *s, cc_error *err)
+{
+    int ret, choice;
+    double v;
+    if ((ret = get_number(s, "mortality", "target_year", &v, err)) != 0) return ret;
+    s->mortality_target_year = (int)v;
+    if ((ret = get_number(s, "mortality", "target_e0_male", &s->target_e0[CC_MALE], err)) ||
+        (ret = get_number(s, "mortality", "target_e0_female", &s->target_e0[CC_FEMALE], err)) ||
+        (ret = get_number(s, "mortality", "volatility_scale", &s->volatility_scale, err)) ||
+        (ret = get_number(s, "fertility", "long_run_tfr", &s->long_run_tfr, err)) ||
+        (ret = get_number(s, "fertility", "tfr_sd", &s->tfr_sd, err)) ||
+        (ret = get_number(s, "migration", "peak_age", &s->migration_peak_age, err)) ||
+        (ret = get_number(s, "migration", "male_share", &s->migration_male_share, err)) ||
+        (ret = get_number(s, "migration", "level", &s->migration_level, err)) ||
+        (ret = get_number(s, "migration", "noise_sd", &s->migration_noise_sd, err)))
+        return ret;
+    if ((ret = get_number(s, "fertility", "long_run_year", &v, err)) != 0) return ret;
+    s->long_run_year = (int)v;
+    if ((ret = cc_setting_choice(cc_scenario_setting(s, "migration", "schedule"), &choice, err)) != 0)
+        return ret;
+    s->migration_schedule = choice;
+    if (s->mortality_target_year && (s->target_e0[CC_MALE] <= 0 || s->target_e0[CC_FEMALE] <= 0))
+        return cc_setting_error(cc_scenario_setting(s, "mortality", "target_year"), err, CC_ERR_RANGE,
+                                "[%s] %s: %s", "a target year needs target_e0_male and target_e0_female");
+    return 0;
+}
+
 /* Convert the simulation settings; tables are read by cc_scenario_read_tables. */
 static int convert_settings(cc_scenario *s, cc_error *err)
 {
@@ -437,9 +465,7 @@ static int convert_settings(cc_scenario *s, cc_error *err)
     s->age_split = choice == 0 ? CC_SPLIT_SPLINE : CC_SPLIT_UNIFORM;
     if ((ret = get_number(s, "population", "sex_ratio_at_birth", &s->sex_ratio_at_birth, err)) != 0)
         return ret;
-    if ((ret = get_number(s, "population", "migration_noise_sd", &s->migration_noise_sd, err)) != 0)
-        return ret;
-    return 0;
+    return convert_model_settings(s, err);
 }
 
 static int check_required(const cc_scenario *s, cc_error *err)
@@ -497,6 +523,8 @@ void cc_scenario_free(cc_scenario *s)
         free(s->files[i].path);
         free(s->files[i].text);
     }
+    free(s->history_year);
+    free(s->history_rate);
     for (int i = 0; i < s->ntables; i++) {
         free(s->tables[i].key);
         free(s->tables[i].path);

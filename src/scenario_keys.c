@@ -40,10 +40,46 @@ static const cc_key_info keys[] = {
     {"population", "migration", CC_KEY_PATH, "", ANY, NULL, "persons/year",
      "Optional CSV of expected net migrants per year by sex and age group "
      "(sex,age_lo,age_hi,net_migrants; may be negative; age at the end of the year). "
-     "None by default.", "assumption: none"},
-    {"population", "migration_noise_sd", CC_KEY_DOUBLE, "0", 0, 5, NULL, "fraction of level",
-     "Standard deviation of the yearly factor (normal, mean 1) on the migration table.",
-     "assumption (DOMAIN.md: 0.25, range 0.10-0.50, once a migration level is set)"},
+     "Used as given instead of [migration] schedule.", "assumption: none"},
+    {"mortality", "history", CC_KEY_PATH, "", ANY, NULL, "deaths per 100,000",
+     "Optional CSV of past death rates year,sex,age_lo,age_hi,death_rate_per_100k for the "
+     "Lee-Carter fit of mortality improvement and its uncertainty. None: base rates held constant.",
+     "vital statistics 2009-2018 (scenarios/data/SOURCES.md)"},
+    {"mortality", "exclude_years", CC_KEY_STRING, "", ANY, NULL, "years",
+     "Years of the history left out of the fit (comma-separated).", "2011: the Tohoku earthquake"},
+    {"mortality", "target_year", CC_KEY_INT, "0", 0, 2300, NULL, "year",
+     "Year whose median life expectancy at birth is set to target_e0_male/female by choosing the "
+     "drift of the period index; 0: use the drift of the fit.", "IPSS assumed path"},
+    {"mortality", "target_e0_male", CC_KEY_DOUBLE, "0", 0, 120, NULL, "years",
+     "Median male life expectancy at birth in target_year.", "IPSS 2017: 84.95 (2065); IPSS 2023: 85.89 (2070)"},
+    {"mortality", "target_e0_female", CC_KEY_DOUBLE, "0", 0, 130, NULL, "years",
+     "Median female life expectancy at birth in target_year.", "IPSS 2017: 91.35 (2065); IPSS 2023: 91.94 (2070)"},
+    {"mortality", "volatility_scale", CC_KEY_DOUBLE, "1", 0, 10, NULL, "-",
+     "Multiplier on the fitted volatility of the period index (0: no mortality uncertainty).",
+     "assumption (1 = as fitted; range 0.5-2)"},
+    {"fertility", "long_run_tfr", CC_KEY_DOUBLE, "0", 0, 5, NULL, "births per woman",
+     "Total fertility rate reached in long_run_year, moving linearly from the base table's; "
+     "0: the base table's TFR throughout.", "IPSS 2023 medium: 1.36"},
+    {"fertility", "long_run_year", CC_KEY_INT, "2070", 1900, 2300, NULL, "year",
+     "Year the long-run TFR is reached; constant after.", "IPSS 2023 horizon (assumption: linear path)"},
+    {"fertility", "tfr_sd", CC_KEY_DOUBLE, "0.10", 0, 1, NULL, "births per woman",
+     "Standard deviation of the long-run TFR between replications (normal).",
+     "assumption (range 0.05-0.20)"},
+    {"migration", "schedule", CC_KEY_ENUM, "none", ANY, "none|rogers_castro", "-",
+     "Age profile of net migration: none, or a Rogers-Castro model schedule.", "assumption"},
+    {"migration", "peak_age", CC_KEY_DOUBLE, "22", 10, 40, NULL, "years",
+     "Age at the peak of the schedule's labour-force component.", "assumption (range 20-28)"},
+    {"migration", "male_share", CC_KEY_DOUBLE, "0.5", 0, 1, NULL, "-",
+     "Share of net migrants who are male.", "assumption (range 0.45-0.55)"},
+    {"migration", "level", CC_KEY_DOUBLE, "0", -1e8, 1e8, NULL, "persons/year",
+     "Net migrants per year (both sexes) when not calibrated.", "assumption"},
+    {"migration", "calibrate_to", CC_KEY_PATH, "", ANY, NULL, "persons",
+     "Optional CSV year,total_population of official totals: the level is set per period between "
+     "the listed years (after the base year) so that the median total meets each.",
+     "IPSS 2023 municipal projection (Kashiwa)"},
+    {"migration", "noise_sd", CC_KEY_DOUBLE, "0.25", 0, 5, NULL, "fraction of level",
+     "Standard deviation of the yearly factor (normal, mean 1) on net migration.",
+     "assumption (range 0.10-0.50)"},
 };
 
 const cc_key_info *cc_scenario_keys(int *n)

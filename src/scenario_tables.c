@@ -21,9 +21,9 @@ static int sex_index(const cc_table *t, int row, int col, int *sex, cc_error *er
 }
 
 /* Open the table named by a path setting; record its checksum. */
-static int open_table(cc_scenario *s, const char *name, cc_table *t, cc_error *err)
+static int open_table(cc_scenario *s, const char *section, const char *name, cc_table *t, cc_error *err)
 {
-    const cc_setting *st = cc_scenario_setting(s, "population", name);
+    const cc_setting *st = cc_scenario_setting(s, section, name);
     char *path = cc_resolve_path(st->file, st->value);
     int ret;
     if (!path)
@@ -32,7 +32,7 @@ static int open_table(cc_scenario *s, const char *name, cc_table *t, cc_error *e
         /* say which scenario line named the table, and keep the reason */
         char reason[768];
         cc_error_format(err, reason, sizeof reason);
-        cc_error_set(err, ret, st->file, st->line, name, "[population] %s: %s", name, reason);
+        cc_error_set(err, ret, st->file, st->line, name, "[%s] %s: %s", section, name, reason);
         free(path);
         return ret;
     }
@@ -42,9 +42,9 @@ static int open_table(cc_scenario *s, const char *name, cc_table *t, cc_error *e
     cc_input_table *rec = &s->tables[s->ntables++];
     memset(rec, 0, sizeof *rec);
     rec->path = path;
-    rec->key = malloc(strlen(name) + 12);
+    rec->key = malloc(strlen(section) + strlen(name) + 2);
     if (rec->key)
-        sprintf(rec->key, "population.%s", name);
+        sprintf(rec->key, "%s.%s", section, name);
     return cc_file_sha256(path, rec->sha256, err);
 }
 
@@ -88,7 +88,7 @@ static int read_population(cc_scenario *s, cc_error *err)
     cc_table t;
     cc_age_group groups[CC_SEXES][CC_AGES];
     int n[CC_SEXES], ret;
-    if ((ret = open_table(s, "base_population", &t, err)) == 0 &&
+    if ((ret = open_table(s, "population", "base_population", &t, err)) == 0 &&
         (ret = read_groups(&t, "population", 0, groups, n, err)) == 0)
         for (int sex = 0; sex < CC_SEXES && ret == 0; sex++)
             ret = cc_age_groups_split(groups[sex], n[sex], s->age_split, 1, s->base_population[sex], err);
@@ -104,11 +104,11 @@ static int read_migration(cc_scenario *s, cc_error *err)
     cc_table t;
     cc_age_group groups[CC_SEXES][CC_AGES];
     int n[CC_SEXES], ret;
-    if ((ret = open_table(s, "migration", &t, err)) == 0 &&
+    if ((ret = open_table(s, "population", "migration", &t, err)) == 0 &&
         (ret = read_groups(&t, "net_migrants", 1, groups, n, err)) == 0)
         for (int sex = 0; sex < CC_SEXES && ret == 0; sex++) /* signed counts: uniform split */
             ret = cc_age_groups_split_signed(groups[sex], n[sex], s->net_migration[sex]);
-    s->has_migration = ret == 0;
+    s->has_migration_table = ret == 0;
     cc_table_free(&t);
     return ret;
 }
@@ -179,7 +179,7 @@ static int read_mortality(cc_scenario *s, cc_error *err)
 {
     cc_table t;
     int ret;
-    if ((ret = open_table(s, "mortality", &t, err)) != 0)
+    if ((ret = open_table(s, "population", "mortality", &t, err)) != 0)
         return ret;
     if (cc_table_find_column(&t, "lx") >= 0 || cc_table_find_column(&t, "qx") >= 0) {
         ret = read_single_year_mortality(s, &t, cc_table_find_column(&t, "lx") >= 0, err);
@@ -204,7 +204,7 @@ static int read_fertility(cc_scenario *s, cc_error *err)
 {
     cc_table t;
     int ret, cage, crate;
-    if ((ret = open_table(s, "fertility", &t, err)) != 0)
+    if ((ret = open_table(s, "population", "fertility", &t, err)) != 0)
         return ret;
     if ((ret = cc_table_column(&t, "age", &cage, err)) == 0 && (ret = cc_table_column(&t, "asfr", &crate, err)) == 0) {
         int seen[CC_AGES] = {0};
@@ -231,11 +231,157 @@ static int read_fertility(cc_scenario *s, cc_error *err)
     return ret;
 }
 
+/* Is `year` in the comma-separated list? */
+static int listed(const char *list, long year)
+{
+    for (const char *p = list; *p;) {
+        char *end;
+        long v = strtol(p, &end, 10);
+        if (end != p && v == year)
+            return 1;
+        p = *end ? end + 1 : end;
+    }
+    return 0;
+}
+
+static int check_year_list(const cc_scenario *s, cc_error *err)
+{
+    const cc_setting *st = cc_scenario_setting(s, "mortality", "exclude_years");
+    for (const char *p = st->value; *p;) {
+        char *end;
+        while (*p == ' ') p++;
+        strtol(p, &end, 10);
+        while (*end == ' ') end++;
+        if (end == p || (*end && *end != ','))
+            return cc_setting_error(st, err, CC_ERR_NUMBER, "[%s] %s: '%s' is not a comma-separated list of years",
+                                    st->value);
+        p = *end ? end + 1 : end;
+    }
+    return 0;
+}
+
+/* Past death rates: every kept year must have the same age groups for both sexes. */
+static int read_history(cc_scenario *s, cc_error *err)
+{
+    const cc_setting *st = cc_scenario_setting(s, "mortality", "history");
+    if (!st->value[0])
+        return 0;
+    cc_table t;
+    int ret, cyear, csex, clo, chi, crate;
+    if ((ret = check_year_list(s, err)) || (ret = open_table(s, "mortality", "history", &t, err)))
+        return ret;
+    if ((ret = cc_table_column(&t, "year", &cyear, err)) || (ret = cc_table_column(&t, "sex", &csex, err)) ||
+        (ret = cc_table_column(&t, "age_lo", &clo, err)) || (ret = cc_table_column(&t, "age_hi", &chi, err)) ||
+        (ret = cc_table_column(&t, "death_rate_per_100k", &crate, err)))
+        goto out;
+    const char *excluded = cc_scenario_setting(s, "mortality", "exclude_years")->value;
+    s->history_year = calloc(t.nrows, sizeof *s->history_year);
+    s->history_rate = calloc((size_t)CC_SEXES * t.nrows * CC_AGES, sizeof *s->history_rate);
+    if (!s->history_year || !s->history_rate) { ret = cc_error_set(err, CC_ERR_NOMEM, t.path, 0, NULL, "out of memory"); goto out; }
+    int ngroups[CC_SEXES][512] = {{0}}, year_index = -1;
+    long current_year = -1;
+    for (int r = 0; r < t.nrows; r++) {
+        long year, lo, hi;
+        int sex, empty;
+        double rate;
+        if ((ret = cc_table_int(&t, r, cyear, &year, NULL, err)) || (ret = sex_index(&t, r, csex, &sex, err)) ||
+            (ret = cc_table_int(&t, r, clo, &lo, NULL, err)) || (ret = cc_table_int(&t, r, chi, &hi, &empty, err)) ||
+            (ret = cc_table_double(&t, r, crate, &rate, err)))
+            goto out;
+        if (listed(excluded, year))
+            continue;
+        if (rate <= 0) { ret = cc_error_set(err, CC_ERR_RANGE, t.path, t.row_line[r], "death_rate_per_100k", "rate must be positive for the log fit (%g)", rate); goto out; }
+        if (year != current_year) {
+            for (int i = 0; i <= year_index; i++)
+                if (s->history_year[i] == year) { ret = cc_error_set(err, CC_ERR_TABLE, t.path, t.row_line[r], "year", "rows of year %ld are not together", year); goto out; }
+            if (year_index + 1 >= 512) { ret = cc_error_set(err, CC_ERR_TABLE, t.path, t.row_line[r], "year", "too many years"); goto out; }
+            s->history_year[++year_index] = (int)year;
+            current_year = year;
+        }
+        int g = ngroups[sex][year_index]++;
+        cc_age_group group = {(int)lo, empty ? CC_AGE_OPEN_END : (int)hi, 0, t.row_line[r]};
+        if (year_index == 0 && sex == CC_MALE) {
+            if (g >= CC_AGES) { ret = cc_error_set(err, CC_ERR_TABLE, t.path, t.row_line[r], "age_lo", "too many groups"); goto out; }
+            s->history_group[g] = group;
+            s->history_groups = g + 1;
+        } else if (g >= s->history_groups || s->history_group[g].lo != group.lo || s->history_group[g].hi != group.hi) {
+            ret = cc_error_set(err, CC_ERR_TABLE, t.path, t.row_line[r], "age_lo",
+                               "age groups differ from the first year's male rows (group %d)", g + 1);
+            goto out;
+        }
+        s->history_rate[((size_t)sex * t.nrows + year_index) * CC_AGES + g] = rate / 1e5;
+    }
+    s->history_years = year_index + 1;
+    if ((ret = cc_age_groups_check(s->history_group, s->history_groups, t.path, err)) != 0)
+        goto out;
+    for (int y = 0; y < s->history_years; y++)
+        for (int sex = 0; sex < CC_SEXES; sex++)
+            if (ngroups[sex][y] != s->history_groups) {
+                ret = cc_error_set(err, CC_ERR_TABLE, t.path, 0, "age_lo", "year %d has %d %s groups, not %d",
+                                   s->history_year[y], ngroups[sex][y], sex ? "female" : "male", s->history_groups);
+                goto out;
+            }
+    if (s->history_years < 3) {
+        ret = cc_error_set(err, CC_ERR_TABLE, t.path, 0, "year", "the fit needs at least 3 years (found %d)", s->history_years);
+        goto out;
+    }
+    /* pack [sex][year][group] densely (read with strides of nrows years and CC_AGES groups) */
+    for (int sex = 0; sex < CC_SEXES; sex++)
+        for (int y = 0; y < s->history_years; y++)
+            memmove(&s->history_rate[((size_t)sex * s->history_years + y) * s->history_groups],
+                    &s->history_rate[((size_t)sex * t.nrows + y) * CC_AGES],
+                    (size_t)s->history_groups * sizeof *s->history_rate);
+out:
+    cc_table_free(&t);
+    return ret;
+}
+
+/* Official totals year,total_population: the years after the base year are calibration targets. */
+static int read_targets(cc_scenario *s, cc_error *err)
+{
+    const cc_setting *st = cc_scenario_setting(s, "migration", "calibrate_to");
+    if (!st->value[0])
+        return 0;
+    cc_table t;
+    int ret, cyear, ctotal;
+    if ((ret = open_table(s, "migration", "calibrate_to", &t, err)))
+        return ret;
+    if ((ret = cc_table_column(&t, "year", &cyear, err)) || (ret = cc_table_column(&t, "total_population", &ctotal, err)))
+        goto out;
+    s->ntargets = 0;
+    for (int r = 0; r < t.nrows; r++) {
+        long year;
+        double total;
+        if ((ret = cc_table_int(&t, r, cyear, &year, NULL, err)) || (ret = cc_table_double(&t, r, ctotal, &total, err)))
+            goto out;
+        if (total <= 0) { ret = cc_error_set(err, CC_ERR_RANGE, t.path, t.row_line[r], "total_population", "total must be positive"); goto out; }
+        if (year <= s->base_year || year > s->end_year)
+            continue;
+        if (s->ntargets > 0 && year <= s->target_year[s->ntargets - 1]) {
+            ret = cc_error_set(err, CC_ERR_TABLE, t.path, t.row_line[r], "year", "years must increase");
+            goto out;
+        }
+        if (s->ntargets == 64) { ret = cc_error_set(err, CC_ERR_TABLE, t.path, t.row_line[r], "year", "more than 64 targets"); goto out; }
+        s->target_year[s->ntargets] = (int)year;
+        s->target_total[s->ntargets++] = total;
+    }
+    if (s->ntargets == 0)
+        ret = cc_error_set(err, CC_ERR_TABLE, t.path, 0, "year", "no target year between %d and %d", s->base_year + 1, s->end_year);
+    else if (s->migration_schedule == 0)
+        ret = cc_setting_error(st, err, CC_ERR_RANGE, "[%s] %s: %s", "calibration needs [migration] schedule = rogers_castro");
+out:
+    cc_table_free(&t);
+    return ret;
+}
+
 int cc_scenario_read_tables(cc_scenario *s, cc_error *err)
 {
     int ret;
     if ((ret = read_population(s, err)) || (ret = read_mortality(s, err)) || (ret = read_fertility(s, err)) ||
-        (ret = read_migration(s, err)))
+        (ret = read_migration(s, err)) || (ret = read_history(s, err)) || (ret = read_targets(s, err)))
         return ret;
+    if (s->has_migration_table && s->migration_schedule != 0)
+        return cc_setting_error(cc_scenario_setting(s, "migration", "schedule"), err, CC_ERR_RANGE, "[%s] %s: %s",
+                                "give either a [population] migration table or a [migration] schedule, not both");
     return 0;
 }

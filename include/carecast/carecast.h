@@ -6,6 +6,7 @@
 
 #include "carecast/ages.h"
 #include "carecast/error.h"
+#include "carecast/lee_carter.h"
 #include "carecast/lifetable.h"
 #include "carecast/population.h"
 #include "carecast/results.h"

@@ -8,7 +8,27 @@
 #include <gsl/gsl_rng.h>
 #include <stdint.h>
 
+#include "carecast/lee_carter.h"
 #include "carecast/scenario.h"
+
+/* What a scenario's population model fitted and calibrated before any replication runs
+ * (a result: written under /population). */
+typedef struct {
+    int years;
+    /* mortality: m(x, y) = m_base(x) exp(b(x) k(y)), k(0) = 0, k a random walk */
+    int has_lee_carter;
+    cc_lee_carter fit[CC_SEXES];
+    double b_single[CC_SEXES][CC_AGES]; /* b of each single age's group */
+    double drift[CC_SEXES];             /* drift used: calibrated to the e0 target, or fitted */
+    double sigma[CC_SEXES];             /* fitted sigma x volatility_scale */
+    /* fertility */
+    double base_tfr;
+    double shape[CC_AGES];              /* base rates / base TFR */
+    /* migration: expected net migrants by year = level[y] * profile */
+    int has_schedule;
+    double profile[CC_SEXES][CC_AGES];  /* sums to 1 */
+    double *level;                      /* [years] both sexes, persons/year */
+} cc_population_model;
 
 /* Rates a replication follows, per year of the projection (year index y: the year from the
  * base date in year base_year + y to the same date a year later). */
@@ -34,8 +54,23 @@ typedef struct {
 
 /* Per-thread workspace: the random streams, allocated once. */
 typedef struct {
-    gsl_rng *deaths, *births, *migration;
+    gsl_rng *deaths, *births, *migration, *parameters;
 } cc_population_workspace;
+
+/* Fit mortality improvement (Lee-Carter on the history, drift set to the e0 target), set the
+ * fertility path's shape and calibrate the migration level to the official totals (levels
+ * per period, with every draw at its median). Returns 0 or a negative code with err filled. */
+int cc_population_model_build(const cc_scenario *scenario, cc_population_model *model, cc_error *err);
+void cc_population_model_free(cc_population_model *model);
+
+/* Median period life expectancy at birth of `sex` in `year` (the index k at its median). */
+double cc_population_model_median_e0(const cc_scenario *scenario, const cc_population_model *model, int sex,
+                                     int year);
+
+/* The Rogers-Castro profile over single ages (sums to 1): childhood exp(-0.1 x) at 1/3 of the
+ * labour-force peak height, labour force exp(-0.1 (x - u) - exp(-0.4 (x - u))) with u placing
+ * the peak at peak_age, and a constant 1/20 of the peak height [shape: assumption]. */
+void cc_migration_profile(double peak_age, double profile[CC_AGES]);
 
 int cc_population_rates_init(cc_population_rates *rates, int years);
 void cc_population_rates_free(cc_population_rates *rates);
@@ -44,9 +79,11 @@ void cc_population_path_free(cc_population_path *path);
 int cc_population_workspace_init(cc_population_workspace *ws);
 void cc_population_workspace_free(cc_population_workspace *ws);
 
-/* The rates replication `replication` follows. Today: the base tables held constant. */
-int cc_population_rates_draw(const cc_scenario *scenario, uint32_t replication,
-                             cc_population_rates *rates);
+/* The rates replication `replication` follows: its own mortality index path (one normal
+ * innovation a year, shared by both sexes), long-run TFR, and migration levels. With
+ * scenario->expected_values every draw is at its median. */
+int cc_population_rates_draw(const cc_scenario *scenario, const cc_population_model *model,
+                             uint32_t replication, cc_population_workspace *ws, cc_population_rates *rates);
 
 /* Project the base population along `rates`. Binomial survival, Poisson births (split by the
  * sex ratio at birth, then binomial survival to the year's end), net migration scaled by a

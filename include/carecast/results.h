@@ -5,6 +5,7 @@
 #define CARECAST_RESULTS_H
 
 #include "carecast/error.h"
+#include "carecast/population.h"
 #include "carecast/scenario.h"
 
 #define CC_SEX_AXIS 3       /* male, female, total */
@@ -31,6 +32,8 @@ typedef struct {
     double *series[CC_SERIES_COUNT];
     /* [scenario][year][CC_SEX_AXIS][CC_AGES] */
     double *age_mean, *age_sd;
+    /* [scenario]: what each scenario's model fitted and calibrated */
+    cc_population_model *models;
     /* internal: Welford sums of squares, replications accumulated */
     double *age_m2;
     long accumulated;

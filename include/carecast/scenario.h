@@ -67,9 +67,26 @@ typedef struct {
     double mortality_rate[CC_SEXES][CC_AGES];  /* central death rates m(x) of the base table */
     double fertility_rate[CC_AGES];            /* births per woman-year by age of mother */
     double sex_ratio_at_birth;                 /* male births per female birth */
-    int has_migration;
-    double net_migration[CC_SEXES][CC_AGES];   /* expected net migrants per year, age at year end */
-    double migration_noise_sd;                 /* sd of the yearly level factor */
+    int has_migration_table;
+    double net_migration[CC_SEXES][CC_AGES];   /* table: expected net migrants per year, age at year end */
+    /* [mortality]: history of grouped death rates for the Lee-Carter fit */
+    int history_years, history_groups;         /* 0 when no history is given */
+    int *history_year;                         /* [history_years] */
+    cc_age_group history_group[CC_AGES];       /* group bounds (value unused) */
+    double *history_rate;                      /* [CC_SEXES][history_years][history_groups] m(x) */
+    int mortality_target_year;                 /* 0: fitted drift */
+    double target_e0[CC_SEXES];
+    double volatility_scale;
+    /* [fertility] */
+    double long_run_tfr;                       /* 0: base TFR throughout */
+    int long_run_year;
+    double tfr_sd;
+    /* [migration] */
+    int migration_schedule;                    /* 0 none, 1 Rogers-Castro */
+    double migration_peak_age, migration_male_share, migration_level, migration_noise_sd;
+    int ntargets;                              /* calibration targets after the base year */
+    int target_year[64];
+    double target_total[64];
     /* provenance */
     int nsettings;
     cc_setting *settings;

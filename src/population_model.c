@@ -1,0 +1,235 @@
+/* The population model's parameters: built once per scenario (Lee-Carter fit and drift
+ * calibration, fertility shape, migration profile and level calibration), then drawn per
+ * replication (parameter uncertainty) as year-by-year rate paths for population.c.
+ *   Mortality: m(x, y) = m_base(x) exp(b(x) k(y)); k(0) = 0; k(y+1) = k(y) + drift + sigma e(y).
+ *     b(x) below 0 is set to 0 in the projection: in the 2009-2018 series the 95-99 and 100+
+ *     rates jump 16-43% from 2009 to 2010 (a break in the series, scenarios/data/SOURCES.md),
+ *     which gives those groups a negative b, i.e. mortality rising as it falls everywhere else.
+ *     The drift is chosen (bisection) so that the period life expectancy at birth of the
+ *     median path, k(y) = drift (y - base), equals the target in the target year; e0 rises
+ *     monotonically as k falls, so the median e0 of the replications is that of the median k.
+ *   Fertility: TFR(y) moves linearly from the base TFR to a long-run TFR ~ N(mean, sd),
+ *     reached in long_run_year; the age shape of the base rates is kept.
+ *   Migration: level(y) x profile; levels per period between calibration targets are found
+ *     by the secant method on the expected-values projection (which is affine in the level). */
+#include <gsl/gsl_randist.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "carecast/lifetable.h"
+#include "carecast/population.h"
+#include "carecast/rng.h"
+
+void cc_migration_profile(double peak_age, double profile[CC_AGES])
+{
+    const double alpha1 = 0.1, alpha2 = 0.1, lambda2 = 0.4, child_ratio = 1.0 / 3.0, constant_ratio = 1.0 / 20.0;
+    double mu2 = peak_age - log(lambda2 / alpha2) / lambda2, peak = exp(-alpha2 * (peak_age - mu2) - exp(-lambda2 * (peak_age - mu2)));
+    double sum = 0;
+    for (int a = 0; a < CC_AGES; a++) {
+        double x = a + 0.5;
+        double labour = exp(-alpha2 * (x - mu2) - exp(-lambda2 * (x - mu2))) / peak;
+        profile[a] = child_ratio * exp(-alpha1 * x) + labour + constant_ratio;
+        sum += profile[a];
+    }
+    for (int a = 0; a < CC_AGES; a++)
+        profile[a] /= sum;
+}
+
+static void rates_at_index(const cc_scenario *s, const cc_population_model *m, int sex, double k, double out[CC_AGES])
+{
+    for (int a = 0; a < CC_AGES; a++)
+        out[a] = s->mortality_rate[sex][a] * (m->has_lee_carter ? exp(m->b_single[sex][a] * k) : 1.0);
+}
+
+static double e0_at_index(const cc_scenario *s, const cc_population_model *m, int sex, double k)
+{
+    double rates[CC_AGES];
+    cc_lifetable table;
+    rates_at_index(s, m, sex, k, rates);
+    cc_lifetable_from_rates(rates, &table);
+    return cc_lifetable_expectancy(&table, 0);
+}
+
+double cc_population_model_median_e0(const cc_scenario *s, const cc_population_model *m, int sex, int year)
+{
+    return e0_at_index(s, m, sex, m->drift[sex] * (year - s->base_year));
+}
+
+/* Drift such that e0 at the target year meets the target (bisection; e0 falls as k rises). */
+static int calibrate_drift(const cc_scenario *s, cc_population_model *m, int sex, cc_error *err)
+{
+    double span = s->mortality_target_year - s->base_year, lo = -100.0 / span, hi = 100.0 / span;
+    double target = s->target_e0[sex];
+    if (span <= 0)
+        return cc_error_set(err, CC_ERR_RANGE, s->path, 0, "target_year", "[mortality] target_year must be after base_year");
+    if (e0_at_index(s, m, sex, lo * span) < target || e0_at_index(s, m, sex, hi * span) > target)
+        return cc_error_set(err, CC_ERR_RANGE, s->path, 0, sex ? "target_e0_female" : "target_e0_male",
+                            "life expectancy %.2f cannot be reached with this Lee-Carter fit", target);
+    for (int i = 0; i < 200 && hi - lo > 1e-12; i++) {
+        double mid = 0.5 * (lo + hi);
+        if (e0_at_index(s, m, sex, mid * span) > target)
+            lo = mid;
+        else
+            hi = mid;
+    }
+    m->drift[sex] = 0.5 * (lo + hi);
+    return 0;
+}
+
+static int build_mortality(const cc_scenario *s, cc_population_model *m, cc_error *err)
+{
+    if (s->history_years == 0)
+        return 0;
+    for (int sex = 0; sex < CC_SEXES; sex++) {
+        const double *rates = &s->history_rate[(size_t)sex * s->history_years * s->history_groups];
+        int ret = cc_lee_carter_fit(rates, s->history_year, s->history_years, s->history_groups, &m->fit[sex], err);
+        if (ret != 0)
+            return ret;
+        cc_age_group groups[CC_AGES];
+        for (int g = 0; g < s->history_groups; g++) {
+            groups[g] = s->history_group[g];
+            groups[g].value = m->fit[sex].bx[g];
+        }
+        cc_age_groups_spread(groups, s->history_groups, m->b_single[sex]);
+        for (int a = 0; a < CC_AGES; a++) /* no reversal of improvement: see the file comment */
+            m->b_single[sex][a] = fmax(0.0, m->b_single[sex][a]);
+        m->drift[sex] = m->fit[sex].drift;
+        m->sigma[sex] = m->fit[sex].sigma * s->volatility_scale;
+    }
+    m->has_lee_carter = 1;
+    for (int sex = 0; sex < CC_SEXES && s->mortality_target_year; sex++) {
+        int ret = calibrate_drift(s, m, sex, err);
+        if (ret != 0)
+            return ret;
+    }
+    return 0;
+}
+
+/* Total population in `year` of the all-median projection with the model's current levels. */
+static int median_total(const cc_scenario *s, const cc_population_model *m, int year, double *total)
+{
+    cc_scenario median = *s; /* shallow copy: read-only tables shared */
+    median.expected_values = 1;
+    cc_population_rates rates;
+    cc_population_path path;
+    cc_population_workspace ws = {0};
+    int ret = cc_population_rates_init(&rates, m->years);
+    if (ret == 0) ret = cc_population_path_init(&path, m->years);
+    if (ret == 0) ret = cc_population_workspace_init(&ws);
+    if (ret == 0) ret = cc_population_rates_draw(&median, m, 0, &ws, &rates);
+    if (ret == 0) ret = cc_population_simulate(&median, &rates, 0, &ws, &path);
+    if (ret == 0) {
+        int y = year - s->base_year;
+        *total = 0;
+        for (int i = 0; i < CC_SEXES * CC_AGES; i++)
+            *total += path.population[(size_t)y * CC_SEXES * CC_AGES + i];
+    }
+    cc_population_workspace_free(&ws);
+    cc_population_path_free(&path);
+    cc_population_rates_free(&rates);
+    return ret;
+}
+
+static void set_level(cc_population_model *m, int from, double level)
+{
+    for (int y = from; y < m->years; y++)
+        m->level[y] = level;
+}
+
+/* Secant on the level of each period [previous target, target) in turn. */
+static int calibrate_migration(const cc_scenario *s, cc_population_model *m, cc_error *err)
+{
+    int from = 0;
+    for (int k = 0; k < s->ntargets; k++) {
+        int year = s->target_year[k];
+        double l0 = m->level[from], l1 = l0 + 1000.0, f0, f1;
+        int ret;
+        set_level(m, from, l0);
+        if ((ret = median_total(s, m, year, &f0)) != 0)
+            return cc_error_set(err, ret, NULL, 0, NULL, "out of memory");
+        f0 -= s->target_total[k];
+        for (int iter = 0; iter < 20 && fabs(f0) > 0.01; iter++) {
+            set_level(m, from, l1);
+            if ((ret = median_total(s, m, year, &f1)) != 0)
+                return cc_error_set(err, ret, NULL, 0, NULL, "out of memory");
+            f1 -= s->target_total[k];
+            if (f1 == f0)
+                break;
+            double next = l1 - f1 * (l1 - l0) / (f1 - f0);
+            l0 = l1; f0 = f1; l1 = next;
+        }
+        set_level(m, from, l0);
+        if (fabs(f0) > 1.0)
+            return cc_error_set(err, CC_ERR_NUMERIC, s->path, 0, "calibrate_to",
+                                "migration calibration to %d did not converge (off by %.1f persons)", year, f0);
+        from = year - s->base_year;
+    }
+    return 0;
+}
+
+int cc_population_model_build(const cc_scenario *s, cc_population_model *m, cc_error *err)
+{
+    int ret;
+    memset(m, 0, sizeof *m);
+    m->years = cc_scenario_years(s);
+    if (!(m->level = calloc(m->years, sizeof *m->level)))
+        return cc_error_set(err, CC_ERR_NOMEM, NULL, 0, NULL, "out of memory");
+    for (int a = 0; a < CC_AGES; a++)
+        m->base_tfr += s->fertility_rate[a];
+    for (int a = 0; a < CC_AGES; a++)
+        m->shape[a] = m->base_tfr > 0 ? s->fertility_rate[a] / m->base_tfr : 0.0;
+    if (s->migration_schedule == 1) {
+        m->has_schedule = 1;
+        double age_profile[CC_AGES];
+        cc_migration_profile(s->migration_peak_age, age_profile);
+        for (int a = 0; a < CC_AGES; a++) {
+            m->profile[CC_MALE][a] = s->migration_male_share * age_profile[a];
+            m->profile[CC_FEMALE][a] = (1 - s->migration_male_share) * age_profile[a];
+        }
+        set_level(m, 0, s->migration_level);
+    }
+    if ((ret = build_mortality(s, m, err)) != 0 || (s->ntargets > 0 && (ret = calibrate_migration(s, m, err)) != 0)) {
+        cc_population_model_free(m);
+        return ret;
+    }
+    return 0;
+}
+
+void cc_population_model_free(cc_population_model *m)
+{
+    for (int sex = 0; sex < CC_SEXES; sex++)
+        cc_lee_carter_free(&m->fit[sex]);
+    free(m->level);
+    memset(m, 0, sizeof *m);
+}
+
+int cc_population_rates_draw(const cc_scenario *s, const cc_population_model *m, uint32_t replication,
+                             cc_population_workspace *ws, cc_population_rates *r)
+{
+    const int expected = s->expected_values;
+    double k[CC_SEXES] = {0, 0}, long_run = s->long_run_tfr;
+    cc_rng_set_stream(ws->parameters, s->seed, replication, CC_STREAM_FERTILITY_LEVEL, 0);
+    if (long_run > 0 && !expected)
+        long_run = fmax(0.0, long_run + gsl_ran_gaussian(ws->parameters, s->tfr_sd));
+    cc_rng_set_stream(ws->parameters, s->seed, replication, CC_STREAM_MORTALITY_INDEX, 0);
+    for (int y = 0; y < r->years; y++) {
+        for (int sex = 0; sex < CC_SEXES; sex++)
+            rates_at_index(s, m, sex, k[sex], &r->mortality[((size_t)y * CC_SEXES + sex) * CC_AGES]);
+        double shock = expected || !m->has_lee_carter ? 0.0 : gsl_ran_gaussian(ws->parameters, 1.0);
+        for (int sex = 0; sex < CC_SEXES; sex++)
+            k[sex] += m->drift[sex] + m->sigma[sex] * shock;
+        double tfr = m->base_tfr;
+        if (long_run > 0) {
+            double progress = s->long_run_year > s->base_year ? (double)y / (s->long_run_year - s->base_year) : 1.0;
+            tfr += (long_run - m->base_tfr) * fmin(1.0, progress);
+        }
+        for (int a = 0; a < CC_AGES; a++)
+            r->fertility[(size_t)y * CC_AGES + a] = m->shape[a] * tfr;
+        for (int sex = 0; sex < CC_SEXES; sex++)
+            for (int a = 0; a < CC_AGES; a++)
+                r->migration[((size_t)y * CC_SEXES + sex) * CC_AGES + a] =
+                    m->has_schedule ? m->level[y] * m->profile[sex][a] : s->net_migration[sex][a];
+    }
+    return 0;
+}
