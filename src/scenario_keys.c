@@ -28,7 +28,7 @@ static const cc_key_info keys[] = {
      "(age_hi empty for the open group, which must start at 100 or above).", "scenario table"},
     {"population", "age_split", CC_KEY_ENUM, "spline", ANY, "spline|uniform", "-",
      "How age groups are split into single years: monotone spline of the cumulative count "
-     "(keeps group totals) or uniform within each group.", "method choice (docs/model.md)"},
+     "(keeps group totals) or uniform within each group.", "method choice (README, Model)"},
     {"population", "mortality", CC_KEY_PATH, NULL, ANY, NULL, "-",
      "CSV of base mortality by sex: a life table sex,age,lx; single-year probabilities "
      "sex,age,qx; or death rates sex,age_lo,age_hi,death_rate_per_100k.", "scenario table"},

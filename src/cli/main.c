@@ -255,6 +255,35 @@ out:
     return rc;
 }
 
+/* What the population model fits and calibrates before any replication runs. */
+static void print_model(const cc_scenario *s, const cc_population_model *m)
+{
+    static const char *const sexes[CC_SEXES] = {"male", "female"};
+    if (m->has_lee_carter)
+        for (int sex = 0; sex < CC_SEXES; sex++)
+            printf("mortality (%s): Lee-Carter on %d years, first component %.1f%% of variance, max |log error| %.3f; "
+                   "drift fitted %.4f, used %.4f; sigma %.4f; median e0 %.2f in %d\n",
+                   sexes[sex], m->fit[sex].nyears, 100 * m->fit[sex].explained, m->fit[sex].max_abs_log_error,
+                   m->fit[sex].drift, m->drift[sex], m->sigma[sex], cc_population_model_median_e0(s, m, sex, s->end_year),
+                   s->end_year);
+    else
+        printf("mortality: base rates held constant (no [mortality] history)\n");
+    printf("fertility: base TFR %.4f", m->base_tfr);
+    if (s->long_run_tfr > 0)
+        printf(" -> %.2f (sd %.2f) by %d", s->long_run_tfr, s->tfr_sd, s->long_run_year);
+    printf("\n");
+    if (m->has_schedule) {
+        printf("migration: Rogers-Castro, peak %.0f, noise sd %.0f%%; level (persons/year) by period:", s->migration_peak_age,
+               100 * s->migration_noise_sd);
+        for (int y = 0; y < m->years; y++)
+            if (y == 0 || m->level[y] != m->level[y - 1])
+                printf(" %d: %.0f", s->base_year + y, m->level[y]);
+        printf("%s\n", s->ntargets ? " (calibrated to the official totals)" : "");
+    } else {
+        printf("migration: %s\n", s->has_migration_table ? "table" : "none");
+    }
+}
+
 static int cmd_check(int argc, char **argv)
 {
     static const struct option options[] = {{"help", no_argument, 0, 'h'}, {0, 0, 0, 0}};
@@ -273,8 +302,14 @@ static int cmd_check(int argc, char **argv)
     if (cc_scenario_load(&s, argv[optind], &err) != 0)
         return report(&err);
     cc_scenario_print(&s, stdout);
+    cc_population_model model;
+    int rc = cc_population_model_build(&s, &model, &err) == 0 ? 0 : report(&err);
+    if (rc == 0) {
+        print_model(&s, &model);
+        cc_population_model_free(&model);
+    }
     cc_scenario_free(&s);
-    return 0;
+    return rc;
 }
 
 static int cmd_keys(int argc, char **argv)
