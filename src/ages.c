@@ -23,6 +23,11 @@ static int group_end(const cc_age_group *g) /* one past the last single age it c
 
 int cc_age_groups_check(const cc_age_group *groups, int n, const char *file, cc_error *err)
 {
+    return cc_age_groups_check_open(groups, n, CC_AGE_OPEN, file, err);
+}
+
+int cc_age_groups_check_open(const cc_age_group *groups, int n, int min_open_age, const char *file, cc_error *err)
+{
     if (n == 0)
         return cc_error_set(err, CC_ERR_TABLE, file, 0, "age_lo", "no age groups");
     int expect = 0;
@@ -44,10 +49,10 @@ int cc_age_groups_check(const cc_age_group *groups, int n, const char *file, cc_
                                     "age group after the open group %d+", g->lo);
             if (g->lo > CC_AGE_OPEN && expect <= CC_AGE_OPEN)
                 return cc_error_set(err, CC_ERR_TABLE, file, g->line, "age_lo", "gap before %d+", g->lo);
-            if (g->lo < CC_AGE_OPEN)
+            if (g->lo < min_open_age)
                 return cc_error_set(err, CC_ERR_TABLE, file, g->line, "age_hi",
-                                    "the open age group starts at %d; carecast needs single ages to 99 "
-                                    "and an open group starting at 100 or above", g->lo);
+                                    "the open age group starts at %d; this table needs an open group "
+                                    "starting at %d or above", g->lo, min_open_age);
             return 0;
         }
         expect = g->hi + 1;

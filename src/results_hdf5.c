@@ -90,8 +90,9 @@ static int write_doubles(writer *w, hid_t loc, const char *name, int rank, const
 {
     hid_t dset = create_dataset(loc, name, H5T_IEEE_F64LE, rank, dims, units, description);
     int ok = dset >= 0 && H5Dwrite(dset, H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, data) >= 0;
-    for (int i = 0; ok && i < rank; i++)
-        ok = H5DSattach_scale(dset, w->axes[axes[i]], i) >= 0 && H5DSset_label(dset, i, axis_names[axes[i]]) >= 0;
+    for (int i = 0; ok && i < rank; i++) /* an axis below 0 is the dataset's own index: no scale */
+        ok = axes[i] < 0 || (H5DSattach_scale(dset, w->axes[axes[i]], i) >= 0 &&
+                             H5DSset_label(dset, i, axis_names[axes[i]]) >= 0);
     if (dset >= 0) H5Dclose(dset);
     return ok ? 0 : -1;
 }
@@ -161,35 +162,77 @@ static int write_axes(writer *w, const cc_results *r)
 
 static int write_fitted(writer *w, hid_t pop, const cc_results *r, const cc_scenario *scenarios);
 
+/* A group `name` holding a replicated quantity data[scenario][replication][cells], the cells
+ * spanning `ntrail` trailing axes: replications, quantiles, mean and, with several scenarios,
+ * difference/{quantiles, mean_ci, mean_ci_unpaired} against the first scenario. */
+static int write_replicated(writer *w, hid_t loc, const cc_results *r, const char *name, const double *data,
+                            int ntrail, const int *trail_axes, const hsize_t *trail_dims, const char *units,
+                            const char *description)
+{
+    size_t cells = 1;
+    int axes[6];
+    hsize_t dims[6];
+    for (int i = 0; i < ntrail; i++) {
+        cells *= trail_dims[i];
+        axes[2 + i] = trail_axes[i];
+        dims[2 + i] = trail_dims[i];
+    }
+    size_t per_scenario = CC_QUANTILES * cells;
+    double *buf = malloc((size_t)r->nscenarios * per_scenario * sizeof *buf);
+    double *ci = malloc((size_t)r->nscenarios * 3 * cells * sizeof *ci);
+    double *ci_unpaired = malloc((size_t)r->nscenarios * 3 * cells * sizeof *ci_unpaired);
+    hid_t g = H5Gcreate2(loc, name, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
+    int ok = buf && ci && ci_unpaired && g >= 0 && set_string_attr(g, "description", description) >= 0;
+    axes[0] = AX_SCENARIO; dims[0] = r->nscenarios;
+    axes[1] = AX_REPLICATION; dims[1] = r->replications;
+    ok = ok && write_doubles(w, g, "replications", 2 + ntrail, axes, dims, data, units, "Value in every replication") >= 0;
+    axes[1] = AX_QUANTILE; dims[1] = CC_QUANTILES;
+    ok = ok && cc_stats_quantiles(data, r->nscenarios, r->replications, cells, buf) == 0 &&
+         write_doubles(w, g, "quantiles", 2 + ntrail, axes, dims, buf, units,
+                       "Quantiles over replications (linear interpolation between order statistics)") >= 0;
+    if (ok)
+        cc_stats_means(data, r->nscenarios, r->replications, cells, buf);
+    int mean_axes[6] = {AX_SCENARIO};
+    hsize_t mean_dims[6] = {(hsize_t)r->nscenarios};
+    memcpy(mean_axes + 1, axes + 2, ntrail * sizeof *axes);
+    memcpy(mean_dims + 1, dims + 2, ntrail * sizeof *dims);
+    ok = ok && write_doubles(w, g, "mean", 1 + ntrail, mean_axes, mean_dims, buf, units, "Mean over replications") >= 0;
+    if (ok && r->nscenarios > 1) {
+        hid_t d = H5Gcreate2(g, "difference", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
+        ok = d >= 0 && set_string_attr(d, "description",
+                                       "Each scenario minus the first, replication by replication (common random "
+                                       "numbers: the same streams for the same purposes)") >= 0 &&
+             cc_stats_differences(data, r->nscenarios, r->replications, cells, buf, ci, ci_unpaired) == 0 &&
+             write_doubles(w, d, "quantiles", 2 + ntrail, axes, dims, buf, units,
+                           "Quantiles of the per-replication differences from the first scenario") >= 0;
+        axes[1] = -1; dims[1] = 3;
+        ok = ok && write_doubles(w, d, "mean_ci", 2 + ntrail, axes, dims, ci, units,
+                                 "Mean difference from the first scenario with its paired 95% interval "
+                                 "(index 1: lower, mean, upper; t on the per-replication differences)") >= 0 &&
+             write_doubles(w, d, "mean_ci_unpaired", 2 + ntrail, axes, dims, ci_unpaired, units,
+                           "The same interval as if the runs were independent (Welch), for comparison") >= 0;
+        if (d >= 0) H5Gclose(d);
+    }
+    if (g >= 0) H5Gclose(g);
+    free(buf);
+    free(ci);
+    free(ci_unpaired);
+    return ok ? 0 : -1;
+}
+
 static int write_population(writer *w, const cc_results *r, const cc_scenario *scenarios)
 {
     hid_t pop = H5Gcreate2(w->file, "population", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
     if (pop < 0)
         return -1;
     int ok = set_string_attr(pop, "description", "Population projection: headline series and age structure") >= 0;
-    size_t nq = (size_t)r->nscenarios * CC_QUANTILES * r->years * CC_SEX_AXIS;
-    double *buf = malloc(nq * sizeof *buf);
-    ok = ok && buf;
+    int trail_axes[2] = {AX_YEAR, AX_SEX};
+    hsize_t trail_dims[2] = {(hsize_t)r->years, CC_SEX_AXIS};
     for (int id = 0; ok && id < CC_SERIES_COUNT; id++) {
         const cc_series_info *info = cc_series(id);
-        hid_t g = H5Gcreate2(pop, info->name, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
-        ok = g >= 0 && set_string_attr(g, "description", info->description) >= 0;
-        int rep_axes[4] = {AX_SCENARIO, AX_REPLICATION, AX_YEAR, AX_SEX};
-        hsize_t rep_dims[4] = {r->nscenarios, r->replications, r->years, CC_SEX_AXIS};
-        ok = ok && write_doubles(w, g, "replications", 4, rep_axes, rep_dims, r->series[id], info->units,
-                                 "Value in every replication") >= 0;
-        ok = ok && cc_results_quantiles(r, id, buf) == 0;
-        int q_axes[4] = {AX_SCENARIO, AX_QUANTILE, AX_YEAR, AX_SEX};
-        hsize_t q_dims[4] = {r->nscenarios, CC_QUANTILES, r->years, CC_SEX_AXIS};
-        ok = ok && write_doubles(w, g, "quantiles", 4, q_axes, q_dims, buf, info->units,
-                                 "Quantiles over replications (linear interpolation between order statistics)") >= 0;
-        cc_results_mean(r, id, buf);
-        int m_axes[3] = {AX_SCENARIO, AX_YEAR, AX_SEX};
-        hsize_t m_dims[3] = {r->nscenarios, r->years, CC_SEX_AXIS};
-        ok = ok && write_doubles(w, g, "mean", 3, m_axes, m_dims, buf, info->units, "Mean over replications") >= 0;
-        if (g >= 0) H5Gclose(g);
+        ok = write_replicated(w, pop, r, info->name, r->series[id], 2, trail_axes, trail_dims, info->units,
+                              info->description) == 0;
     }
-    free(buf);
     hid_t g = ok ? H5Gcreate2(pop, "by_age", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT) : -1;
     int a_axes[4] = {AX_SCENARIO, AX_YEAR, AX_SEX, AX_AGE};
     hsize_t a_dims[4] = {r->nscenarios, r->years, CC_SEX_AXIS, CC_AGES};
@@ -292,6 +335,128 @@ static int write_fitted(writer *w, hid_t pop, const cc_results *r, const cc_scen
         if (g >= 0) H5Gclose(g);
     }
     if (fitted >= 0) H5Gclose(fitted);
+    return ok ? 0 : -1;
+}
+
+static int write_int_rows(writer *w, hid_t loc, const char *name, int rank, const int *axes, const hsize_t *dims,
+                          const int *data, const char *units, const char *description)
+{
+    hid_t dset = create_dataset(loc, name, H5T_STD_I32LE, rank, dims, units, description);
+    int ok = dset >= 0 && H5Dwrite(dset, H5T_NATIVE_INT, H5S_ALL, H5S_ALL, H5P_DEFAULT, data) >= 0;
+    for (int i = 0; ok && i < rank; i++)
+        ok = axes[i] < 0 || (H5DSattach_scale(dset, w->axes[axes[i]], i) >= 0 &&
+                             H5DSset_label(dset, i, axis_names[axes[i]]) >= 0);
+    if (dset >= 0) H5Dclose(dset);
+    return ok ? 0 : -1;
+}
+
+/* Peak year of a demand series per replication, and its distribution. */
+static int write_peak_years(writer *w, const cc_results *r, cc_demand_series id)
+{
+    int *years = malloc((size_t)r->nscenarios * r->replications * sizeof *years);
+    double *share = malloc((size_t)r->nscenarios * r->years * sizeof *share);
+    hid_t g = H5Gopen2(w->file, "demand", H5P_DEFAULT), sg = -1;
+    int ok = years && share && g >= 0 && (sg = H5Gopen2(g, cc_demand_series_info(id)->name, H5P_DEFAULT)) >= 0;
+    if (ok)
+        cc_results_peak_years(r, id, years, share);
+    int rep_axes[2] = {AX_SCENARIO, AX_REPLICATION}, year_axes[2] = {AX_SCENARIO, AX_YEAR};
+    hsize_t rep_dims[2] = {r->nscenarios, r->replications}, year_dims[2] = {r->nscenarios, r->years};
+    ok = ok && write_int_rows(w, sg, "peak_year", 2, rep_axes, rep_dims, years, "year",
+                              "Year of the highest total (both sexes, all ages) within the run, per replication") >= 0 &&
+         write_doubles(w, sg, "peak_year_share", 2, year_axes, year_dims, share, "1",
+                       "Share of replications whose total peaks in each year (a peak in the last year may "
+                       "lie beyond the run)") >= 0;
+    if (sg >= 0) H5Gclose(sg);
+    if (g >= 0) H5Gclose(g);
+    free(years);
+    free(share);
+    return ok ? 0 : -1;
+}
+
+static int write_beds(writer *w, hid_t demand, const cc_results *r, const cc_scenario *scenarios)
+{
+    double *capacity = malloc(r->nscenarios * sizeof *capacity), *never = malloc(r->nscenarios * sizeof *never);
+    double *probability = malloc((size_t)r->nscenarios * r->years * sizeof(double));
+    double *first_share = malloc((size_t)r->nscenarios * r->years * sizeof(double));
+    int *first = malloc((size_t)r->nscenarios * r->replications * sizeof *first);
+    hid_t g = H5Gopen2(demand, "beds_needed", H5P_DEFAULT);
+    int ok = capacity && never && probability && first_share && first && g >= 0, any = 0;
+    for (int sc = 0; ok && sc < r->nscenarios; sc++) {
+        capacity[sc] = scenarios[sc].bed_capacity > 0 ? scenarios[sc].bed_capacity : 0;
+        any |= capacity[sc] > 0;
+    }
+    int sc_axis[1] = {AX_SCENARIO}, rep_axes[2] = {AX_SCENARIO, AX_REPLICATION}, year_axes[2] = {AX_SCENARIO, AX_YEAR};
+    hsize_t sc_dims[1] = {r->nscenarios}, rep_dims[2] = {r->nscenarios, r->replications},
+            year_dims[2] = {r->nscenarios, r->years};
+    if (ok && any) {
+        cc_results_exceedance(r, capacity, probability, first, first_share, never);
+        ok = write_doubles(w, g, "capacity", 1, sc_axis, sc_dims, capacity, "beds",
+                           "Bed capacity given by each scenario (0: none given; its rows below are meaningless)") >= 0 &&
+             write_doubles(w, g, "exceedance_probability", 2, year_axes, year_dims, probability, "1",
+                           "Probability that beds needed exceed the capacity, per year") >= 0 &&
+             write_int_rows(w, g, "first_exceedance_year", 2, rep_axes, rep_dims, first, "year",
+                            "First year beds needed exceed the capacity, per replication (0: not within the run)") >= 0 &&
+             write_doubles(w, g, "first_exceedance_share", 2, year_axes, year_dims, first_share, "1",
+                           "Distribution of the first exceedance year over replications") >= 0 &&
+             write_doubles(w, g, "never_exceeded_share", 1, sc_axis, sc_dims, never, "1",
+                           "Share of replications whose beds needed never exceed the capacity within the run") >= 0;
+    }
+    if (g >= 0) H5Gclose(g);
+    free(capacity); free(never); free(probability); free(first_share); free(first);
+    return ok ? 0 : -1;
+}
+
+static int write_demand(writer *w, const cc_results *r, const cc_scenario *scenarios)
+{
+    hid_t g = H5Gcreate2(w->file, "demand", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
+    int ok = g >= 0 && set_string_attr(g, "description",
+                                        "Demand for hospital, outpatient and home medical care by sex and age band") >= 0;
+    int trail_axes[3] = {AX_YEAR, AX_SEX, AX_AGE_BAND};
+    hsize_t trail_dims[3] = {(hsize_t)r->years, CC_SEX_AXIS, CC_AGE_BANDS};
+    for (int d = 0; ok && d < CC_DEMAND_SERIES; d++) {
+        const cc_demand_info *info = cc_demand_series_info(d);
+        ok = write_replicated(w, g, r, info->name, r->demand[d], 3, trail_axes, trail_dims, info->units,
+                              info->description) == 0;
+    }
+    /* outpatient visits per clinic per weekday (totals) */
+    size_t rows = (size_t)r->nscenarios * r->replications;
+    double *per_clinic = malloc(rows * r->years * sizeof *per_clinic);
+    ok = ok && per_clinic;
+    for (size_t i = 0; ok && i < rows; i++)
+        for (int y = 0; y < r->years; y++)
+            per_clinic[i * r->years + y] =
+                r->demand[CC_DEMAND_OUTPATIENT][cc_results_demand_index(r, (int)(i / r->replications),
+                                                                        (int)(i % r->replications), y, 2, 4)] /
+                scenarios[i / r->replications].clinics;
+    hid_t out = ok ? H5Gopen2(g, "outpatient", H5P_DEFAULT) : -1;
+    int year_axis[1] = {AX_YEAR};
+    hsize_t year_dim[1] = {(hsize_t)r->years};
+    ok = ok && out >= 0 && write_replicated(w, out, r, "visits_per_clinic", per_clinic, 1, year_axis, year_dim,
+                                            "visits/clinic/weekday",
+                                            "Outpatient visits per weekday divided by [demand] clinics") == 0;
+    if (out >= 0) H5Gclose(out);
+    free(per_clinic);
+    /* what each replication drew */
+    hid_t p = ok ? H5Gcreate2(g, "parameters", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT) : -1;
+    double *values = malloc(rows * CC_RATE_SETTINGS * sizeof *values);
+    ok = ok && p >= 0 && values;
+    int axes[3] = {AX_SCENARIO, AX_REPLICATION, -1};
+    hsize_t dims[3] = {r->nscenarios, r->replications, CC_RATE_SETTINGS};
+    for (int which = 0; ok && which < 2; which++) {
+        for (size_t i = 0; i < rows * CC_RATE_SETTINGS; i++)
+            values[i] = r->demand_draws[2 * i + which];
+        ok = write_doubles(w, p, which ? "rate_trend" : "rate_multiplier", 3, axes, dims, values,
+                           which ? "per year" : "1",
+                           which ? "Annual relative change of the rates drawn per replication (index 2: inpatient, "
+                                   "outpatient, home care)"
+                                 : "Rate-level multiplier drawn per replication (index 2: inpatient, outpatient, "
+                                   "home care)") >= 0;
+    }
+    free(values);
+    if (p >= 0) H5Gclose(p);
+    ok = ok && write_beds(w, g, r, scenarios) == 0;
+    if (g >= 0) H5Gclose(g);
+    ok = ok && write_peak_years(w, r, CC_DEMAND_OUTPATIENT) == 0 && write_peak_years(w, r, CC_DEMAND_INPATIENT) == 0;
     return ok ? 0 : -1;
 }
 
@@ -401,6 +566,8 @@ int cc_results_write(const cc_results *r, const cc_scenario *scenarios, int nsce
     TRY(set_string_attr(w.file, "layout", "carecast results layout 1 (DESIGN.md)"));
     TRY(write_axes(&w, r));
     TRY(write_population(&w, r, scenarios));
+    if (r->has_demand)
+        TRY(write_demand(&w, r, scenarios));
     TRY(write_provenance(&w, scenarios, nscenarios, facts));
     for (int a = 0; a < AX_COUNT; a++) {
         if (w.axes[a] >= 0) H5Dclose(w.axes[a]);

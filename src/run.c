@@ -67,27 +67,51 @@ static void accumulate_ages(cc_results *res, int sc, const cc_population_path *p
 typedef struct {
     cc_population_workspace ws;
     cc_population_rates rates;
+    double *demand; /* one replication: [series][year][sex][band] */
 } thread_state;
 
+/* Demand of replication rep into the results rows (disjoint per replication: thread-safe). */
+static void run_demand(const cc_scenario *s, cc_results *res, int sc, uint32_t rep, const cc_population_path *path,
+                       thread_state *ts)
+{
+    cc_demand_draw draw;
+    cc_demand_draw_parameters(s, rep, ts->ws.parameters, &draw);
+    cc_demand_compute(s, path, &draw, rep, ts->ws.parameters, ts->demand);
+    size_t per_series = (size_t)res->years * CC_SEX_AXIS * CC_AGE_BANDS;
+    for (int d = 0; d < CC_DEMAND_SERIES; d++)
+        memcpy(&res->demand[d][cc_results_demand_index(res, sc, rep, 0, 0, 0)], ts->demand + d * per_series,
+               per_series * sizeof(double));
+    double *row = &res->demand_draws[((size_t)sc * res->replications + rep) * CC_RATE_SETTINGS * 2];
+    for (int k = 0; k < CC_RATE_SETTINGS; k++) {
+        row[2 * k] = draw.multiplier[k];
+        row[2 * k + 1] = draw.trend[k];
+    }
+}
+
 /* One block of replications [first, first + n) of scenario sc into paths[0..n). */
-static int run_block(const cc_scenario *s, const cc_population_model *model, int first, int n,
-                     cc_population_path *paths, int threads)
+static int run_block(const cc_scenario *s, const cc_population_model *model, cc_results *res, int sc, int first,
+                     int n, cc_population_path *paths, int threads)
 {
     int failed = 0;
 #pragma omp parallel num_threads(threads) reduction(| : failed)
     {
         thread_state ts;
         memset(&ts, 0, sizeof ts);
-        int ok = cc_population_workspace_init(&ts.ws) == 0 &&
-                 cc_population_rates_init(&ts.rates, cc_scenario_years(s)) == 0;
+        int years = cc_scenario_years(s);
+        int ok = cc_population_workspace_init(&ts.ws) == 0 && cc_population_rates_init(&ts.rates, years) == 0 &&
+                 (!res->has_demand ||
+                  (ts.demand = malloc((size_t)CC_DEMAND_SERIES * years * CC_SEX_AXIS * CC_AGE_BANDS * sizeof(double))));
 #pragma omp for schedule(dynamic, 1)
         for (int k = 0; k < n; k++) {
             uint32_t rep = (uint32_t)(first + k);
             if (!ok || cc_population_rates_draw(s, model, rep, &ts.ws, &ts.rates) != 0 ||
                 cc_population_simulate(s, &ts.rates, rep, &ts.ws, &paths[k]) != 0)
                 failed = 1;
+            else if (res->has_demand)
+                run_demand(s, res, sc, rep, &paths[k], &ts);
         }
         failed |= !ok;
+        free(ts.demand);
         cc_population_rates_free(&ts.rates);
         cc_population_workspace_free(&ts.ws);
     }
@@ -110,7 +134,12 @@ int cc_run(const cc_scenario *scenarios, int nscenarios, const cc_run_options *o
     const cc_scenario *first = &scenarios[0];
     int years = cc_scenario_years(first), threads = cc_run_threads(options ? options->threads : 0);
     long reps = first->replications, done = 0, total = reps * nscenarios;
-    int ret = cc_results_init(res, nscenarios, (int)reps, years, first->base_year);
+    int has_demand = first->has_demand;
+    for (int sc = 1; sc < nscenarios; sc++)
+        if (scenarios[sc].has_demand != has_demand)
+            return cc_error_set(err, CC_ERR_USAGE, scenarios[sc].path, 0, "demand",
+                                "scenarios compared in one run must all have demand tables, or none");
+    int ret = cc_results_init(res, nscenarios, (int)reps, years, first->base_year, has_demand);
     cc_population_path paths[BLOCK];
     int npaths = 0;
     if (ret != 0)
@@ -135,7 +164,7 @@ int cc_run(const cc_scenario *scenarios, int nscenarios, const cc_run_options *o
                 goto out;
             }
             int n = reps - start < BLOCK ? (int)(reps - start) : BLOCK;
-            if ((ret = run_block(&scenarios[sc], &res->models[sc], start, n, paths, threads)) != 0) {
+            if ((ret = run_block(&scenarios[sc], &res->models[sc], res, sc, start, n, paths, threads)) != 0) {
                 cc_error_set(err, ret, NULL, 0, NULL, "out of memory in a replication");
                 goto out;
             }

@@ -397,6 +397,31 @@ static int get_number(const cc_scenario *s, const char *section, const char *nam
     return cc_setting_number(cc_scenario_setting(s, section, name), v, err);
 }
 
+static int convert_demand_settings(cc_scenario *s, cc_error *err)
+{
+    int ret;
+    double v;
+    if ((ret = get_number(s, "demand", "rates_year", &v, err)) != 0) return ret;
+    s->rates_year = (int)v;
+    if ((ret = get_number(s, "demand", "inpatient_shift_year", &v, err)) != 0) return ret;
+    s->shift_year = (int)v;
+    if ((ret = get_number(s, "demand", "inpatient_trend", &s->demand_trend[CC_SETTING_INPATIENT], err)) ||
+        (ret = get_number(s, "demand", "outpatient_trend", &s->demand_trend[CC_SETTING_OUTPATIENT], err)) ||
+        (ret = get_number(s, "demand", "home_care_uptake_growth", &s->demand_trend[CC_SETTING_HOME_CARE], err)) ||
+        (ret = get_number(s, "demand", "trend_sd", &s->trend_sd, err)) ||
+        (ret = get_number(s, "demand", "rate_cv", &s->rate_cv, err)) ||
+        (ret = get_number(s, "demand", "occupancy", &s->occupancy, err)) ||
+        (ret = get_number(s, "demand", "inpatient_shift_share", &s->shift_share, err)) ||
+        (ret = get_number(s, "demand", "urgent_calls_per_patient_month", &s->urgent_calls_per_patient_month, err)) ||
+        (ret = get_number(s, "demand", "clinics", &s->clinics, err)))
+        return ret;
+    const cc_setting *capacity = cc_scenario_setting(s, "demand", "bed_capacity");
+    s->bed_capacity = 0;
+    if (capacity->value[0] && (ret = cc_setting_number(capacity, &s->bed_capacity, err)) != 0)
+        return ret;
+    return 0;
+}
+
 /* [mortality], [fertility] and [migration] numbers (their tables: scenario_tables.c). */
 static int convert_model_settings(cc_scenario *s, cc_error *err)
 {
@@ -419,6 +444,8 @@ static int convert_model_settings(cc_scenario *s, cc_error *err)
     if ((ret = cc_setting_choice(cc_scenario_setting(s, "migration", "schedule"), &choice, err)) != 0)
         return ret;
     s->migration_schedule = choice;
+    if ((ret = convert_demand_settings(s, err)) != 0)
+        return ret;
     if (s->mortality_target_year && (s->target_e0[CC_MALE] <= 0 || s->target_e0[CC_FEMALE] <= 0))
         return cc_setting_error(cc_scenario_setting(s, "mortality", "target_year"), err, CC_ERR_RANGE,
                                 "[%s] %s: %s", "a target year needs target_e0_male and target_e0_female");

@@ -49,7 +49,7 @@ static int open_table(cc_scenario *s, const char *section, const char *name, cc_
 }
 
 /* Rows of sex,age_lo,age_hi,<value_col> into age groups per sex, in file order. */
-static int read_groups(const cc_table *t, const char *value_col, int allow_negative,
+static int read_groups(const cc_table *t, const char *value_col, int allow_negative, int min_open_age,
                        cc_age_group groups[CC_SEXES][CC_AGES], int ngroups[CC_SEXES], cc_error *err)
 {
     int ret, csex, clo, chi, cval;
@@ -68,13 +68,13 @@ static int read_groups(const cc_table *t, const char *value_col, int allow_negat
             return cc_error_set(err, CC_ERR_RANGE, t->path, t->row_line[r], "age_lo", "age %ld out of range 0-150", lo);
         if (!allow_negative && value < 0)
             return cc_error_set(err, CC_ERR_RANGE, t->path, t->row_line[r], value_col,
-                                "negative count %g", value);
+                                "negative %s %g", value_col, value);
         if (ngroups[sex] == CC_AGES)
             return cc_error_set(err, CC_ERR_TABLE, t->path, t->row_line[r], "age_lo", "too many age groups");
         groups[sex][ngroups[sex]++] = (cc_age_group){(int)lo, empty ? CC_AGE_OPEN_END : (int)hi, value, t->row_line[r]};
     }
     for (int sex = 0; sex < CC_SEXES; sex++)
-        if ((ret = cc_age_groups_check(groups[sex], ngroups[sex], t->path, err)) != 0) {
+        if ((ret = cc_age_groups_check_open(groups[sex], ngroups[sex], min_open_age, t->path, err)) != 0) {
             if (ngroups[sex] == 0)
                 cc_error_set(err, CC_ERR_TABLE, t->path, 0, "sex", "no rows for sex '%s'",
                              sex == CC_MALE ? "male" : "female");
@@ -89,7 +89,7 @@ static int read_population(cc_scenario *s, cc_error *err)
     cc_age_group groups[CC_SEXES][CC_AGES];
     int n[CC_SEXES], ret;
     if ((ret = open_table(s, "population", "base_population", &t, err)) == 0 &&
-        (ret = read_groups(&t, "population", 0, groups, n, err)) == 0)
+        (ret = read_groups(&t, "population", 0, CC_AGE_OPEN, groups, n, err)) == 0)
         for (int sex = 0; sex < CC_SEXES && ret == 0; sex++)
             ret = cc_age_groups_split(groups[sex], n[sex], s->age_split, 1, s->base_population[sex], err);
     cc_table_free(&t);
@@ -105,7 +105,7 @@ static int read_migration(cc_scenario *s, cc_error *err)
     cc_age_group groups[CC_SEXES][CC_AGES];
     int n[CC_SEXES], ret;
     if ((ret = open_table(s, "population", "migration", &t, err)) == 0 &&
-        (ret = read_groups(&t, "net_migrants", 1, groups, n, err)) == 0)
+        (ret = read_groups(&t, "net_migrants", 1, CC_AGE_OPEN, groups, n, err)) == 0)
         for (int sex = 0; sex < CC_SEXES && ret == 0; sex++) /* signed counts: uniform split */
             ret = cc_age_groups_split_signed(groups[sex], n[sex], s->net_migration[sex]);
     s->has_migration_table = ret == 0;
@@ -186,7 +186,7 @@ static int read_mortality(cc_scenario *s, cc_error *err)
     } else if (cc_table_find_column(&t, "death_rate_per_100k") >= 0) {
         cc_age_group groups[CC_SEXES][CC_AGES];
         int n[CC_SEXES];
-        if ((ret = read_groups(&t, "death_rate_per_100k", 0, groups, n, err)) == 0)
+        if ((ret = read_groups(&t, "death_rate_per_100k", 0, CC_AGE_OPEN, groups, n, err)) == 0)
             for (int sex = 0; sex < CC_SEXES; sex++) {
                 cc_age_groups_spread(groups[sex], n[sex], s->mortality_rate[sex]);
                 for (int a = 0; a < CC_AGES; a++)
@@ -374,9 +374,39 @@ out:
     return ret;
 }
 
+/* The three demand rate tables: all or none; rates spread over the single ages of each group. */
+static int read_demand(cc_scenario *s, cc_error *err)
+{
+    static const char *const keys[CC_RATE_SETTINGS] = {"inpatient_rates", "outpatient_rates", "home_care_rates"};
+    int given = 0;
+    for (int k = 0; k < CC_RATE_SETTINGS; k++)
+        given += cc_scenario_setting(s, "demand", keys[k])->value[0] != '\0';
+    if (given == 0)
+        return 0;
+    for (int k = 0; k < CC_RATE_SETTINGS; k++) {
+        const cc_setting *st = cc_scenario_setting(s, "demand", keys[k]);
+        if (!st->value[0])
+            return cc_setting_error(st, err, CC_ERR_RANGE, "[%s] %s: %s", "demand needs all three rate tables");
+        cc_table t;
+        cc_age_group groups[CC_SEXES][CC_AGES];
+        int n[CC_SEXES], ret;
+        if ((ret = open_table(s, "demand", keys[k], &t, err)) == 0 &&
+            (ret = read_groups(&t, "rate_per_100k", 0, 1, groups, n, err)) == 0)
+            for (int sex = 0; sex < CC_SEXES; sex++)
+                cc_age_groups_spread(groups[sex], n[sex], s->demand_rate[k][sex]);
+        cc_table_free(&t);
+        if (ret != 0)
+            return ret;
+    }
+    s->has_demand = 1;
+    return 0;
+}
+
 int cc_scenario_read_tables(cc_scenario *s, cc_error *err)
 {
     int ret;
+    if ((ret = read_demand(s, err)) != 0)
+        return ret;
     if ((ret = read_population(s, err)) || (ret = read_mortality(s, err)) || (ret = read_fertility(s, err)) ||
         (ret = read_migration(s, err)) || (ret = read_history(s, err)) || (ret = read_targets(s, err)))
         return ret;

@@ -26,6 +26,9 @@ typedef struct {
  * 100+). Errors name file, the group's line and field. */
 int cc_age_groups_check(const cc_age_group *groups, int n, const char *file, cc_error *err);
 
+/* The same with the open group allowed to start at min_open_age or above (rate tables: 90+). */
+int cc_age_groups_check_open(const cc_age_group *groups, int n, int min_open_age, const char *file, cc_error *err);
+
 /* Split checked groups into single ages 0..100 (100 = 100+). With integer_counts, the
  * single-year values are whole numbers that still add up to each (whole) group total
  * (largest-remainder rounding within the group). */

@@ -5,6 +5,7 @@
 #define CC_VERSION "0.1.0"
 
 #include "carecast/ages.h"
+#include "carecast/demand.h"
 #include "carecast/error.h"
 #include "carecast/lee_carter.h"
 #include "carecast/lifetable.h"

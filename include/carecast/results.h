@@ -5,6 +5,7 @@
 #define CARECAST_RESULTS_H
 
 #include "carecast/error.h"
+#include "carecast/demand.h"
 #include "carecast/population.h"
 #include "carecast/scenario.h"
 
@@ -32,6 +33,10 @@ typedef struct {
     double *series[CC_SERIES_COUNT];
     /* [scenario][year][CC_SEX_AXIS][CC_AGES] */
     double *age_mean, *age_sd;
+    /* demand (when has_demand): [series][scenario][replication][year][CC_SEX_AXIS][CC_AGE_BANDS] */
+    int has_demand;
+    double *demand[CC_DEMAND_SERIES];
+    double *demand_draws; /* [scenario][replication][CC_RATE_SETTINGS][2]: multiplier, trend */
     /* [scenario]: what each scenario's model fitted and calibrated */
     cc_population_model *models;
     /* internal: Welford sums of squares, replications accumulated */
@@ -39,13 +44,40 @@ typedef struct {
     long accumulated;
 } cc_results;
 
-int cc_results_init(cc_results *res, int nscenarios, int replications, int years, int base_year);
+int cc_results_init(cc_results *res, int nscenarios, int replications, int years, int base_year, int has_demand);
 void cc_results_free(cc_results *res);
+
+static inline size_t cc_results_demand_index(const cc_results *r, int scenario, int rep, int year, int sex, int band)
+{
+    return ((((size_t)scenario * r->replications + rep) * r->years + year) * CC_SEX_AXIS + sex) * CC_AGE_BANDS + band;
+}
 
 static inline size_t cc_results_series_index(const cc_results *r, int scenario, int rep, int year, int sex)
 {
     return (((size_t)scenario * r->replications + rep) * r->years + year) * CC_SEX_AXIS + sex;
 }
+
+/* Generic forms over data[scenario][replication][cells]: quantiles out[scenario][q][cells],
+ * means out[scenario][cells] (accumulated in replication order). */
+int cc_stats_quantiles(const double *data, int nscenarios, int replications, size_t cells, double *out);
+void cc_stats_means(const double *data, int nscenarios, int replications, size_t cells, double *out);
+
+/* Paired comparison with scenario 0 (common random numbers): for every scenario s and cell,
+ * the quantiles of the per-replication differences x[s] - x[0] (quantiles[s][q][cells]), and
+ * 95% intervals for the mean difference, paired (t on the differences) and, for reference,
+ * unpaired (Welch, as if the runs were independent): ci[s][3][cells] = lower, mean, upper. */
+int cc_stats_differences(const double *data, int nscenarios, int replications, size_t cells, double *quantiles,
+                         double *ci_paired, double *ci_unpaired);
+
+/* Per replication, the year in which a demand series (both sexes, all ages) is highest:
+ * years[scenario][replication]; share[scenario][year] of replications peaking in each year. */
+void cc_results_peak_years(const cc_results *res, cc_demand_series id, int *years, double *share);
+
+/* Beds needed against a capacity: probability[scenario][year] that beds needed exceed it;
+ * first[scenario][replication] the first year they do (0: never within the run);
+ * first_share[scenario][year] the distribution of that year; never[scenario] the rest. */
+void cc_results_exceedance(const cc_results *res, const double *capacity, double *probability, int *first,
+                           double *first_share, double *never);
 
 /* Quantiles over replications of one series: out[scenario][quantile][year][sex] (caller
  * allocates nscenarios * CC_QUANTILES * years * CC_SEX_AXIS doubles). Exact: linear

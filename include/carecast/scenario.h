@@ -13,6 +13,9 @@
 
 enum { CC_MALE = 0, CC_FEMALE = 1, CC_SEXES = 2 };
 
+/* Demand settings with a rate table. */
+typedef enum { CC_SETTING_INPATIENT, CC_SETTING_OUTPATIENT, CC_SETTING_HOME_CARE, CC_RATE_SETTINGS } cc_rate_setting;
+
 typedef enum { CC_KEY_STRING, CC_KEY_PATH, CC_KEY_INT, CC_KEY_DOUBLE, CC_KEY_BOOL, CC_KEY_ENUM } cc_key_type;
 
 /* One documented scenario key. */
@@ -87,6 +90,17 @@ typedef struct {
     int ntargets;                              /* calibration targets after the base year */
     int target_year[64];
     double target_total[64];
+    /* [demand] */
+    int has_demand;                            /* 1 when the rate tables are given */
+    double demand_rate[CC_RATE_SETTINGS][CC_SEXES][CC_AGES]; /* per 100,000 at rates_year */
+    int rates_year;
+    double demand_trend[CC_RATE_SETTINGS];     /* mean annual relative change; home care: uptake */
+    double trend_sd, rate_cv, occupancy;
+    double bed_capacity;                       /* 0: none given */
+    double shift_share;
+    int shift_year;
+    double urgent_calls_per_patient_month;
+    double clinics;
     /* provenance */
     int nsettings;
     cc_setting *settings;

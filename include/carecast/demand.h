@@ -1,0 +1,46 @@
+/* Demand: a population path turned into inpatients on a day (occupied beds), outpatient
+ * visits per weekday, enrolled home-care patients and urgent house calls per month, by sex and
+ * age band. Expected demand = sum over ages of persons x rate x trend(year) x multiplier;
+ * the day's count is Poisson around it. Pure: no I/O, no globals. */
+#ifndef CARECAST_DEMAND_H
+#define CARECAST_DEMAND_H
+
+#include <gsl/gsl_rng.h>
+#include <stdint.h>
+
+#include "carecast/population.h"
+#include "carecast/scenario.h"
+
+#define CC_AGE_BANDS 5 /* 0-64, 65-74, 75-84, 85+, total */
+
+
+/* Demand series written under /demand/<name>. */
+typedef enum {
+    CC_DEMAND_INPATIENT, CC_DEMAND_OUTPATIENT, CC_DEMAND_HOME_CARE, CC_DEMAND_URGENT_CALLS,
+    CC_DEMAND_BEDS_NEEDED, CC_DEMAND_SERIES
+} cc_demand_series;
+
+typedef struct {
+    const char *name, *units, *description;
+} cc_demand_info;
+const cc_demand_info *cc_demand_series_info(cc_demand_series id);
+
+/* What one replication drew for demand (parameter uncertainty). */
+typedef struct {
+    double multiplier[CC_RATE_SETTINGS]; /* rate-level multiplier, lognormal with mean 1 */
+    double trend[CC_RATE_SETTINGS];      /* annual relative change of the rates */
+} cc_demand_draw;
+
+/* Draw replication `replication`'s parameters (all at their expectation with expected_values). */
+void cc_demand_draw_parameters(const cc_scenario *scenario, uint32_t replication, gsl_rng *rng,
+                               cc_demand_draw *draw);
+
+/* Demand of one replication: out[series][year][sex 0..2][band 0..4] (sex 2 = total, band 4 =
+ * total), from path's population. rng is set to the replication's demand-count stream. */
+void cc_demand_compute(const cc_scenario *scenario, const cc_population_path *path, const cc_demand_draw *draw,
+                       uint32_t replication, gsl_rng *rng, double *out);
+
+/* Band of a single age (0..3). */
+int cc_age_band(int age);
+
+#endif

@@ -1,0 +1,83 @@
+/* Demand from a population path (method in demand.h; parameters in scenarios/README.md).
+ *   expected(setting, y, sex, band) = sum_{age in band} P(y, sex, age) x rate(setting, sex, age)
+ *       x (1 + trend)^(year - rates_year) x multiplier
+ *   home care also grows with uptake (its trend) and receives the inpatients shifted into it
+ *   from the shift year: inpatients x (1 - share), home care + inpatients x share.
+ *   The day's counts are Poisson around their expectation; urgent calls per month are Poisson
+ *   around enrolled patients x calls per patient-month; beds needed = inpatients / occupancy.
+ * Streams: CC_STREAM_DEMAND_PARAMS (multipliers, trends) and CC_STREAM_DEMAND_COUNTS, so
+ * scenarios compared in one run see the same draws (common random numbers). */
+#include "carecast/demand.h"
+
+#include <gsl/gsl_randist.h>
+#include <math.h>
+#include <string.h>
+
+#include "carecast/rng.h"
+
+static const cc_demand_info demand_info[CC_DEMAND_SERIES] = {
+    {"inpatient", "patients", "Inpatients on a day (occupied beds), after any shift into home care"},
+    {"outpatient", "visits/weekday", "Outpatient visits on a weekday"},
+    {"home_care", "patients", "Enrolled home-care (regular home-visit) patients"},
+    {"urgent_calls", "calls/month", "Urgent house-call requests per month from enrolled home-care patients"},
+    {"beds_needed", "beds", "Beds needed to hold the day's inpatients at the target occupancy"},
+};
+
+const cc_demand_info *cc_demand_series_info(cc_demand_series id) { return &demand_info[id]; }
+
+int cc_age_band(int age) { return age < 65 ? 0 : age < 75 ? 1 : age < 85 ? 2 : 3; }
+
+void cc_demand_draw_parameters(const cc_scenario *s, uint32_t replication, gsl_rng *rng, cc_demand_draw *draw)
+{
+    cc_rng_set_stream(rng, s->seed, replication, CC_STREAM_DEMAND_PARAMS, 0);
+    double sigma = sqrt(log(1 + s->rate_cv * s->rate_cv)); /* lognormal with mean 1 and CV rate_cv */
+    for (int k = 0; k < CC_RATE_SETTINGS; k++) {
+        double z_level = gsl_ran_gaussian(rng, 1.0), z_trend = gsl_ran_gaussian(rng, 1.0);
+        draw->multiplier[k] = s->expected_values ? 1.0 : exp(sigma * z_level - 0.5 * sigma * sigma);
+        draw->trend[k] = s->demand_trend[k] + (s->expected_values ? 0.0 : s->trend_sd * z_trend);
+    }
+}
+
+static double count(gsl_rng *rng, int expected, double mean)
+{
+    return expected || mean <= 0 ? mean : (double)gsl_ran_poisson(rng, mean);
+}
+
+#define CELL(out, series, years, y, sex, band) \
+    (out)[((((size_t)(series) * (years) + (y)) * 3 + (sex)) * CC_AGE_BANDS) + (band)]
+
+void cc_demand_compute(const cc_scenario *s, const cc_population_path *path, const cc_demand_draw *draw,
+                       uint32_t replication, gsl_rng *rng, double *out)
+{
+    const int years = path->years, expected = s->expected_values;
+    memset(out, 0, (size_t)CC_DEMAND_SERIES * years * 3 * CC_AGE_BANDS * sizeof *out);
+    cc_rng_set_stream(rng, s->seed, replication, CC_STREAM_DEMAND_COUNTS, 0);
+    for (int y = 0; y < years; y++) {
+        int year = s->base_year + y;
+        double factor[CC_RATE_SETTINGS];
+        for (int k = 0; k < CC_RATE_SETTINGS; k++)
+            factor[k] = pow(1 + draw->trend[k], year - s->rates_year) * draw->multiplier[k];
+        double shift = year >= s->shift_year ? s->shift_share : 0.0;
+        for (int sex = 0; sex < CC_SEXES; sex++) {
+            double mean[CC_RATE_SETTINGS][4] = {{0}};
+            const double *pop = &path->population[((size_t)y * CC_SEXES + sex) * CC_AGES];
+            for (int a = 0; a < CC_AGES; a++)
+                for (int k = 0; k < CC_RATE_SETTINGS; k++)
+                    mean[k][cc_age_band(a)] += pop[a] * s->demand_rate[k][sex][a] / 1e5 * factor[k];
+            for (int b = 0; b < 4; b++) {
+                double moved = mean[CC_SETTING_INPATIENT][b] * shift;
+                double inpatients = count(rng, expected, mean[CC_SETTING_INPATIENT][b] - moved);
+                double visits = count(rng, expected, mean[CC_SETTING_OUTPATIENT][b]);
+                double enrolled = count(rng, expected, mean[CC_SETTING_HOME_CARE][b] + moved);
+                double calls = count(rng, expected, enrolled * s->urgent_calls_per_patient_month);
+                double values[CC_DEMAND_SERIES] = {inpatients, visits, enrolled, calls, inpatients / s->occupancy};
+                for (int d = 0; d < CC_DEMAND_SERIES; d++) {
+                    CELL(out, d, years, y, sex, b) = values[d];
+                    CELL(out, d, years, y, sex, 4) += values[d];
+                    CELL(out, d, years, y, 2, b) += values[d];
+                    CELL(out, d, years, y, 2, 4) += values[d];
+                }
+            }
+        }
+    }
+}
