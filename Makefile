@@ -16,7 +16,7 @@ LIB_OBJ  := $(LIB_SRC:src/%.c=$(BUILD)/obj/%.o)
 TEST_SRC := $(wildcard tests/test_*.c)
 TEST_BIN := $(TEST_SRC:tests/%.c=$(BUILD)/tests/%)
 
-.PHONY: all deps run check unit cli-tests asan clean keys-doc validate bench
+.PHONY: all deps run check unit cli-tests clean keys-doc validate
 all: $(BUILD)/carecast
 
 deps:
@@ -58,3 +58,9 @@ keys-doc: $(BUILD)/carecast
 
 clean:
 	rm -rf build build-asan
+
+# Statistical validation against official figures (longer than the tests; not part of check).
+validate: deps
+	$(MAKE) all
+	$(PYTHON) scripts/validate-population.py --bin $(BUILD)/carecast
+	$(PYTHON) scripts/validate-demand.py --bin $(BUILD)/carecast

@@ -38,9 +38,14 @@ void cc_demand_draw_parameters(const cc_scenario *s, uint32_t replication, gsl_r
     }
 }
 
-static double count(gsl_rng *rng, int expected, double mean)
+/* The day's count: Poisson around mean, from its own stream per cell (entity), so scenarios
+ * compared in one run draw each cell from the same numbers however the others differ. */
+static double count(const cc_scenario *s, uint32_t replication, gsl_rng *rng, uint32_t entity, double mean)
 {
-    return expected || mean <= 0 ? mean : (double)gsl_ran_poisson(rng, mean);
+    if (s->expected_values || mean <= 0)
+        return mean;
+    cc_rng_set_stream(rng, s->seed, replication, CC_STREAM_DEMAND_COUNTS, entity);
+    return (double)gsl_ran_poisson(rng, mean);
 }
 
 #define CELL(out, series, years, y, sex, band) \
@@ -49,9 +54,8 @@ static double count(gsl_rng *rng, int expected, double mean)
 void cc_demand_compute(const cc_scenario *s, const cc_population_path *path, const cc_demand_draw *draw,
                        uint32_t replication, gsl_rng *rng, double *out)
 {
-    const int years = path->years, expected = s->expected_values;
+    const int years = path->years;
     memset(out, 0, (size_t)CC_DEMAND_SERIES * years * 3 * CC_AGE_BANDS * sizeof *out);
-    cc_rng_set_stream(rng, s->seed, replication, CC_STREAM_DEMAND_COUNTS, 0);
     for (int y = 0; y < years; y++) {
         int year = s->base_year + y;
         double factor[CC_RATE_SETTINGS];
@@ -66,10 +70,11 @@ void cc_demand_compute(const cc_scenario *s, const cc_population_path *path, con
                     mean[k][cc_age_band(a)] += pop[a] * s->demand_rate[k][sex][a] / 1e5 * factor[k];
             for (int b = 0; b < 4; b++) {
                 double moved = mean[CC_SETTING_INPATIENT][b] * shift;
-                double inpatients = count(rng, expected, mean[CC_SETTING_INPATIENT][b] - moved);
-                double visits = count(rng, expected, mean[CC_SETTING_OUTPATIENT][b]);
-                double enrolled = count(rng, expected, mean[CC_SETTING_HOME_CARE][b] + moved);
-                double calls = count(rng, expected, enrolled * s->urgent_calls_per_patient_month);
+                uint32_t cell = (uint32_t)(((y * CC_SEXES + sex) * 4 + b) * 4);
+                double inpatients = count(s, replication, rng, cell, mean[CC_SETTING_INPATIENT][b] - moved);
+                double visits = count(s, replication, rng, cell + 1, mean[CC_SETTING_OUTPATIENT][b]);
+                double enrolled = count(s, replication, rng, cell + 2, mean[CC_SETTING_HOME_CARE][b] + moved);
+                double calls = count(s, replication, rng, cell + 3, enrolled * s->urgent_calls_per_patient_month);
                 double values[CC_DEMAND_SERIES] = {inpatients, visits, enrolled, calls, inpatients / s->occupancy};
                 for (int d = 0; d < CC_DEMAND_SERIES; d++) {
                     CELL(out, d, years, y, sex, b) = values[d];
