@@ -33,7 +33,7 @@ int cc_age_groups_check_open(const cc_age_group *groups, int n, int min_open_age
     int expect = 0;
     for (int i = 0; i < n; i++) {
         const cc_age_group *g = &groups[i];
-        if (g->lo < expect && expect <= CC_AGE_OPEN)
+        if (g->lo < expect)
             return cc_error_set(err, CC_ERR_TABLE, file, g->line, "age_lo",
                                 "age group %d-%d overlaps the previous group (which ends at %d)",
                                 g->lo, g->hi, expect - 1);
@@ -43,12 +43,14 @@ int cc_age_groups_check_open(const cc_age_group *groups, int n, int min_open_age
         if (g->hi != CC_AGE_OPEN_END && g->hi < g->lo)
             return cc_error_set(err, CC_ERR_TABLE, file, g->line, "age_hi",
                                 "age_hi %d is below age_lo %d", g->hi, g->lo);
+        if (min_open_age >= CC_AGE_OPEN && g->hi != CC_AGE_OPEN_END && g->lo < CC_AGE_OPEN && g->hi >= CC_AGE_OPEN)
+            return cc_error_set(err, CC_ERR_TABLE, file, g->line, "age_hi",
+                                "age group %d-%d runs across 100; groups must end at 99 or start at 100 or above",
+                                g->lo, g->hi);
         if (g->hi == CC_AGE_OPEN_END) {
             if (i != n - 1)
                 return cc_error_set(err, CC_ERR_TABLE, file, groups[i + 1].line, "age_lo",
                                     "age group after the open group %d+", g->lo);
-            if (g->lo > CC_AGE_OPEN && expect <= CC_AGE_OPEN)
-                return cc_error_set(err, CC_ERR_TABLE, file, g->line, "age_lo", "gap before %d+", g->lo);
             if (g->lo < min_open_age)
                 return cc_error_set(err, CC_ERR_TABLE, file, g->line, "age_hi",
                                     "the open age group starts at %d; this table needs an open group "

@@ -301,9 +301,12 @@ static int load_file(cc_scenario *s, const char *path, int depth, cc_error *err)
             char *base = cc_resolve_path(path, ctx.entries[i].value);
             if (!base) { ret = cc_error_set(err, CC_ERR_NOMEM, path, 0, NULL, "out of memory"); goto out; }
             ret = load_file(s, base, depth + 1, err);
-            if (ret == CC_ERR_IO && strcmp(err->file, base) == 0) /* say who named it */
-                cc_error_set(err, CC_ERR_IO, path, ctx.entries[i].line, "base",
-                             "cannot open base scenario '%s': %s", base, strerror(ENOENT));
+            if (ret == CC_ERR_IO && strcmp(err->file, base) == 0) { /* say who named it, keep why */
+                char reason[768];
+                snprintf(reason, sizeof reason, "%s", err->message);
+                cc_error_set(err, CC_ERR_IO, path, ctx.entries[i].line, "base", "base scenario '%s': %s", base,
+                             reason);
+            }
             free(base);
             if (ret != 0)
                 goto out;
@@ -469,6 +472,10 @@ static int convert_settings(cc_scenario *s, cc_error *err)
     }
     if (!s->name)
         return cc_error_set(err, CC_ERR_NOMEM, s->path, 0, NULL, "out of memory");
+    if (!s->name[0] || strchr(s->name, '/') || strcmp(s->name, ".") == 0 || strcmp(s->name, "..") == 0)
+        return cc_setting_error(name, err, CC_ERR_RANGE, "[%s] %s: %s",
+                                "a scenario name must be non-empty, not '.' or '..', and contain no '/' "
+                                "(it names groups in the results file)");
     if ((ret = get_number(s, "simulation", "seed", &v, err)) != 0) return ret;
     s->seed = (uint64_t)v;
     if ((ret = get_number(s, "simulation", "replications", &v, err)) != 0) return ret;

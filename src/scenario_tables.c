@@ -24,8 +24,11 @@ static int sex_index(const cc_table *t, int row, int col, int *sex, cc_error *er
 static int open_table(cc_scenario *s, const char *section, const char *name, cc_table *t, cc_error *err)
 {
     const cc_setting *st = cc_scenario_setting(s, section, name);
-    char *path = cc_resolve_path(st->file, st->value);
     int ret;
+    memset(t, 0, sizeof *t);
+    if (!st->value || !st->value[0])
+        return cc_setting_error(st, err, CC_ERR_RANGE, "[%s] %s: %s", "needs the name of a CSV file");
+    char *path = cc_resolve_path(st->file, st->value);
     if (!path)
         return cc_error_set(err, CC_ERR_NOMEM, NULL, 0, name, "out of memory");
     if ((ret = cc_table_load(t, path, err)) != 0) {
@@ -159,6 +162,9 @@ static int read_single_year_mortality(cc_scenario *s, const cc_table *t, int by_
     }
     for (int sex = 0; sex < CC_SEXES; sex++) {
         int last = next_age[sex] - 1; /* everyone alive at the last listed age dies within the year */
+        if (last < 0)
+            return cc_error_set(err, CC_ERR_TABLE, t->path, 0, "sex", "no rows for sex '%s'",
+                                sex == CC_MALE ? "male" : "female");
         if (last < CC_AGE_OPEN)
             return cc_error_set(err, CC_ERR_TABLE, t->path, 0, "age",
                                 "the %s life table must reach age 100 (it ends at %d)",

@@ -25,6 +25,7 @@ static int report(const cc_error *err)
     fprintf(stderr, "carecast: %s\n", line);
     switch (err->code) {
     case CC_ERR_INTERRUPTED: return EXIT_INTERRUPTED;
+    case CC_ERR_USAGE: return EXIT_USAGE;
     case CC_ERR_NOMEM: case CC_ERR_HDF5: case CC_ERR_NUMERIC: return EXIT_RUN_FAILED;
     case CC_ERR_IO: return err->line > 0 || strstr(err->message, "scenario") || strstr(err->message, "table")
                                ? EXIT_INPUT : EXIT_RUN_FAILED;
@@ -142,6 +143,15 @@ static int split_set(char *arg, override *ov)
     return 0;
 }
 
+/* Where the scenario's [scenario] name came from (NULL if unknown). */
+static const cc_setting *name_setting(const cc_scenario *s)
+{
+    for (int i = 0; i < s->nsettings; i++)
+        if (strcmp(s->settings[i].key->section, "scenario") == 0 && strcmp(s->settings[i].key->name, "name") == 0)
+            return &s->settings[i];
+    return NULL;
+}
+
 static char *default_output(const char *scenario_path)
 {
     const char *base = strrchr(scenario_path, '/');
@@ -212,6 +222,17 @@ static int cmd_run(int argc, char **argv)
             rc = report(&err);
             goto out;
         }
+    for (int i = 1; i < nscenarios; i++)
+        for (int j = 0; j < i; j++)
+            if (strcmp(scenarios[i].name, scenarios[j].name) == 0) {
+                const cc_setting *st = name_setting(&scenarios[i]);
+                cc_error_set(&err, CC_ERR_DUPLICATE, st && st->file ? st->file : scenarios[i].path,
+                             st && st->file ? st->line : 0, "name",
+                             "scenario name '%s' is also the name of %s; give each scenario its own "
+                             "[scenario] name", scenarios[i].name, scenarios[j].path);
+                rc = report(&err);
+                goto out;
+            }
     for (int i = 1; i < nscenarios; i++)
         if (scenarios[i].replications != scenarios[0].replications || scenarios[i].seed != scenarios[0].seed) {
             fprintf(stderr, "carecast: %s: scenarios run together must share seed and replications "

@@ -1,0 +1,81 @@
+"""Results do not depend on the thread count (DESIGN.md, fixed): the same seed with -j 1 and
+-j 2 gives files that are bit-identical outside /provenance, checked with
+`h5diff --exclude-path /provenance A B`; a different seed gives a different file.
+
+150 replications: more than two of the driver's blocks of 64, so blocks and the threads
+inside them both matter.
+"""
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import unittest
+
+import h5py
+import numpy as np
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import carecast_testlib as T  # noqa: E402
+
+REPLICATIONS = "150"
+
+
+def h5diff(a, b, *options):
+    return subprocess.run(["h5diff"] + list(options) + ["--exclude-path", "/provenance", a, b],
+                          stdout=subprocess.PIPE, stderr=subprocess.PIPE, universal_newlines=True, timeout=120)
+
+
+@T.require_binary
+@unittest.skipUnless(shutil.which("h5diff"), "h5diff not installed (Debian package hdf5-tools)")
+class DeterminismTest(unittest.TestCase):
+
+    def run_kashiwa(self, folder, name, *args):
+        path = os.path.join(folder, name)
+        result = T.run(["run", T.scenario_path("kashiwa.ini"), "-n", REPLICATIONS, "-q", "-o", path] + list(args))
+        self.assertEqual(result.returncode, 0, result.stderr)
+        return path
+
+    def test_same_seed_one_and_two_threads_are_identical(self):
+        with tempfile.TemporaryDirectory() as tmp:
+            one = self.run_kashiwa(tmp, "j1.h5", "--seed", "12345", "-j", "1")
+            two = self.run_kashiwa(tmp, "j2.h5", "--seed", "12345", "-j", "2")
+            diff = h5diff(one, two)
+            self.assertEqual(diff.returncode, 0, "h5diff found differences:\n" + diff.stdout + diff.stderr)
+            self.assertEqual(diff.stdout.strip(), "", "h5diff prints no differences")
+            # the comparison is not empty: the files do differ in /provenance (threads)
+            with h5py.File(one, "r") as a, h5py.File(two, "r") as b:
+                self.assertEqual(int(a["provenance"].attrs["threads"]), 1)
+                self.assertEqual(int(b["provenance"].attrs["threads"]), 2)
+                self.assertGreater(len(a["population"]), 0)
+                reps = a["population/total/replications"][()]
+                self.assertEqual(reps.shape[1], int(REPLICATIONS))
+                self.assertGreater(np.ptp(reps[0, :, -1, 2]), 0, "replications differ from each other")
+            whole = subprocess.run(["h5diff", "-q", one, two], stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+            self.assertEqual(whole.returncode, 1, "without the exclusion, /provenance differs (threads)")
+
+    def test_more_threads_than_cores(self):
+        with tempfile.TemporaryDirectory() as tmp:
+            one = self.run_kashiwa(tmp, "j1.h5", "-j", "1")
+            three = self.run_kashiwa(tmp, "j3.h5", "-j", "3")
+            diff = h5diff(one, three)
+            self.assertEqual(diff.returncode, 0, diff.stdout + diff.stderr)
+
+    def test_same_seed_same_threads_repeats(self):
+        with tempfile.TemporaryDirectory() as tmp:
+            first = self.run_kashiwa(tmp, "a.h5", "-j", "2")
+            second = self.run_kashiwa(tmp, "b.h5", "-j", "2")
+            diff = h5diff(first, second)
+            self.assertEqual(diff.returncode, 0, diff.stdout + diff.stderr)
+
+    def test_different_seed_gives_a_different_file(self):
+        with tempfile.TemporaryDirectory() as tmp:
+            first = self.run_kashiwa(tmp, "s1.h5", "--seed", "1", "-j", "2")
+            second = self.run_kashiwa(tmp, "s2.h5", "--seed", "2", "-j", "2")
+            diff = h5diff(first, second, "-q")
+            self.assertEqual(diff.returncode, 1, "different seeds must give different results:\n"
+                             + diff.stdout + diff.stderr)
+
+
+if __name__ == "__main__":
+    unittest.main()
