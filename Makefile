@@ -48,7 +48,8 @@ check: deps
 	$(MAKE) BUILD=build-asan CFLAGS="-O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all" unit
 
 unit: $(TEST_BIN)
-	@set -e; for t in $(TEST_BIN); do echo "== $$t"; (cd tests && ../$$t); done
+	@failed=""; for t in $(TEST_BIN); do echo "== $$t"; (cd tests && ../$$t) || failed="$$failed $$t"; done; \
+	if [ -n "$$failed" ]; then echo "FAILED:$$failed"; exit 1; fi
 
 cli-tests: $(BUILD)/carecast
 	$(PYTHON) -m unittest discover -s tests -p 'test_*.py' -v

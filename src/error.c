@@ -23,7 +23,7 @@ static const char *const messages[CC_ERR_COUNT] = {
 
 const char *cc_strerror(int code)
 {
-    if (code > 0 || -code >= CC_ERR_COUNT)
+    if (code > 0 || code <= -CC_ERR_COUNT)
         return "unknown error code";
     return messages[-code];
 }

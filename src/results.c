@@ -75,20 +75,29 @@ void cc_results_free(cc_results *r)
 
 int cc_stats_quantiles(const double *data, int nscenarios, int replications, size_t cells, double *out)
 {
-    double *column = malloc((size_t)replications * sizeof *column);
-    if (!column)
-        return CC_ERR_NOMEM;
-    for (int sc = 0; sc < nscenarios; sc++)
-        for (size_t c = 0; c < cells; c++) {
+    int failed = 0;
+    long total = (long)nscenarios * (long)cells;
+    /* cells are independent: sorted in parallel, each by one thread, so results do not depend
+     * on the thread count */
+#pragma omp parallel reduction(| : failed)
+    {
+        double *column = malloc((size_t)replications * sizeof *column);
+        failed |= column == NULL;
+#pragma omp for schedule(static)
+        for (long i = 0; i < total; i++) {
+            if (!column)
+                continue;
+            size_t sc = (size_t)(i / (long)cells), c = (size_t)(i % (long)cells);
             for (int rep = 0; rep < replications; rep++)
-                column[rep] = data[((size_t)sc * replications + rep) * cells + c];
+                column[rep] = data[(sc * replications + rep) * cells + c];
             gsl_sort(column, 1, replications);
             for (int q = 0; q < CC_QUANTILES; q++)
-                out[((size_t)sc * CC_QUANTILES + q) * cells + c] =
+                out[(sc * CC_QUANTILES + q) * cells + c] =
                     gsl_stats_quantile_from_sorted_data(column, 1, replications, cc_quantile_levels[q]);
         }
-    free(column);
-    return 0;
+        free(column);
+    }
+    return failed ? CC_ERR_NOMEM : 0;
 }
 
 void cc_stats_means(const double *data, int nscenarios, int replications, size_t cells, double *out)

@@ -1,27 +1,59 @@
-/* Philox4x32 streams for GSL (see include/carecast/rng.h). The gsl_rng_type comes from
- * Random123's adapter macro; seeding writes the Philox key and counter directly, because the
- * adapter's own gsl_rng_set takes only a 32-bit key. */
+/* Philox4x32-10 streams for GSL (see include/carecast/rng.h). The gsl_rng_type is our own:
+ * Random123's GSL adapter (conventional/gsl_cbrng.h) carries into the next counter word
+ * whenever that word is zero, not only when the word below wraps, which would mix the
+ * replication and purpose words into the draw counter. Here only word 0 counts draws; words
+ * 1-3 hold (entity, replication, purpose) and never change within a stream. */
 #include "carecast/rng.h"
 
 #include <Random123/philox.h>
-#include <Random123/conventional/gsl_cbrng.h>
+#include <string.h>
 
-GSL_CBRNG(cc_philox, philox4x32);
+typedef struct {
+    philox4x32_ctr_t ctr;   /* v[0]: block counter; v[1..3]: entity, replication, purpose */
+    philox4x32_key_t key;   /* the 64-bit master seed */
+    philox4x32_ctr_t block; /* the current block of four 32-bit outputs */
+    int left;               /* outputs of `block` not yet used */
+} philox_state;
+
+static unsigned long int philox_get(void *vstate)
+{
+    philox_state *st = vstate;
+    if (st->left == 0) {
+        st->block = philox4x32(st->ctr, st->key);
+        st->ctr.v[0]++;
+        st->left = 4;
+    }
+    return st->block.v[--st->left];
+}
+
+static double philox_get_double(void *vstate)
+{
+    return philox_get(vstate) / 4294967296.0;
+}
+
+static void philox_set(void *vstate, unsigned long int seed)
+{
+    philox_state *st = vstate;
+    memset(st, 0, sizeof *st);
+    st->key.v[0] = (uint32_t)seed;
+}
+
+static const gsl_rng_type philox_type = {"cc_philox4x32", 0xffffffffUL, 0, sizeof(philox_state),
+                                         &philox_set, &philox_get, &philox_get_double};
 
 gsl_rng *cc_rng_alloc(void)
 {
-    return gsl_rng_alloc(gsl_rng_cc_philox);
+    return gsl_rng_alloc(&philox_type);
 }
 
 void cc_rng_set_stream(gsl_rng *rng, uint64_t seed, uint32_t replication, uint32_t purpose,
                        uint32_t entity)
 {
-    cc_philox_state *state = rng->state;
-    gsl_rng_set(rng, 0); /* resets the buffered block and zeroes key and counter */
-    state->key.v[0] = (uint32_t)(seed & 0xffffffffu);
-    state->key.v[1] = (uint32_t)(seed >> 32);
-    state->ctr.v[0] = 0;
-    state->ctr.v[1] = entity;
-    state->ctr.v[2] = replication;
-    state->ctr.v[3] = purpose;
+    philox_state *st = rng->state;
+    memset(st, 0, sizeof *st);
+    st->key.v[0] = (uint32_t)(seed & 0xffffffffu);
+    st->key.v[1] = (uint32_t)(seed >> 32);
+    st->ctr.v[1] = entity;
+    st->ctr.v[2] = replication;
+    st->ctr.v[3] = purpose;
 }

@@ -107,8 +107,11 @@ static int run_block(const cc_scenario *s, const cc_population_model *model, cc_
             if (!ok || cc_population_rates_draw(s, model, rep, &ts.ws, &ts.rates) != 0 ||
                 cc_population_simulate(s, &ts.rates, rep, &ts.ws, &paths[k]) != 0)
                 failed = 1;
-            else if (res->has_demand)
-                run_demand(s, res, sc, rep, &paths[k], &ts);
+            else {
+                store_series(res, sc, (int)rep, &paths[k]); /* rows are disjoint per replication */
+                if (res->has_demand)
+                    run_demand(s, res, sc, rep, &paths[k], &ts);
+            }
         }
         failed |= !ok;
         free(ts.demand);
@@ -168,10 +171,8 @@ int cc_run(const cc_scenario *scenarios, int nscenarios, const cc_run_options *o
                 cc_error_set(err, ret, NULL, 0, NULL, "out of memory in a replication");
                 goto out;
             }
-            for (int k = 0; k < n; k++) {
-                store_series(res, sc, start + k, &paths[k]);
+            for (int k = 0; k < n; k++) /* in replication order: results independent of threads */
                 accumulate_ages(res, sc, &paths[k], start + k + 1);
-            }
             done += n;
             if (options && options->progress)
                 options->progress(done, total, options->progress_user);

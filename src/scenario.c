@@ -301,7 +301,7 @@ static int load_file(cc_scenario *s, const char *path, int depth, cc_error *err)
             char *base = cc_resolve_path(path, ctx.entries[i].value);
             if (!base) { ret = cc_error_set(err, CC_ERR_NOMEM, path, 0, NULL, "out of memory"); goto out; }
             ret = load_file(s, base, depth + 1, err);
-            if (ret == CC_ERR_IO && strcmp(err->file, base) == 0) { /* say who named it, keep why */
+            if (ret == CC_ERR_IO && err->line == 0 && strcmp(err->file, base) == 0) { /* say who named it */
                 char reason[768];
                 snprintf(reason, sizeof reason, "%s", err->message);
                 cc_error_set(err, CC_ERR_IO, path, ctx.entries[i].line, "base", "base scenario '%s': %s", base,

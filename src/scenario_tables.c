@@ -3,6 +3,7 @@
  * turned into central death rates m(x)), fertility and optional net migration. Each table's
  * path is relative to the scenario file that named it; each is checksummed for provenance. */
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -389,10 +390,17 @@ static int read_demand(cc_scenario *s, cc_error *err)
         given += cc_scenario_setting(s, "demand", keys[k])->value[0] != '\0';
     if (given == 0)
         return 0;
+    const cc_setting *named = NULL; /* a table that is given: the error points at its line */
+    for (int k = 0; k < CC_RATE_SETTINGS && !named; k++)
+        if (cc_scenario_setting(s, "demand", keys[k])->value[0])
+            named = cc_scenario_setting(s, "demand", keys[k]);
+    for (int k = 0; k < CC_RATE_SETTINGS; k++)
+        if (!cc_scenario_setting(s, "demand", keys[k])->value[0]) {
+            char detail[200];
+            snprintf(detail, sizeof detail, "demand needs all three rate tables; [demand] %s is missing", keys[k]);
+            return cc_setting_error(named, err, CC_ERR_RANGE, "[%s] %s: %s", detail);
+        }
     for (int k = 0; k < CC_RATE_SETTINGS; k++) {
-        const cc_setting *st = cc_scenario_setting(s, "demand", keys[k]);
-        if (!st->value[0])
-            return cc_setting_error(st, err, CC_ERR_RANGE, "[%s] %s: %s", "demand needs all three rate tables");
         cc_table t;
         cc_age_group groups[CC_SEXES][CC_AGES];
         int n[CC_SEXES], ret;

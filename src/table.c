@@ -17,6 +17,7 @@ typedef struct {
     int line;       /* line being fed */
     int record_line;/* line where the current record started */
     int failed;
+    int extra_line; /* line of a row with more cells than the header, or 0 */
 } reader;
 
 static char *dup_range(const char *s, size_t len)
@@ -64,6 +65,11 @@ static int store_record(reader *rd)
         rd->nfields = rd->cap = 0;
         return 0;
     }
+    for (int c = t->ncols; c < rd->nfields; c++)
+        if (rd->fields[c][0] != '\0') {
+            rd->extra_line = rd->record_line;
+            return -2;
+        }
     char **row = calloc(t->ncols, sizeof *row);
     char ***cells = realloc(t->cells, (t->nrows + 1) * sizeof *cells);
     int *lines = realloc(t->row_line, (t->nrows + 1) * sizeof *lines);
@@ -88,7 +94,10 @@ static void on_record(int terminator, void *ctx)
         return;
     /* libcsv skips blank lines; a record of one empty field is a blank line too. */
     int blank = rd->nfields == 1 && rd->fields[0][0] == '\0';
-    if (!blank && store_record(rd) != 0)
+    int stored = blank ? 0 : store_record(rd);
+    if (stored == -2)
+        rd->failed = 2;
+    else if (stored != 0)
         rd->failed = 1;
     for (int i = 0; i < rd->nfields; i++)
         free(rd->fields[i]);
@@ -137,6 +146,12 @@ int cc_table_load(cc_table *table, const char *path, cc_error *err)
     }
     if (csv_fini(&parser, on_field, on_record, &rd) != 0) {
         ret = cc_error_set(err, CC_ERR_SYNTAX, path, rd.line, NULL, "malformed CSV at end of file");
+        goto out;
+    }
+    if (rd.failed == 2) {
+        ret = cc_error_set(err, CC_ERR_TABLE, path, rd.extra_line, NULL,
+                           "row has more cells than the header has columns (an unquoted comma, such as "
+                           "a thousands separator?)");
         goto out;
     }
     if (rd.failed) {

@@ -179,9 +179,9 @@ class BadInputTest(unittest.TestCase):
                                 contains=["nobase.ini", "No such file"])
 
     def test_unreadable_base_scenario(self):
-        # BUG (src/scenario.c, load_file): the error for a base scenario that cannot be read
+        # Regression (fixed in src/scenario.c, load_file): the error for a base scenario that cannot be read
         # always says strerror(ENOENT), "No such file or directory", whatever the reason
-        # (here: permission denied). Remove expectedFailure once fixed.
+        # (here: permission denied).
         child = "[scenario]\nname = child\nbase = base.ini\n"
 
         def add_locked_base(tmp, files):
@@ -299,10 +299,10 @@ class BadInputTest(unittest.TestCase):
         self.assertEqual(T.temp_leftovers(tmp), [])
 
     def test_scenario_name_that_is_not_a_group_name(self):
-        # BUG: [scenario] name is used as an HDF5 group name under /provenance/scenarios, so a
+        # Regression (fixed): [scenario] name is used as an HDF5 group name under /provenance/scenarios, so a
         # name with '/' (or ".") passes `check`, the whole run is simulated, and then the write
         # fails: exit 1, "out.h5: HDF5 call failed: write_provenance(...)", no file, line or
-        # field. Remove expectedFailure once fixed (validate the name at load, or do not use it
+        # field. (validate the name at load, or do not use it
         # as a link name).
         for name in ("mini/2025", "."):
             with self.subTest(name=name), tempfile.TemporaryDirectory() as tmp:
@@ -313,9 +313,9 @@ class BadInputTest(unittest.TestCase):
                                                    T.line_of(ini, "name ="), out)
 
     def test_two_scenarios_with_the_same_name(self):
-        # BUG: `carecast run A.ini A.ini` (or two files with the same [scenario] name) runs
+        # Regression (fixed): `carecast run A.ini A.ini` (or two files with the same [scenario] name) runs
         # every replication of both and then fails to write: exit 1, "HDF5 call failed:
-        # write_provenance(...)". Remove expectedFailure once fixed (refuse duplicate names
+        # write_provenance(...)". (refuse duplicate names
         # before the run, naming the file, line and field, or make the names unique).
         with tempfile.TemporaryDirectory() as tmp:
             self.build(tmp)
@@ -379,10 +379,10 @@ class BadInputTest(unittest.TestCase):
         self.population_case("female,40,64,", "female,35,64,3200", "age_lo")
 
     def test_age_group_running_into_the_open_group(self):
-        # BUG (src/ages.c, cc_age_groups_check): a closed group that reaches 100 or beyond and
+        # Regression (fixed in src/ages.c): a closed group that reaches 100 or beyond and
         # overlaps or straddles the open group (85-100 then 100+; 85-104 then 105+) is accepted,
         # and the split then moves the whole group into 100+ (ages 85-99 get nobody): silent
-        # corruption of the base population. Remove expectedFailure once fixed.
+        # corruption of the base population.
         text = T.mini_population_csv()
         for closed, open_row in (("female,85,100,600", "female,100,,9"), ("female,85,104,600", "female,105,,9")):
             with self.subTest(groups=closed + " / " + open_row):

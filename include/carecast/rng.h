@@ -24,8 +24,9 @@ typedef enum {
 gsl_rng *cc_rng_alloc(void);
 
 /* Point rng at the start of the stream (seed, replication, purpose, entity). The 64-bit seed
- * is Philox's key; replication, purpose and entity fill three of the four counter words, the
- * fourth counts draws (2^32 blocks of 4 numbers per stream before it would wrap). */
+ * is Philox's key; the counter is {block, entity, replication, purpose}: block j of the stream
+ * is philox4x32({j, entity, replication, purpose}, seed), its four 32-bit words used last to
+ * first. A stream holds 2^32 blocks (2^34 numbers) before it would wrap. */
 void cc_rng_set_stream(gsl_rng *rng, uint64_t seed, uint32_t replication, uint32_t purpose,
                        uint32_t entity);
 
