@@ -16,7 +16,7 @@ LIB_OBJ  := $(LIB_SRC:src/%.c=$(BUILD)/obj/%.o)
 TEST_SRC := $(wildcard tests/test_*.c)
 TEST_BIN := $(TEST_SRC:tests/%.c=$(BUILD)/tests/%)
 
-.PHONY: all deps run check unit cli-tests clean keys-doc validate
+.PHONY: all deps run check unit cli-tests clean keys-doc validate bench
 all: $(BUILD)/carecast
 
 deps:
@@ -33,6 +33,9 @@ $(BUILD)/carecast: src/cli/main.c $(BUILD)/libcarecast.a
 
 $(BUILD)/tests/%: tests/%.c tests/testutil.h $(BUILD)/libcarecast.a | $(BUILD)/tests
 	$(CC) $(ALL_CFLAGS) -o $@ $< $(BUILD)/libcarecast.a $(LDLIBS) -lcmocka
+
+$(BUILD)/bench_draws: src/bench/bench_draws.c $(BUILD)/libcarecast.a
+	$(CC) $(subst -Isrc,,$(ALL_CFLAGS)) -o $@ $< $(BUILD)/libcarecast.a $(LDLIBS)
 
 $(BUILD)/obj $(BUILD)/tests:
 	mkdir -p $@
@@ -56,6 +59,11 @@ cli-tests: $(BUILD)/carecast
 
 keys-doc: $(BUILD)/carecast
 	$(BUILD)/carecast keys --markdown
+
+# Speed as ratios: 2 threads vs 1, the run vs its own random draws, carecast vs the NumPy peer.
+bench: deps
+	$(MAKE) all $(BUILD)/bench_draws
+	$(PYTHON) scripts/bench.py --bin $(BUILD)/carecast
 
 clean:
 	rm -rf build build-asan
