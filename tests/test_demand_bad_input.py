@@ -1,0 +1,178 @@
+"""Bad demand inputs of `carecast run`: rate tables and [demand] keys.
+
+Same contract and machinery as tests/test_bad_input.py (whose error-assertion helper is reused
+here): every case starts from the small valid mini scenario of tests/carecast_testlib.py, given
+a [demand] section naming copies of the three shipped rate tables (scenarios/data/demand_*.csv)
+in the temporary folder, breaks one thing, runs
+    carecast run TMP/scenario.ini -o TMP/out.h5 -n 2
+and checks: exit code 3, exactly one line on stderr naming the file, the line and the field,
+nothing on stdout, no results file, no temporary file; and, in a second variant, that an
+existing out.h5 is left byte-for-byte untouched.
+"""
+import os
+import sys
+import tempfile
+import unittest
+
+import h5py
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import carecast_testlib as T  # noqa: E402
+import test_bad_input  # noqa: E402  (its error-assertion helper; the module, so its tests are not run twice)
+
+# name in the temporary folder -> shipped table it copies
+RATE_FILES = {
+    "inpatient.csv": "demand_inpatient_rates_2023.csv",
+    "outpatient.csv": "demand_outpatient_rates_2023.csv",
+    "home_care.csv": "demand_home_care_rates_2023.csv",
+}
+RATE_KEYS = {"inpatient_rates": "inpatient.csv", "outpatient_rates": "outpatient.csv",
+             "home_care_rates": "home_care.csv"}
+
+DEMAND_SECTION = """\
+
+[demand]
+inpatient_rates = inpatient.csv
+outpatient_rates = outpatient.csv
+home_care_rates = home_care.csv
+rates_year = 2023
+occupancy = 0.80
+"""
+
+DEMAND_INI = T.MINI_INI + DEMAND_SECTION
+
+
+def shipped_rate_table(name):
+    with open(os.path.join(T.source_root(), "scenarios", "data", RATE_FILES[name]), encoding="utf-8") as f:
+        return f.read()
+
+
+def demand_mini_files():
+    files = T.mini_files()
+    files["scenario.ini"] = DEMAND_INI
+    for name in RATE_FILES:
+        files[name] = shipped_rate_table(name)
+    return files
+
+
+@T.require_binary
+class DemandBadInputTest(unittest.TestCase):
+    maxDiff = None
+
+    expect_input_error = test_bad_input.BadInputTest.expect_input_error
+
+    def build(self, folder, ini=None, tables=None, drop=()):
+        """The mini scenario with demand (rate tables included) written into folder, with
+        ini(text) -> text and tables {name: fn(text) -> text} applied, files in drop left out."""
+        files = demand_mini_files()
+        if ini:
+            files["scenario.ini"] = ini(files["scenario.ini"])
+        for name, change in (tables or {}).items():
+            files[name] = change(files[name])
+        for name in drop:
+            del files[name]
+        T.write_files(folder, files)
+        return files
+
+    # -- control ---------------------------------------------------------------------------------
+
+    def test_demand_mini_scenario_is_valid(self):
+        """The unbroken scenario runs and writes demand (so the failures below are the breakage)."""
+        with tempfile.TemporaryDirectory() as tmp:
+            self.build(tmp)
+            out = os.path.join(tmp, "out.h5")
+            result = T.run(["run", os.path.join(tmp, "scenario.ini"), "-o", out, "-n", "2"])
+            self.assertEqual(result.returncode, 0, result.stderr)
+            with h5py.File(out, "r") as h5:
+                self.assertEqual(h5["demand/inpatient/replications"].shape, (1, 2, 6, 3, 5))
+                self.assertGreater(h5["demand/home_care/mean"][0, -1, 2, 4], 0)
+
+    # -- rate tables -----------------------------------------------------------------------------
+
+    def rate_case(self, name, old_prefix, new_line, field, line_in="original", **kwargs):
+        """Replace (new_line) or delete (None) the row of table name starting with old_prefix;
+        expect an error in that table at that row's line, or, with line_in a row prefix, at the
+        line of that row in the changed table (the row after a deleted one)."""
+        text = shipped_rate_table(name)
+        changed = T.replace_line(text, old_prefix, new_line)
+        line = T.line_of(text, old_prefix) if line_in == "original" else T.line_of(changed, line_in)
+        return self.expect_input_error(tables={name: lambda s: changed}, file=name, line=line, field=field,
+                                       **kwargs)
+
+    def test_negative_rate(self):
+        self.rate_case("inpatient.csv", "male,65,69,", "male,65,69,-1032.8283", "rate_per_100k",
+                       contains=["-1032.83"])
+
+    def test_negative_rate_in_home_care_open_group(self):
+        self.rate_case("home_care.csv", "female,85,,", "female,85,,-0.5", "rate_per_100k")
+
+    def test_rates_with_a_gap_in_age_groups(self):
+        # female 15-19 then 25-29: ages 20-24 have no rate; the row after the gap is reported
+        self.rate_case("outpatient.csv", "female,20,24,", None, "age_lo", line_in="female,25,29,",
+                       contains=["20"])
+
+    def test_rates_with_a_gap_in_home_care(self):
+        # male 0-14 then 35-64
+        self.rate_case("home_care.csv", "male,15,34,", None, "age_lo", line_in="male,35,64,")
+
+    def test_rates_with_no_open_group(self):
+        # the last group closed at 99 (or at 100): ages above it have no rate
+        for hi in ("99", "100"):
+            with self.subTest(last_group="90-" + hi):
+                self.rate_case("inpatient.csv", "female,90,,", "female,90,%s,5138.2486" % hi, "age_hi")
+
+    def test_rates_with_the_open_group_removed(self):
+        text = shipped_rate_table("home_care.csv")
+        changed = T.replace_line(text, "male,85,,", None)  # male now ends with the closed 75-84
+        self.expect_input_error(tables={"home_care.csv": lambda s: changed}, file="home_care.csv",
+                                line=T.line_of(changed, "male,75,84,"), field="age_hi")
+
+    def test_rate_table_without_the_rate_column(self):
+        text = shipped_rate_table("home_care.csv")
+        changed = text.replace("rate_per_100k", "rate", 1)
+        self.expect_input_error(tables={"home_care.csv": lambda s: changed}, file="home_care.csv", line=1,
+                                field="rate_per_100k")
+
+    # -- [demand] keys ---------------------------------------------------------------------------
+
+    def ini_case(self, pattern, new_line, field, **kwargs):
+        ini = T.replace_line(DEMAND_INI, pattern, new_line)
+        return self.expect_input_error(ini=lambda s: ini, file="scenario.ini", line=T.line_of(ini, new_line),
+                                       field=field, **kwargs)
+
+    def test_occupancy_zero(self):
+        self.ini_case("occupancy =", "occupancy = 0", "occupancy", contains=["'occupancy'"])
+
+    def test_occupancy_above_one(self):
+        self.ini_case("occupancy =", "occupancy = 1.5", "occupancy", contains=["1.5"])
+
+    def test_bed_capacity_zero_or_negative(self):
+        for value in ("0", "-5"):
+            with self.subTest(bed_capacity=value):
+                ini = T.insert_after(DEMAND_INI, "occupancy =", "bed_capacity = " + value)
+                self.expect_input_error(ini=lambda s: ini, file="scenario.ini",
+                                        line=T.line_of(ini, "bed_capacity ="), field="bed_capacity",
+                                        contains=[value])
+
+    def test_only_some_rate_tables_given(self):
+        """One or two of the three rate tables: refused, at the line of a table that is given
+        (the missing key has no line of its own), saying which table is missing."""
+        for given in [("inpatient_rates",), ("outpatient_rates", "home_care_rates"), ("home_care_rates",)]:
+            missing = [key for key in RATE_KEYS if key not in given]
+            ini = DEMAND_INI
+            for key in missing:
+                ini = T.replace_line(ini, key + " =", None)
+            lines = [T.line_of(ini, key + " =") for key in given]
+            with self.subTest(given=given):
+                message = self.expect_input_error(ini=lambda s, ini=ini: ini, file="scenario.ini",
+                                                  contains=["all three rate tables"])
+                if message is None:  # the contract already failed above (recorded per subtest)
+                    continue
+                self.assertRegex(message, r"scenario\.ini:(%s)(?!\d)" % "|".join(str(n) for n in lines),
+                                 "names the line of a rate table that is given")
+                self.assertRegex(message, "field '(%s)'" % "|".join(given), "names a given rate-table field")
+                self.assertRegex(message, "(%s) is missing" % "|".join(missing), "says which table is missing")
+
+
+if __name__ == "__main__":
+    unittest.main()
