@@ -73,7 +73,7 @@ static hid_t create_dataset(hid_t loc, const char *name, hid_t file_type, int ra
     }
     hid_t space = H5Screate_simple(rank, dims, NULL), dcpl = H5Pcreate(H5P_DATASET_CREATE), dset = -1;
     if (space >= 0 && dcpl >= 0 && H5Pset_chunk(dcpl, rank, chunk) >= 0 && H5Pset_shuffle(dcpl) >= 0 &&
-        H5Pset_deflate(dcpl, 4) >= 0)
+        H5Pset_deflate(dcpl, 1) >= 0)
         dset = H5Dcreate2(loc, name, file_type, space, H5P_DEFAULT, dcpl, H5P_DEFAULT);
     if (dset >= 0 && (set_string_attr(dset, "units", units) < 0 || set_string_attr(dset, "description", description) < 0)) {
         H5Dclose(dset);
