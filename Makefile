@@ -45,17 +45,18 @@ run: deps
 	$(BUILD)/carecast run scenarios/kashiwa.ini -o results/kashiwa.h5
 
 # Unit tests (cmocka), then the CLI tests (Python: bad inputs, h5py reader, determinism,
-# reference projection), then the unit tests again under AddressSanitizer + UBSan.
+# reference projection, demand), then both again under AddressSanitizer + UBSan.
+ASAN_FLAGS = -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
 check: deps
 	$(MAKE) unit cli-tests
-	$(MAKE) BUILD=build-asan CFLAGS="-O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all" unit
+	$(MAKE) BUILD=build-asan CFLAGS="$(ASAN_FLAGS)" unit cli-tests
 
 unit: $(TEST_BIN)
 	@failed=""; for t in $(TEST_BIN); do echo "== $$t"; (cd tests && ../$$t) || failed="$$failed $$t"; done; \
 	if [ -n "$$failed" ]; then echo "FAILED:$$failed"; exit 1; fi
 
 cli-tests: $(BUILD)/carecast
-	$(PYTHON) -m unittest discover -s tests -p 'test_*.py' -v
+	CARECAST_BIN=$(abspath $(BUILD))/carecast $(PYTHON) -m unittest discover -s tests -p 'test_*.py' -v
 
 keys-doc: $(BUILD)/carecast
 	$(BUILD)/carecast keys --markdown
