@@ -73,13 +73,14 @@ void cc_results_free(cc_results *r)
     memset(r, 0, sizeof *r);
 }
 
-int cc_stats_quantiles(const double *data, int nscenarios, int replications, size_t cells, double *out)
+int cc_stats_quantiles(const double *data, int nscenarios, int replications, size_t cells, double *out,
+                       int threads)
 {
     int failed = 0;
     long total = (long)nscenarios * (long)cells;
     /* cells are independent: sorted in parallel, each by one thread, so results do not depend
      * on the thread count */
-#pragma omp parallel reduction(| : failed)
+#pragma omp parallel num_threads(threads > 0 ? threads : 1) reduction(| : failed)
     {
         double *column = malloc((size_t)replications * sizeof *column);
         failed |= column == NULL;
@@ -113,14 +114,15 @@ void cc_stats_means(const double *data, int nscenarios, int replications, size_t
 
 static void interval(double mean, double variance_of_mean, double df, double *out3, size_t stride)
 {
-    double half = df > 0 && variance_of_mean > 0 ? gsl_cdf_tdist_Pinv(0.975, df) * sqrt(variance_of_mean) : 0.0;
+    /* one replication has no spread to estimate: the interval is unknown (NaN), not zero */
+    double half = df <= 0 ? NAN : variance_of_mean > 0 ? gsl_cdf_tdist_Pinv(0.975, df) * sqrt(variance_of_mean) : 0.0;
     out3[0] = mean - half;
     out3[stride] = mean;
     out3[2 * stride] = mean + half;
 }
 
 int cc_stats_differences(const double *data, int nscenarios, int replications, size_t cells, double *quantiles,
-                         double *ci_paired, double *ci_unpaired)
+                         double *ci_paired, double *ci_unpaired, int threads)
 {
     size_t per_scenario = (size_t)replications * cells;
     double *diff = malloc(per_scenario * sizeof *diff);
@@ -134,7 +136,8 @@ int cc_stats_differences(const double *data, int nscenarios, int replications, s
         const double *a = data, *b = data + sc * per_scenario;
         for (size_t i = 0; i < per_scenario; i++)
             diff[i] = b[i] - a[i];
-        int ret = cc_stats_quantiles(diff, 1, replications, cells, quantiles + (size_t)sc * CC_QUANTILES * cells);
+        int ret = cc_stats_quantiles(diff, 1, replications, cells, quantiles + (size_t)sc * CC_QUANTILES * cells,
+                                     threads);
         if (ret != 0) { free(diff); return ret; }
         for (size_t c = 0; c < cells; c++) {
             double md = 0, vd = 0, ma = 0, va = 0, mb = 0, vb = 0;
@@ -160,7 +163,8 @@ int cc_stats_differences(const double *data, int nscenarios, int replications, s
 
 int cc_results_quantiles(const cc_results *r, cc_series_id id, double *out)
 {
-    return cc_stats_quantiles(r->series[id], r->nscenarios, r->replications, (size_t)r->years * CC_SEX_AXIS, out);
+    return cc_stats_quantiles(r->series[id], r->nscenarios, r->replications, (size_t)r->years * CC_SEX_AXIS, out,
+                              r->threads);
 }
 
 void cc_results_mean(const cc_results *r, cc_series_id id, double *out)

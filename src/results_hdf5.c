@@ -187,7 +187,7 @@ static int write_replicated(writer *w, hid_t loc, const cc_results *r, const cha
     axes[1] = AX_REPLICATION; dims[1] = r->replications;
     ok = ok && write_doubles(w, g, "replications", 2 + ntrail, axes, dims, data, units, "Value in every replication") >= 0;
     axes[1] = AX_QUANTILE; dims[1] = CC_QUANTILES;
-    ok = ok && cc_stats_quantiles(data, r->nscenarios, r->replications, cells, buf) == 0 &&
+    ok = ok && cc_stats_quantiles(data, r->nscenarios, r->replications, cells, buf, r->threads) == 0 &&
          write_doubles(w, g, "quantiles", 2 + ntrail, axes, dims, buf, units,
                        "Quantiles over replications (linear interpolation between order statistics)") >= 0;
     if (ok)
@@ -202,7 +202,7 @@ static int write_replicated(writer *w, hid_t loc, const cc_results *r, const cha
         ok = d >= 0 && set_string_attr(d, "description",
                                        "Each scenario minus the first, replication by replication (common random "
                                        "numbers: the same streams for the same purposes)") >= 0 &&
-             cc_stats_differences(data, r->nscenarios, r->replications, cells, buf, ci, ci_unpaired) == 0 &&
+             cc_stats_differences(data, r->nscenarios, r->replications, cells, buf, ci, ci_unpaired, r->threads) == 0 &&
              write_doubles(w, d, "quantiles", 2 + ntrail, axes, dims, buf, units,
                            "Quantiles of the per-replication differences from the first scenario") >= 0;
         axes[1] = -1; dims[1] = 3;
@@ -575,6 +575,10 @@ int cc_results_write(const cc_results *r, const cc_scenario *scenarios, int nsce
     }
     TRY(H5Fclose(w.file));
     w.file = -1;
+    if (facts && facts->interrupted && *facts->interrupted) { /* the target is left as it was */
+        ret = cc_error_set(err, CC_ERR_INTERRUPTED, path, 0, NULL, "interrupted while writing; %s left unchanged", path);
+        goto out;
+    }
     if (fsync(fd) != 0 || rename(tmp, path) != 0) {
         ret = cc_error_set(err, CC_ERR_IO, path, 0, NULL, "cannot move the finished file into place: %s", strerror(errno));
         goto out;

@@ -137,12 +137,12 @@ int cc_run(const cc_scenario *scenarios, int nscenarios, const cc_run_options *o
     const cc_scenario *first = &scenarios[0];
     int years = cc_scenario_years(first), threads = cc_run_threads(options ? options->threads : 0);
     long reps = first->replications, done = 0, total = reps * nscenarios;
-    int has_demand = first->has_demand;
-    for (int sc = 1; sc < nscenarios; sc++)
-        if (scenarios[sc].has_demand != has_demand)
-            return cc_error_set(err, CC_ERR_USAGE, scenarios[sc].path, 0, "demand",
-                                "scenarios compared in one run must all have demand tables, or none");
-    int ret = cc_results_init(res, nscenarios, (int)reps, years, first->base_year, has_demand);
+    int ret = cc_scenarios_check_compatible(scenarios, nscenarios, err);
+    if (ret != 0)
+        return ret;
+    ret = cc_results_init(res, nscenarios, (int)reps, years, first->base_year, first->has_demand);
+    if (ret == 0)
+        res->threads = threads;
     cc_population_path paths[BLOCK];
     int npaths = 0;
     if (ret != 0)
@@ -153,11 +153,6 @@ int cc_run(const cc_scenario *scenarios, int nscenarios, const cc_run_options *o
             goto out;
         }
     for (int sc = 0; sc < nscenarios; sc++) {
-        if (scenarios[sc].base_year != first->base_year || cc_scenario_years(&scenarios[sc]) != years) {
-            ret = cc_error_set(err, CC_ERR_USAGE, scenarios[sc].path, 0, "base_year",
-                               "scenarios compared in one run must share base_year and end_year");
-            goto out;
-        }
         res->scenario_names[sc] = strdup(scenarios[sc].name);
         if ((ret = cc_population_model_build(&scenarios[sc], &res->models[sc], err)) != 0)
             goto out;

@@ -13,6 +13,8 @@
 #include <string.h>
 #include <strings.h>
 
+#include <gsl/gsl_errno.h>
+
 #include "scenario_internal.h"
 #include "table.h"
 
@@ -512,16 +514,60 @@ static int check_required(const cc_scenario *s, cc_error *err)
     return 0;
 }
 
-int cc_scenario_load(cc_scenario *s, const char *path, cc_error *err)
+/* Every number, boolean and choice set so far is well formed and in range. */
+static int check_values(const cc_scenario *s, cc_error *err)
+{
+    for (int i = 0; i < s->nsettings; i++) {
+        const cc_setting *st = &s->settings[i];
+        double number;
+        int choice, ret = 0;
+        if (!st->value || (!st->value[0] && st->key->type != CC_KEY_INT && st->key->type != CC_KEY_BOOL &&
+                           st->key->type != CC_KEY_ENUM))
+            continue; /* missing (checked later) or an empty optional value */
+        if (st->key->type == CC_KEY_INT || st->key->type == CC_KEY_DOUBLE)
+            ret = cc_setting_number(st, &number, err);
+        else if (st->key->type == CC_KEY_BOOL || st->key->type == CC_KEY_ENUM)
+            ret = cc_setting_choice(st, &choice, err);
+        if (ret != 0)
+            return ret;
+    }
+    return 0;
+}
+
+static int apply_overrides(cc_scenario *s, const cc_override *ov, int n, cc_error *err)
+{
+    for (int i = 0; i < n; i++) {
+        const cc_key_info *key = find_key(ov[i].section, ov[i].name);
+        if (!key) {
+            char near[160];
+            nearest_name(ov[i].section, ov[i].name, near, sizeof near);
+            return cc_error_set(err, CC_ERR_UNKNOWN_KEY, "command line", 0, ov[i].name,
+                                "unknown key [%s] %s; did you mean %s?", ov[i].section, ov[i].name, near);
+        }
+        if (key->type == CC_KEY_PATH)
+            return cc_error_set(err, CC_ERR_USAGE, "command line", 0, ov[i].name,
+                                "[%s] %s names a table: change it in a scenario file (tables cannot be "
+                                "overridden)", ov[i].section, ov[i].name);
+        if (set_setting(s, key, ov[i].value, NULL, -1) != 0)
+            return cc_error_set(err, CC_ERR_NOMEM, "command line", 0, ov[i].name, "out of memory");
+    }
+    return 0;
+}
+
+int cc_scenario_load_overrides(cc_scenario *s, const char *path, const cc_override *overrides, int noverrides,
+                               cc_error *err)
 {
     int ret;
     memset(s, 0, sizeof *s);
     cc_error_clear(err);
+    gsl_set_error_handler_off(); /* GSL reports errors by return code, never aborts (DESIGN.md) */
     if (!(s->path = strdup(path)) || init_settings(s) != 0) {
         ret = cc_error_set(err, CC_ERR_NOMEM, path, 0, NULL, "out of memory");
         goto out;
     }
     if ((ret = load_file(s, path, 0, err)) != 0) goto out;
+    if ((ret = check_values(s, err)) != 0) goto out; /* the files' own values, even if overridden */
+    if ((ret = apply_overrides(s, overrides, noverrides, err)) != 0) goto out;
     if ((ret = check_required(s, err)) != 0) goto out;
     if ((ret = convert_settings(s, err)) != 0) goto out;
     ret = cc_scenario_read_tables(s, err);
@@ -531,17 +577,49 @@ out:
     return ret;
 }
 
-int cc_scenario_override(cc_scenario *s, const char *section, const char *name, const char *value,
-                         cc_error *err)
+int cc_scenario_load(cc_scenario *s, const char *path, cc_error *err)
 {
-    const cc_key_info *key = find_key(section, name);
-    if (!key)
-        return cc_error_set(err, CC_ERR_UNKNOWN_KEY, "command line", 0, name, "unknown key [%s] %s", section, name);
-    if (key->type == CC_KEY_PATH)
-        return cc_error_set(err, CC_ERR_USAGE, "command line", 0, name, "tables cannot be overridden");
-    if (set_setting(s, key, value, NULL, -1) != 0)
-        return cc_error_set(err, CC_ERR_NOMEM, "command line", 0, name, "out of memory");
-    return convert_settings(s, err);
+    return cc_scenario_load_overrides(s, path, NULL, 0, err);
+}
+
+static int incompatible(const cc_scenario *later, const char *section, const char *name, const char *detail,
+                        cc_error *err)
+{
+    return cc_setting_error(cc_scenario_setting(later, section, name), err, CC_ERR_RANGE, "[%s] %s: %s", detail);
+}
+
+int cc_scenarios_check_compatible(const cc_scenario *scenarios, int n, cc_error *err)
+{
+    const cc_scenario *first = &scenarios[0];
+    char detail[600];
+    for (int i = 1; i < n; i++) {
+        const cc_scenario *s = &scenarios[i];
+        for (int j = 0; j < i; j++)
+            if (strcmp(s->name, scenarios[j].name) == 0) {
+                snprintf(detail, sizeof detail, "'%s' is also the name of %s; give each scenario its own name",
+                         s->name, scenarios[j].path);
+                int ret = incompatible(s, "scenario", "name", detail, err);
+                if (!cc_scenario_setting(s, "scenario", "name")->file)
+                    snprintf(err->file, sizeof err->file, "%s", s->path);
+                return ret;
+            }
+        snprintf(detail, sizeof detail, "differs from %s; scenarios run together share seed, replications, "
+                 "base_year and end_year (set them with --seed, -n or --set)", first->path);
+        if (s->seed != first->seed) return incompatible(s, "simulation", "seed", detail, err);
+        if (s->replications != first->replications) return incompatible(s, "simulation", "replications", detail, err);
+        if (s->base_year != first->base_year) return incompatible(s, "simulation", "base_year", detail, err);
+        if (s->end_year != first->end_year) return incompatible(s, "simulation", "end_year", detail, err);
+        if (s->has_demand != first->has_demand) {
+            snprintf(detail, sizeof detail, "%s demand tables and %s %s; scenarios run together must all have "
+                     "them or none", s->has_demand ? "gives" : "gives no", first->path,
+                     first->has_demand ? "does" : "does not");
+            int ret = incompatible(s, "demand", "inpatient_rates", detail, err);
+            if (!err->file[0] || strcmp(err->file, "default") == 0)
+                snprintf(err->file, sizeof err->file, "%s", s->path);
+            return ret;
+        }
+    }
+    return 0;
 }
 
 int cc_scenario_years(const cc_scenario *s) { return s->end_year - s->base_year + 1; }

@@ -372,7 +372,7 @@ static int read_targets(cc_scenario *s, cc_error *err)
         s->target_year[s->ntargets] = (int)year;
         s->target_total[s->ntargets++] = total;
     }
-    if (s->ntargets == 0)
+    if (s->ntargets == 0 && s->end_year > s->base_year)
         ret = cc_error_set(err, CC_ERR_TABLE, t.path, 0, "year", "no target year between %d and %d", s->base_year + 1, s->end_year);
     else if (s->migration_schedule == 0)
         ret = cc_setting_error(st, err, CC_ERR_RANGE, "[%s] %s: %s", "calibration needs [migration] schedule = rogers_castro");
@@ -424,6 +424,9 @@ int cc_scenario_read_tables(cc_scenario *s, cc_error *err)
     if ((ret = read_population(s, err)) || (ret = read_mortality(s, err)) || (ret = read_fertility(s, err)) ||
         (ret = read_migration(s, err)) || (ret = read_history(s, err)) || (ret = read_targets(s, err)))
         return ret;
+    if (s->mortality_target_year && s->history_years == 0)
+        return cc_setting_error(cc_scenario_setting(s, "mortality", "target_year"), err, CC_ERR_RANGE, "[%s] %s: %s",
+                                "an e0 target needs a [mortality] history to fit the improvement to");
     if (s->has_migration_table && s->migration_schedule != 0)
         return cc_setting_error(cc_scenario_setting(s, "migration", "schedule"), err, CC_ERR_RANGE, "[%s] %s: %s",
                                 "give either a [population] migration table or a [migration] schedule, not both");

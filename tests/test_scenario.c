@@ -730,26 +730,45 @@ static void test_fertility_nan(void **state)
 
 /* --- command-line overrides --- */
 
+static int load_with(fixture *fx, const char *text, const char *section, const char *name, const char *value)
+{
+    cc_override ov = {section, name, value};
+    tu_write_file(fx->ini, text);
+    return cc_scenario_load_overrides(&fx->s, fx->ini, &ov, 1, &fx->err);
+}
+
 static void test_override(void **state)
 {
     fixture *fx = *state;
-    load_ok(fx, VALID);
-    assert_cc_ok(cc_scenario_override(&fx->s, "simulation", "replications", "9", &fx->err), &fx->err);
+    assert_cc_ok(load_with(fx, VALID, "simulation", "replications", "9"), &fx->err);
     assert_int_equal(fx->s.replications, 9);
     const cc_setting *st = setting(fx, "simulation", "replications");
     assert_string_equal(st->origin, "command line");
     assert_string_equal(st->value, "9");
 }
 
-static void test_override_errors(void **state)
+/* An override is applied before the tables are read, so what depends on it follows. */
+static void test_override_reaches_the_tables(void **state)
 {
     fixture *fx = *state;
     load_ok(fx, VALID);
-    int ret = cc_scenario_override(&fx->s, "simulation", "replicatons", "9", &fx->err);
+    double spline_ages[CC_AGES];
+    memcpy(spline_ages, fx->s.base_population[CC_MALE], sizeof spline_ages);
+    cc_scenario_free(&fx->s);
+    assert_cc_ok(load_with(fx, VALID, "population", "age_split", "uniform"), &fx->err);
+    assert_int_equal(fx->s.age_split, CC_SPLIT_UNIFORM);
+    assert_memory_not_equal(spline_ages, fx->s.base_population[CC_MALE], sizeof spline_ages);
+}
+
+static void test_override_errors(void **state)
+{
+    fixture *fx = *state;
+    int ret = load_with(fx, VALID, "simulation", "replicatons", "9");
     assert_cc_error(ret, &fx->err, CC_ERR_UNKNOWN_KEY, "command line", 0, "replicatons");
-    ret = cc_scenario_override(&fx->s, "population", "mortality", "x.csv", &fx->err);
+    assert_contains(fx->err.message, "replications");
+    ret = load_with(fx, VALID, "population", "mortality", "x.csv");
     assert_cc_error(ret, &fx->err, CC_ERR_USAGE, "command line", 0, "mortality");
-    ret = cc_scenario_override(&fx->s, "simulation", "replications", "0", &fx->err);
+    ret = load_with(fx, VALID, "simulation", "replications", "0");
     assert_cc_error(ret, &fx->err, CC_ERR_RANGE, "command line", 0, "replications");
 }
 
@@ -814,6 +833,7 @@ int main(int argc, char **argv)
         T(test_fertility_rate_above_one),
         T(test_fertility_nan),
         T(test_override),
+        T(test_override_reaches_the_tables),
         T(test_override_errors),
     };
     return TU_RUN_TESTS(tests, argc, argv);

@@ -5,6 +5,8 @@
 #define CARECAST_RESULTS_H
 
 #include "carecast/error.h"
+#include <signal.h>
+
 #include "carecast/demand.h"
 #include "carecast/population.h"
 #include "carecast/scenario.h"
@@ -28,6 +30,7 @@ const cc_series_info *cc_series(cc_series_id id);
 
 typedef struct {
     int nscenarios, replications, years, base_year;
+    int threads; /* threads for the summaries (quantiles); results do not depend on it */
     char **scenario_names;
     /* [series][scenario][replication][year][CC_SEX_AXIS] */
     double *series[CC_SERIES_COUNT];
@@ -59,7 +62,8 @@ static inline size_t cc_results_series_index(const cc_results *r, int scenario, 
 
 /* Generic forms over data[scenario][replication][cells]: quantiles out[scenario][q][cells],
  * means out[scenario][cells] (accumulated in replication order). */
-int cc_stats_quantiles(const double *data, int nscenarios, int replications, size_t cells, double *out);
+int cc_stats_quantiles(const double *data, int nscenarios, int replications, size_t cells, double *out,
+                       int threads);
 void cc_stats_means(const double *data, int nscenarios, int replications, size_t cells, double *out);
 
 /* Paired comparison with scenario 0 (common random numbers): for every scenario s and cell,
@@ -67,7 +71,7 @@ void cc_stats_means(const double *data, int nscenarios, int replications, size_t
  * 95% intervals for the mean difference, paired (t on the differences) and, for reference,
  * unpaired (Welch, as if the runs were independent): ci[s][3][cells] = lower, mean, upper. */
 int cc_stats_differences(const double *data, int nscenarios, int replications, size_t cells, double *quantiles,
-                         double *ci_paired, double *ci_unpaired);
+                         double *ci_paired, double *ci_unpaired, int threads);
 
 /* Per replication, the year in which a demand series (both sexes, all ages) is highest:
  * years[scenario][replication]; share[scenario][year] of replications peaking in each year. */
@@ -92,6 +96,7 @@ void cc_results_mean(const cc_results *res, cc_series_id id, double *out);
 typedef struct {
     int threads, ranks;
     const char *command_line;
+    volatile sig_atomic_t *interrupted; /* checked while writing; may be NULL */
 } cc_run_facts;
 int cc_results_write(const cc_results *res, const cc_scenario *scenarios, int nscenarios,
                      const cc_run_facts *facts, const char *path, cc_error *err);

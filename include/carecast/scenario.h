@@ -114,10 +114,20 @@ typedef struct {
  * field) and leaves *scenario freed; cc_scenario_free is always safe afterwards. */
 int cc_scenario_load(cc_scenario *scenario, const char *path, cc_error *err);
 
-/* Override one key as if given on the command line (before cc_scenario_load it would be
- * lost, so call after); validates the value like the loader does. */
-int cc_scenario_override(cc_scenario *scenario, const char *section, const char *name,
-                         const char *value, cc_error *err);
+/* A key set from outside the files (the command line): applied after every scenario file and
+ * before any value is converted or any table read, so it is validated like a file's key. */
+typedef struct {
+    const char *section, *name, *value;
+} cc_override;
+
+/* cc_scenario_load with overrides (origin "command line"). Tables cannot be overridden. */
+int cc_scenario_load_overrides(cc_scenario *scenario, const char *path, const cc_override *overrides,
+                               int noverrides, cc_error *err);
+
+/* Check that scenarios can run together in one file (common random numbers): the same seed,
+ * replications, base and end year, and all with demand tables or none. On a mismatch the error
+ * names the key where the later scenario sets it. */
+int cc_scenarios_check_compatible(const cc_scenario *scenarios, int n, cc_error *err);
 
 void cc_scenario_free(cc_scenario *scenario);
 

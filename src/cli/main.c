@@ -119,49 +119,54 @@ static int check_output_folder(const char *path)
     return ok ? 0 : -1;
 }
 
-typedef struct {
-    char *section, *key, *value;
-} override;
-
-static int apply_overrides(cc_scenario *s, const override *ov, int n, cc_error *err)
+/* SECTION.KEY=VALUE into an override; the strings are copies the caller frees. */
+static int parse_set(const char *arg, cc_override *ov)
 {
-    for (int i = 0; i < n; i++)
-        if (cc_scenario_override(s, ov[i].section, ov[i].key, ov[i].value, err) != 0)
-            return -1;
-    return 0;
-}
-
-static int split_set(char *arg, override *ov)
-{
-    char *dot = strchr(arg, '.'), *eq = strchr(arg, '=');
-    if (!dot || !eq || dot > eq) {
+    const char *dot = strchr(arg, '.'), *eq = strchr(arg, '=');
+    if (!dot || !eq || dot > eq || dot == arg || eq == dot + 1) {
         fprintf(stderr, "carecast: --set takes SECTION.KEY=VALUE, not '%s'\n", arg);
         return -1;
     }
-    *dot = *eq = '\0';
-    *ov = (override){arg, dot + 1, eq + 1};
-    return 0;
+    char *section = strndup(arg, dot - arg), *key = strndup(dot + 1, eq - dot - 1), *value = strdup(eq + 1);
+    *ov = (cc_override){section, key, value};
+    return section && key && value ? 0 : -1;
 }
 
-/* Where the scenario's [scenario] name came from (NULL if unknown). */
-static const cc_setting *name_setting(const cc_scenario *s)
+static void free_overrides(cc_override *ov, int n)
 {
-    for (int i = 0; i < s->nsettings; i++)
-        if (strcmp(s->settings[i].key->section, "scenario") == 0 && strcmp(s->settings[i].key->name, "name") == 0)
-            return &s->settings[i];
-    return NULL;
+    for (int i = 0; i < n; i++) {
+        free((char *)ov[i].section);
+        free((char *)ov[i].name);
+        free((char *)ov[i].value);
+    }
+    free(ov);
 }
 
+/* results/<file name without its last extension>.h5 */
 static char *default_output(const char *scenario_path)
 {
     const char *base = strrchr(scenario_path, '/');
     base = base ? base + 1 : scenario_path;
-    size_t len = strcspn(base, ".");
+    const char *dot = strrchr(base, '.');
+    size_t len = dot && dot != base ? (size_t)(dot - base) : strlen(base);
     char *out = malloc(len + 16);
     if (out)
         snprintf(out, len + 16, "results/%.*s.h5", (int)len, base);
     return out;
 }
+
+/* The command as typed, before getopt reorders argv. */
+static void command_line_text(int argc, char **argv, char *buf, size_t size)
+{
+    snprintf(buf, size, "carecast");
+    for (int i = 0; i < argc; i++) {
+        size_t used = strlen(buf);
+        snprintf(buf + used, size - used, " %s", argv[i]);
+    }
+}
+
+static int run_scenarios(char **paths, int nscenarios, const cc_override *ov, int noverrides, const char *output,
+                         int threads, int quiet, const char *command_line);
 
 static int cmd_run(int argc, char **argv)
 {
@@ -170,10 +175,12 @@ static int cmd_run(int argc, char **argv)
         {"seed", required_argument, 0, 's'},   {"threads", required_argument, 0, 'j'},
         {"set", required_argument, 0, 'S'},    {"quiet", no_argument, 0, 'q'},
         {"help", no_argument, 0, 'h'},         {0, 0, 0, 0}};
+    char command_line[2048];
+    command_line_text(argc, argv, command_line, sizeof command_line);
     const char *output = NULL;
     long threads = 0, value;
-    int quiet = 0, c, noverrides = 0;
-    override *ov = calloc(argc + 2, sizeof *ov);
+    int quiet = 0, c, noverrides = 0, rc = 0;
+    cc_override *ov = calloc(argc + 1, sizeof *ov);
     if (!ov)
         return EXIT_RUN_FAILED;
     while ((c = getopt_long(argc, argv, "o:n:j:qh", options, NULL)) != -1) {
@@ -181,81 +188,70 @@ static int cmd_run(int argc, char **argv)
         case 'o': output = optarg; break;
         case 'n':
         case 's':
-            if (parse_positive(optarg, c == 'n' ? "--replications" : "--seed", &value) != 0) { free(ov); return EXIT_USAGE; }
-            ov[noverrides++] = (override){"simulation", c == 'n' ? "replications" : "seed", strdup(optarg)};
+            if (parse_positive(optarg, c == 'n' ? "--replications" : "--seed", &value) != 0) { rc = EXIT_USAGE; goto done; }
+            ov[noverrides++] = (cc_override){strdup("simulation"), strdup(c == 'n' ? "replications" : "seed"),
+                                             strdup(optarg)};
             break;
         case 'j':
             if (parse_positive(optarg, "--threads", &threads) != 0 || threads < 1) {
                 fprintf(stderr, "carecast: --threads must be at least 1\n");
-                free(ov);
-                return EXIT_USAGE;
+                rc = EXIT_USAGE;
+                goto done;
             }
             break;
         case 'S':
-            if (split_set(optarg, &ov[noverrides]) != 0) { free(ov); return EXIT_USAGE; }
-            noverrides++;
+            if (parse_set(optarg, &ov[noverrides++]) != 0) { rc = EXIT_USAGE; goto done; }
             break;
         case 'q': quiet = 1; break;
-        case 'h': fputs(usage_run, stdout); free(ov); return 0;
-        default: fputs(usage_run, stderr); free(ov); return EXIT_USAGE;
+        case 'h': fputs(usage_run, stdout); goto done;
+        default: fputs(usage_run, stderr); rc = EXIT_USAGE; goto done;
         }
     }
-    int nscenarios = argc - optind;
-    if (nscenarios < 1) {
+    if (argc - optind < 1) {
         fputs(usage_run, stderr);
-        free(ov);
-        return EXIT_USAGE;
+        rc = EXIT_USAGE;
+        goto done;
     }
-    char *output_owned = output ? NULL : default_output(argv[optind]);
-    if (!output)
-        output = output_owned;
+    rc = run_scenarios(argv + optind, argc - optind, ov, noverrides, output, (int)threads, quiet, command_line);
+done:
+    free_overrides(ov, noverrides);
+    return rc;
+}
+
+/* Load, run and write; every input is checked before the first replication runs. */
+static int run_scenarios(char **paths, int nscenarios, const cc_override *ov, int noverrides, const char *output,
+                         int threads, int quiet, const char *command_line)
+{
+    char *output_owned = output ? NULL : default_output(paths[0]);
     int rc = 0;
     cc_error err;
     cc_results res;
     memset(&res, 0, sizeof res);
     cc_scenario *scenarios = calloc(nscenarios, sizeof *scenarios);
+    if (!output)
+        output = output_owned;
     if (!scenarios || !output) { rc = EXIT_RUN_FAILED; goto out; }
     if (check_output_folder(output) != 0) { rc = EXIT_INPUT; goto out; }
     for (int i = 0; i < nscenarios; i++)
-        if (cc_scenario_load(&scenarios[i], argv[optind + i], &err) != 0 ||
-            apply_overrides(&scenarios[i], ov, noverrides, &err) != 0) {
+        if (cc_scenario_load_overrides(&scenarios[i], paths[i], ov, noverrides, &err) != 0) {
             rc = report(&err);
             goto out;
         }
-    for (int i = 1; i < nscenarios; i++)
-        for (int j = 0; j < i; j++)
-            if (strcmp(scenarios[i].name, scenarios[j].name) == 0) {
-                const cc_setting *st = name_setting(&scenarios[i]);
-                cc_error_set(&err, CC_ERR_DUPLICATE, st && st->file ? st->file : scenarios[i].path,
-                             st && st->file ? st->line : 0, "name",
-                             "scenario name '%s' is also the name of %s; give each scenario its own "
-                             "[scenario] name", scenarios[i].name, scenarios[j].path);
-                rc = report(&err);
-                goto out;
-            }
-    for (int i = 1; i < nscenarios; i++)
-        if (scenarios[i].replications != scenarios[0].replications || scenarios[i].seed != scenarios[0].seed) {
-            fprintf(stderr, "carecast: %s: scenarios run together must share seed and replications "
-                            "(use -n and --seed)\n", scenarios[i].path);
-            rc = EXIT_INPUT;
-            goto out;
-        }
+    if (cc_scenarios_check_compatible(scenarios, nscenarios, &err) != 0) {
+        rc = report(&err);
+        goto out;
+    }
     signal(SIGINT, on_signal);
     signal(SIGTERM, on_signal);
     progress_state progress = {time(NULL), 0};
-    cc_run_options run_options = {(int)threads, quiet || !isatty(STDERR_FILENO) ? NULL : show_progress,
-                                  &progress, &interrupted};
+    cc_run_options run_options = {threads, quiet || !isatty(STDERR_FILENO) ? NULL : show_progress, &progress,
+                                  &interrupted};
     if (cc_run(scenarios, nscenarios, &run_options, &res, &err) != 0) {
         if (progress.shown) fputc('\n', stderr);
         rc = report(&err);
         goto out;
     }
-    char command_line[1024] = "carecast ";
-    for (int i = 0; i < argc; i++) {
-        strncat(command_line, argv[i], sizeof command_line - strlen(command_line) - 2);
-        strncat(command_line, " ", sizeof command_line - strlen(command_line) - 1);
-    }
-    cc_run_facts facts = {cc_run_threads((int)threads), 1, command_line};
+    cc_run_facts facts = {cc_run_threads(threads), 1, command_line, &interrupted};
     if (cc_results_write(&res, scenarios, nscenarios, &facts, output, &err) != 0) {
         rc = report(&err);
         goto out;
@@ -268,10 +264,6 @@ out:
     for (int i = 0; scenarios && i < nscenarios; i++)
         cc_scenario_free(&scenarios[i]);
     free(scenarios);
-    for (int i = 0; i < noverrides; i++)
-        if (strcmp(ov[i].section, "simulation") == 0 && (strcmp(ov[i].key, "replications") == 0 || strcmp(ov[i].key, "seed") == 0))
-            free(ov[i].value);
-    free(ov);
     free(output_owned);
     return rc;
 }
