@@ -14,12 +14,14 @@
  *     by the secant method on the expected-values projection (which is affine in the level). */
 #include <gsl/gsl_randist.h>
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "carecast/lifetable.h"
 #include "carecast/population.h"
 #include "carecast/rng.h"
+#include "scenario_internal.h"
 
 void cc_migration_profile(double peak_age, double profile[CC_AGES])
 {
@@ -61,11 +63,13 @@ static int calibrate_drift(const cc_scenario *s, cc_population_model *m, int sex
 {
     double span = s->mortality_target_year - s->base_year, lo = -100.0 / span, hi = 100.0 / span;
     double target = s->target_e0[sex];
+    const cc_setting *st = cc_scenario_setting(s, "mortality", sex ? "target_e0_female" : "target_e0_male");
     if (span <= 0)
-        return cc_error_set(err, CC_ERR_RANGE, s->path, 0, "target_year", "[mortality] target_year must be after base_year");
+        return cc_setting_error(cc_scenario_setting(s, "mortality", "target_year"), err, CC_ERR_RANGE, "[%s] %s: %s",
+                                "must be after base_year");
     if (e0_at_index(s, m, sex, lo * span) < target || e0_at_index(s, m, sex, hi * span) > target)
-        return cc_error_set(err, CC_ERR_RANGE, s->path, 0, sex ? "target_e0_female" : "target_e0_male",
-                            "life expectancy %.2f cannot be reached with this Lee-Carter fit", target);
+        return cc_setting_error(st, err, CC_ERR_RANGE, "[%s] %s: %s",
+                                "this life expectancy cannot be reached with the Lee-Carter fit");
     for (int i = 0; i < 200 && hi - lo > 1e-12; i++) {
         double mid = 0.5 * (lo + hi);
         if (e0_at_index(s, m, sex, mid * span) > target)
@@ -84,8 +88,13 @@ static int build_mortality(const cc_scenario *s, cc_population_model *m, cc_erro
     for (int sex = 0; sex < CC_SEXES; sex++) {
         const double *rates = &s->history_rate[(size_t)sex * s->history_years * s->history_groups];
         int ret = cc_lee_carter_fit(rates, s->history_year, s->history_years, s->history_groups, &m->fit[sex], err);
-        if (ret != 0)
-            return ret;
+        if (ret != 0) { /* name the table and the scenario line that gave it */
+            const cc_setting *st = cc_scenario_setting(s, "mortality", "history");
+            char reason[768];
+            snprintf(reason, sizeof reason, "%s", err->message);
+            return cc_error_set(err, ret, st->file, st->line, "history", "[mortality] history (%s fit): %s",
+                                sex ? "female" : "male", reason);
+        }
         cc_age_group groups[CC_AGES];
         for (int g = 0; g < s->history_groups; g++) {
             groups[g] = s->history_group[g];
@@ -160,9 +169,12 @@ static int calibrate_migration(const cc_scenario *s, cc_population_model *m, cc_
             l0 = l1; f0 = f1; l1 = next;
         }
         set_level(m, from, l0);
-        if (fabs(f0) > 1.0)
-            return cc_error_set(err, CC_ERR_NUMERIC, s->path, 0, "calibrate_to",
-                                "migration calibration to %d did not converge (off by %.1f persons)", year, f0);
+        if (fabs(f0) > 1.0) {
+            const cc_setting *st = cc_scenario_setting(s, "migration", "calibrate_to");
+            return cc_error_set(err, CC_ERR_RANGE, st->file, st->line, "calibrate_to",
+                                "[migration] calibrate_to: no migration level meets the total of %d "
+                                "(off by %.1f persons)", year, f0);
+        }
         from = year - s->base_year;
     }
     return 0;

@@ -44,6 +44,32 @@ static void test_exact_rank_one_surface_is_recovered(void **state)
     cc_lee_carter_free(&fit);
 }
 
+/* More years than age groups: the SVD is taken of the other orientation. */
+static void test_more_years_than_groups(void **state)
+{
+    (void)state;
+    enum { YEARS = 8, GROUPS = 3 };
+    int years[YEARS];
+    const double a[GROUPS] = {-6, -4, -2}, b[GROUPS] = {0.5, 0.3, 0.2};
+    double k[YEARS], rates[YEARS * GROUPS];
+    for (int t = 0; t < YEARS; t++) {
+        years[t] = 1990 + t;
+        k[t] = 3.5 - t; /* 3.5 .. -3.5, sums to 0 */
+        for (int x = 0; x < GROUPS; x++)
+            rates[t * GROUPS + x] = exp(a[x] + b[x] * k[t]);
+    }
+    cc_lee_carter fit;
+    cc_error err;
+    assert_cc_ok(cc_lee_carter_fit(rates, years, YEARS, GROUPS, &fit, &err), &err);
+    for (int x = 0; x < GROUPS; x++)
+        assert_double_equal(fit.bx[x], b[x], 1e-10);
+    for (int t = 0; t < YEARS; t++)
+        assert_double_equal(fit.kt[t], k[t], 1e-9);
+    assert_double_equal(fit.drift, -1.0, 1e-12);
+    assert_double_equal(fit.sigma, 0.0, 1e-9);
+    cc_lee_carter_free(&fit);
+}
+
 static void test_nonpositive_rate_is_an_error(void **state)
 {
     (void)state;
@@ -272,6 +298,7 @@ int main(int argc, char **argv)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_exact_rank_one_surface_is_recovered),
+        cmocka_unit_test(test_more_years_than_groups),
         cmocka_unit_test(test_nonpositive_rate_is_an_error),
         cmocka_unit_test(test_fit_reproduces_japan_2009_2018),
         cmocka_unit_test(test_zero_volatility_follows_the_drift_exactly),
