@@ -52,10 +52,12 @@ static double count(const cc_scenario *s, uint32_t replication, gsl_rng *rng, ui
     (out)[((((size_t)(series) * (years) + (y)) * 3 + (sex)) * CC_AGE_BANDS) + (band)]
 
 void cc_demand_compute(const cc_scenario *s, const cc_population_path *path, const cc_demand_draw *draw,
-                       uint32_t replication, gsl_rng *rng, double *out)
+                       uint32_t replication, gsl_rng *rng, double *out, double *expected)
 {
     const int years = path->years;
     memset(out, 0, (size_t)CC_DEMAND_SERIES * years * 3 * CC_AGE_BANDS * sizeof *out);
+    if (expected)
+        memset(expected, 0, (size_t)CC_DEMAND_SERIES * years * sizeof *expected);
     for (int y = 0; y < years; y++) {
         int year = s->base_year + y;
         double factor[CC_RATE_SETTINGS];
@@ -76,6 +78,11 @@ void cc_demand_compute(const cc_scenario *s, const cc_population_path *path, con
                 double enrolled = count(s, replication, rng, cell + 2, mean[CC_SETTING_HOME_CARE][b] + moved);
                 double calls = count(s, replication, rng, cell + 3, enrolled * s->urgent_calls_per_patient_month);
                 double values[CC_DEMAND_SERIES] = {inpatients, visits, enrolled, calls, inpatients / s->occupancy};
+                double in_mean = mean[CC_SETTING_INPATIENT][b] - moved, care_mean = mean[CC_SETTING_HOME_CARE][b] + moved;
+                double means[CC_DEMAND_SERIES] = {in_mean, mean[CC_SETTING_OUTPATIENT][b], care_mean,
+                                                  care_mean * s->urgent_calls_per_patient_month, in_mean / s->occupancy};
+                for (int d = 0; expected && d < CC_DEMAND_SERIES; d++)
+                    expected[(size_t)d * years + y] += means[d];
                 for (int d = 0; d < CC_DEMAND_SERIES; d++) {
                     CELL(out, d, years, y, sex, b) = values[d];
                     CELL(out, d, years, y, sex, 4) += values[d];

@@ -44,7 +44,8 @@ int cc_results_init(cc_results *r, int nscenarios, int replications, int years, 
          (r->age_m2 = calloc(cells, sizeof(double)));
     r->has_demand = has_demand;
     for (int i = 0; ok && has_demand && i < CC_DEMAND_SERIES; i++)
-        ok = (r->demand[i] = calloc(rows * CC_AGE_BANDS, sizeof(double))) != NULL;
+        ok = (r->demand[i] = calloc(rows * CC_AGE_BANDS, sizeof(double))) != NULL &&
+             (r->demand_expected[i] = calloc((size_t)nscenarios * replications * years, sizeof(double))) != NULL;
     ok = ok && (!has_demand || (r->demand_draws = calloc((size_t)nscenarios * replications * CC_RATE_SETTINGS * 2,
                                                          sizeof(double))) != NULL);
     if (!ok) {
@@ -64,8 +65,10 @@ void cc_results_free(cc_results *r)
     free(r->models);
     for (int i = 0; i < CC_SERIES_COUNT; i++)
         free(r->series[i]);
-    for (int i = 0; i < CC_DEMAND_SERIES; i++)
+    for (int i = 0; i < CC_DEMAND_SERIES; i++) {
         free(r->demand[i]);
+        free(r->demand_expected[i]);
+    }
     free(r->demand_draws);
     free(r->age_mean);
     free(r->age_sd);
@@ -174,7 +177,7 @@ void cc_results_mean(const cc_results *r, cc_series_id id, double *out)
 
 static double demand_total(const cc_results *r, cc_demand_series id, int sc, int rep, int y)
 {
-    return r->demand[id][cc_results_demand_index(r, sc, rep, y, CC_SEX_AXIS - 1, CC_AGE_BANDS - 1)];
+    return r->demand_expected[id][((size_t)sc * r->replications + rep) * r->years + y];
 }
 
 void cc_results_peak_years(const cc_results *r, cc_demand_series id, int *years, double *share)

@@ -362,7 +362,7 @@ static int write_peak_years(writer *w, const cc_results *r, cc_demand_series id)
     int rep_axes[2] = {AX_SCENARIO, AX_REPLICATION}, year_axes[2] = {AX_SCENARIO, AX_YEAR};
     hsize_t rep_dims[2] = {r->nscenarios, r->replications}, year_dims[2] = {r->nscenarios, r->years};
     ok = ok && write_int_rows(w, sg, "peak_year", 2, rep_axes, rep_dims, years, "year",
-                              "Year of the highest total (both sexes, all ages) within the run, per replication") >= 0 &&
+                              "Year of the highest expected total (both sexes, all ages) within the run, per replication") >= 0 &&
          write_doubles(w, sg, "peak_year_share", 2, year_axes, year_dims, share, "1",
                        "Share of replications whose total peaks in each year (a peak in the last year may "
                        "lie beyond the run)") >= 0;
@@ -393,13 +393,13 @@ static int write_beds(writer *w, hid_t demand, const cc_results *r, const cc_sce
         ok = write_doubles(w, g, "capacity", 1, sc_axis, sc_dims, capacity, "beds",
                            "Bed capacity given by each scenario (0: none given; its rows below are meaningless)") >= 0 &&
              write_doubles(w, g, "exceedance_probability", 2, year_axes, year_dims, probability, "1",
-                           "Probability that beds needed exceed the capacity, per year") >= 0 &&
+                           "Probability that expected beds needed exceed the capacity, per year") >= 0 &&
              write_int_rows(w, g, "first_exceedance_year", 2, rep_axes, rep_dims, first, "year",
-                            "First year beds needed exceed the capacity, per replication (0: not within the run)") >= 0 &&
+                            "First year expected beds needed exceed the capacity, per replication (0: not within the run)") >= 0 &&
              write_doubles(w, g, "first_exceedance_share", 2, year_axes, year_dims, first_share, "1",
                            "Distribution of the first exceedance year over replications") >= 0 &&
              write_doubles(w, g, "never_exceeded_share", 1, sc_axis, sc_dims, never, "1",
-                           "Share of replications whose beds needed never exceed the capacity within the run") >= 0;
+                           "Share of replications whose expected beds needed never exceed the capacity within the run") >= 0;
     }
     if (g >= 0) H5Gclose(g);
     free(capacity); free(never); free(probability); free(first_share); free(first);
@@ -417,6 +417,13 @@ static int write_demand(writer *w, const cc_results *r, const cc_scenario *scena
         const cc_demand_info *info = cc_demand_series_info(d);
         ok = write_replicated(w, g, r, info->name, r->demand[d], 3, trail_axes, trail_dims, info->units,
                               info->description) == 0;
+        hid_t sg = ok ? H5Gopen2(g, info->name, H5P_DEFAULT) : -1;
+        ok = ok && sg >= 0 &&
+             write_replicated(w, sg, r, "expected_total", r->demand_expected[d], 1, trail_axes, trail_dims, info->units,
+                              "Expected demand of each replication, both sexes, all ages: its parameters and "
+                              "population, without the Poisson noise of one day (peak years and bed exceedance "
+                              "use it)") == 0;
+        if (sg >= 0) H5Gclose(sg);
     }
     /* outpatient visits per clinic per weekday (totals) */
     size_t rows = (size_t)r->nscenarios * r->replications;
@@ -433,7 +440,8 @@ static int write_demand(writer *w, const cc_results *r, const cc_scenario *scena
     hsize_t year_dim[1] = {(hsize_t)r->years};
     ok = ok && out >= 0 && write_replicated(w, out, r, "visits_per_clinic", per_clinic, 1, year_axis, year_dim,
                                             "visits/clinic/weekday",
-                                            "Outpatient visits per weekday divided by [demand] clinics") == 0;
+                                            "All outpatient visits per weekday (hospital outpatient departments included, as in the Patient "
+                                            "Survey rates) divided by [demand] clinics: an upper bound of a clinic's share") == 0;
     if (out >= 0) H5Gclose(out);
     free(per_clinic);
     /* what each replication drew */

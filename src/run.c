@@ -67,7 +67,8 @@ static void accumulate_ages(cc_results *res, int sc, const cc_population_path *p
 typedef struct {
     cc_population_workspace ws;
     cc_population_rates rates;
-    double *demand; /* one replication: [series][year][sex][band] */
+    double *demand;   /* one replication: [series][year][sex][band] */
+    double *expected; /* one replication: [series][year] */
 } thread_state;
 
 /* Demand of replication rep into the results rows (disjoint per replication: thread-safe). */
@@ -76,11 +77,14 @@ static void run_demand(const cc_scenario *s, cc_results *res, int sc, uint32_t r
 {
     cc_demand_draw draw;
     cc_demand_draw_parameters(s, rep, ts->ws.parameters, &draw);
-    cc_demand_compute(s, path, &draw, rep, ts->ws.parameters, ts->demand);
+    cc_demand_compute(s, path, &draw, rep, ts->ws.parameters, ts->demand, ts->expected);
     size_t per_series = (size_t)res->years * CC_SEX_AXIS * CC_AGE_BANDS;
-    for (int d = 0; d < CC_DEMAND_SERIES; d++)
+    for (int d = 0; d < CC_DEMAND_SERIES; d++) {
         memcpy(&res->demand[d][cc_results_demand_index(res, sc, rep, 0, 0, 0)], ts->demand + d * per_series,
                per_series * sizeof(double));
+        memcpy(&res->demand_expected[d][((size_t)sc * res->replications + rep) * res->years],
+               ts->expected + (size_t)d * res->years, res->years * sizeof(double));
+    }
     double *row = &res->demand_draws[((size_t)sc * res->replications + rep) * CC_RATE_SETTINGS * 2];
     for (int k = 0; k < CC_RATE_SETTINGS; k++) {
         row[2 * k] = draw.multiplier[k];
@@ -100,7 +104,8 @@ static int run_block(const cc_scenario *s, const cc_population_model *model, cc_
         int years = cc_scenario_years(s);
         int ok = cc_population_workspace_init(&ts.ws) == 0 && cc_population_rates_init(&ts.rates, years) == 0 &&
                  (!res->has_demand ||
-                  (ts.demand = malloc((size_t)CC_DEMAND_SERIES * years * CC_SEX_AXIS * CC_AGE_BANDS * sizeof(double))));
+                  ((ts.demand = malloc((size_t)CC_DEMAND_SERIES * years * CC_SEX_AXIS * CC_AGE_BANDS * sizeof(double))) &&
+                   (ts.expected = malloc((size_t)CC_DEMAND_SERIES * years * sizeof(double)))));
 #pragma omp for schedule(dynamic, 1)
         for (int k = 0; k < n; k++) {
             uint32_t rep = (uint32_t)(first + k);
@@ -115,6 +120,7 @@ static int run_block(const cc_scenario *s, const cc_population_model *model, cc_
         }
         failed |= !ok;
         free(ts.demand);
+        free(ts.expected);
         cc_population_rates_free(&ts.rates);
         cc_population_workspace_free(&ts.ws);
     }

@@ -35,8 +35,6 @@ static void on_field(void *data, size_t len, void *ctx)
     reader *rd = ctx;
     if (rd->failed)
         return;
-    if (rd->nfields == 0)
-        rd->record_line = rd->line;
     if (rd->nfields == rd->cap) {
         int cap = rd->cap ? 2 * rd->cap : 16;
         char **grown = realloc(rd->fields, cap * sizeof *grown);
@@ -129,21 +127,52 @@ int cc_table_load(cc_table *table, const char *path, cc_error *err)
         goto out;
     }
     parser_ready = 1;
+    /* Feed one line at a time (LF, CRLF or a lone CR ends a line) so every record knows the
+     * line it starts on, even when a quoted field runs over several lines. */
     rd.line = 1;
-    while (fgets(buf, sizeof buf, f)) {
-        size_t len = strlen(buf);
-        if (csv_parse(&parser, buf, len, on_field, on_record, &rd) != len) {
+    size_t len = 0, cap = sizeof buf;
+    char *line = buf;
+    int c;
+    while ((c = fgetc(f)) != EOF || len > 0) {
+        int end = c == EOF || c == '\n' || c == '\r';
+        if (c == '\r') {
+            int next = fgetc(f);
+            if (next != '\n' && next != EOF)
+                ungetc(next, f);
+        }
+        if (!end) {
+            if (len + 2 >= cap) {
+                char *grown = realloc(line == buf ? NULL : line, cap * 2);
+                if (!grown) { ret = cc_error_set(err, CC_ERR_NOMEM, path, rd.line, NULL, "out of memory"); goto out_line; }
+                if (line == buf) memcpy(grown, buf, len);
+                line = grown;
+                cap *= 2;
+            }
+            line[len++] = (char)c;
+            continue;
+        }
+        line[len++] = '\n';
+        if (parser.pstate == 0 && rd.nfields == 0) /* no record under way: one starts here */
+            rd.record_line = rd.line;
+        if (csv_parse(&parser, line, len, on_field, on_record, &rd) != len) {
             ret = cc_error_set(err, CC_ERR_SYNTAX, path, rd.line, NULL, "malformed CSV: %s",
                                csv_strerror(csv_error(&parser)));
-            goto out;
+            goto out_line;
         }
-        if (len > 0 && buf[len - 1] == '\n')
-            rd.line++;
+        len = 0;
+        rd.line++;
+        if (c == EOF)
+            break;
     }
     if (ferror(f)) {
         ret = cc_error_set(err, CC_ERR_IO, path, rd.line, NULL, "read error: %s", strerror(errno));
-        goto out;
+        goto out_line;
     }
+out_line:
+    if (line != buf)
+        free(line);
+    if (ret != 0)
+        goto out;
     if (csv_fini(&parser, on_field, on_record, &rd) != 0) {
         ret = cc_error_set(err, CC_ERR_SYNTAX, path, rd.line, NULL, "malformed CSV at end of file");
         goto out;

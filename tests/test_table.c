@@ -56,6 +56,32 @@ static void test_crlf_bom_header_and_row_lines(void **state)
     assert_string_equal(t->cells[2][0], "female");
 }
 
+/* Lone CR line ends (old spreadsheet exports) count as lines too. */
+static void test_cr_only_line_ends(void **state)
+{
+    fixture *fx = *state;
+    cc_table *t = &fx->t;
+    cc_error err;
+    load_text(fx, "a,b\r1,2\r\r3,x\r", t);
+    assert_int_equal(t->nrows, 2);
+    assert_int_equal(t->row_line[0], 2);
+    assert_int_equal(t->row_line[1], 4);
+    double v;
+    assert_cc_error(cc_table_double(t, 1, 1, &v, &err), &err, CC_ERR_NUMBER, fx->path, 4, "b");
+}
+
+/* A record whose quoted field runs over lines is named by the line it starts on. */
+static void test_multiline_record_names_its_first_line(void **state)
+{
+    fixture *fx = *state;
+    cc_table *t = &fx->t;
+    load_text(fx, "a,b\n1,2\n\"two\nlines\",3\n4,5\n", t);
+    assert_int_equal(t->nrows, 3);
+    assert_int_equal(t->row_line[1], 3);
+    assert_string_equal(t->cells[1][0], "two\nlines");
+    assert_int_equal(t->row_line[2], 5);
+}
+
 static void test_bom_only_stripped_at_start_of_file(void **state)
 {
     fixture *fx = *state;
@@ -301,6 +327,8 @@ int main(int argc, char **argv)
 {
     const struct CMUnitTest tests[] = {
         T(test_crlf_bom_header_and_row_lines),
+        T(test_cr_only_line_ends),
+        T(test_multiline_record_names_its_first_line),
         T(test_bom_only_stripped_at_start_of_file),
         T(test_last_line_without_newline),
         T(test_quoted_field_with_comma),

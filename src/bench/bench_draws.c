@@ -37,7 +37,7 @@ int main(int argc, char **argv)
     if (s.has_demand) { /* the expected counts of every cell, from the all-median path */
         cc_demand_draw d;
         cc_demand_draw_parameters(&median, 0, ws.parameters, &d);
-        cc_demand_compute(&median, &p, &d, 0, ws.parameters, demand);
+        cc_demand_compute(&median, &p, &d, 0, ws.parameters, demand, NULL);
     }
     for (int y = 0; y < years; y++)
         for (int sex = 0; sex < CC_SEXES; sex++) {
