@@ -36,9 +36,12 @@ void cc_demand_draw_parameters(const cc_scenario *scenario, uint32_t replication
                                cc_demand_draw *draw);
 
 /* Demand of one replication: out[series][year][sex 0..2][band 0..4] (sex 2 = total, band 4 =
- * total), from path's population. rng is set to the replication's demand-count stream. */
+ * total), from path's population, the day's counts drawn around their expectation; and, when
+ * expected is not NULL, expected[series][year]: the expectation itself (both sexes, all ages),
+ * which carries the replication's parameter and population uncertainty but not the noise of
+ * one survey day. rng is reset to the replication's demand-count streams. */
 void cc_demand_compute(const cc_scenario *scenario, const cc_population_path *path, const cc_demand_draw *draw,
-                       uint32_t replication, gsl_rng *rng, double *out);
+                       uint32_t replication, gsl_rng *rng, double *out, double *expected);
 
 /* Band of a single age (0..3). */
 int cc_age_band(int age);

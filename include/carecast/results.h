@@ -39,6 +39,7 @@ typedef struct {
     /* demand (when has_demand): [series][scenario][replication][year][CC_SEX_AXIS][CC_AGE_BANDS] */
     int has_demand;
     double *demand[CC_DEMAND_SERIES];
+    double *demand_expected[CC_DEMAND_SERIES]; /* [scenario][replication][year]: expectation, both sexes, all ages */
     double *demand_draws; /* [scenario][replication][CC_RATE_SETTINGS][2]: multiplier, trend */
     /* [scenario]: what each scenario's model fitted and calibrated */
     cc_population_model *models;
@@ -73,11 +74,13 @@ void cc_stats_means(const double *data, int nscenarios, int replications, size_t
 int cc_stats_differences(const double *data, int nscenarios, int replications, size_t cells, double *quantiles,
                          double *ci_paired, double *ci_unpaired, int threads);
 
-/* Per replication, the year in which a demand series (both sexes, all ages) is highest:
+/* Per replication, the year in which a demand series' expectation (both sexes, all ages; the
+ * replication's parameters and population, without one survey day's Poisson noise) is highest:
  * years[scenario][replication]; share[scenario][year] of replications peaking in each year. */
 void cc_results_peak_years(const cc_results *res, cc_demand_series id, int *years, double *share);
 
-/* Beds needed against a capacity: probability[scenario][year] that beds needed exceed it;
+/* Expected beds needed (as for peak years) against a capacity: probability[scenario][year] that
+ * they exceed it;
  * first[scenario][replication] the first year they do (0: never within the run);
  * first_share[scenario][year] the distribution of that year; never[scenario] the rest. */
 void cc_results_exceedance(const cc_results *res, const double *capacity, double *probability, int *first,
