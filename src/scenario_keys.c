@@ -117,7 +117,8 @@ static const cc_key_info keys[] = {
      "Urgent house-call requests per enrolled patient-month.",
      "derived: Patient Survey 2023 (range 0.4-1.2)"},
     {"demand", "clinics", CC_KEY_DOUBLE, "251", 1, 1e6, NULL, "clinics",
-     "Clinics sharing the outpatient visits (visits per clinic per weekday).",
+     "Clinics the outpatient visits are divided by (visits_per_clinic). The rates count hospital "
+     "outpatient departments too, so the result is an upper bound of a clinic's load.",
      "Kashiwa: 251 general clinics (ZAITAKU_PORTAL, low-medium)"},
 };
 
