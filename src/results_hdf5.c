@@ -84,15 +84,23 @@ static hid_t create_dataset(hid_t loc, const char *name, hid_t file_type, int ra
     return dset;
 }
 
+/* Attach the shared axes as dimension scales; an axis below 0 is the dataset's own index. */
+static int attach_scales(writer *w, hid_t dset, int rank, const int *axes)
+{
+    for (int i = 0; i < rank; i++)
+        if (axes[i] >= 0 && (H5DSattach_scale(dset, w->axes[axes[i]], i) < 0 ||
+                             H5DSset_label(dset, i, axis_names[axes[i]]) < 0))
+            return -1;
+    return 0;
+}
+
 /* A double dataset over the given axes, with dimension scales attached. */
 static int write_doubles(writer *w, hid_t loc, const char *name, int rank, const int *axes, const hsize_t *dims,
                          const double *data, const char *units, const char *description)
 {
     hid_t dset = create_dataset(loc, name, H5T_IEEE_F64LE, rank, dims, units, description);
-    int ok = dset >= 0 && H5Dwrite(dset, H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, data) >= 0;
-    for (int i = 0; ok && i < rank; i++) /* an axis below 0 is the dataset's own index: no scale */
-        ok = axes[i] < 0 || (H5DSattach_scale(dset, w->axes[axes[i]], i) >= 0 &&
-                             H5DSset_label(dset, i, axis_names[axes[i]]) >= 0);
+    int ok = dset >= 0 && H5Dwrite(dset, H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, data) >= 0 &&
+             attach_scales(w, dset, rank, axes) == 0;
     if (dset >= 0) H5Dclose(dset);
     return ok ? 0 : -1;
 }
@@ -342,10 +350,8 @@ static int write_int_rows(writer *w, hid_t loc, const char *name, int rank, cons
                           const int *data, const char *units, const char *description)
 {
     hid_t dset = create_dataset(loc, name, H5T_STD_I32LE, rank, dims, units, description);
-    int ok = dset >= 0 && H5Dwrite(dset, H5T_NATIVE_INT, H5S_ALL, H5S_ALL, H5P_DEFAULT, data) >= 0;
-    for (int i = 0; ok && i < rank; i++)
-        ok = axes[i] < 0 || (H5DSattach_scale(dset, w->axes[axes[i]], i) >= 0 &&
-                             H5DSset_label(dset, i, axis_names[axes[i]]) >= 0);
+    int ok = dset >= 0 && H5Dwrite(dset, H5T_NATIVE_INT, H5S_ALL, H5S_ALL, H5P_DEFAULT, data) >= 0 &&
+             attach_scales(w, dset, rank, axes) == 0;
     if (dset >= 0) H5Dclose(dset);
     return ok ? 0 : -1;
 }
