@@ -94,15 +94,21 @@ static int attach_scales(writer *w, hid_t dset, int rank, const int *axes)
     return 0;
 }
 
-/* A double dataset over the given axes, with dimension scales attached. */
-static int write_doubles(writer *w, hid_t loc, const char *name, int rank, const int *axes, const hsize_t *dims,
-                         const double *data, const char *units, const char *description)
+/* A dataset over the given axes, with dimension scales attached. */
+static int write_array(writer *w, hid_t loc, const char *name, int rank, const int *axes, const hsize_t *dims,
+                       hid_t file_type, hid_t mem_type, const void *data, const char *units, const char *description)
 {
-    hid_t dset = create_dataset(loc, name, H5T_IEEE_F64LE, rank, dims, units, description);
-    int ok = dset >= 0 && H5Dwrite(dset, H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, data) >= 0 &&
+    hid_t dset = create_dataset(loc, name, file_type, rank, dims, units, description);
+    int ok = dset >= 0 && H5Dwrite(dset, mem_type, H5S_ALL, H5S_ALL, H5P_DEFAULT, data) >= 0 &&
              attach_scales(w, dset, rank, axes) == 0;
     if (dset >= 0) H5Dclose(dset);
     return ok ? 0 : -1;
+}
+
+static int write_doubles(writer *w, hid_t loc, const char *name, int rank, const int *axes, const hsize_t *dims,
+                         const double *data, const char *units, const char *description)
+{
+    return write_array(w, loc, name, rank, axes, dims, H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE, data, units, description);
 }
 
 /* A 1-D dataset of UTF-8 variable-length strings. Returns the open dataset or -1. */
@@ -349,11 +355,7 @@ static int write_fitted(writer *w, hid_t pop, const cc_results *r, const cc_scen
 static int write_int_rows(writer *w, hid_t loc, const char *name, int rank, const int *axes, const hsize_t *dims,
                           const int *data, const char *units, const char *description)
 {
-    hid_t dset = create_dataset(loc, name, H5T_STD_I32LE, rank, dims, units, description);
-    int ok = dset >= 0 && H5Dwrite(dset, H5T_NATIVE_INT, H5S_ALL, H5S_ALL, H5P_DEFAULT, data) >= 0 &&
-             attach_scales(w, dset, rank, axes) == 0;
-    if (dset >= 0) H5Dclose(dset);
-    return ok ? 0 : -1;
+    return write_array(w, loc, name, rank, axes, dims, H5T_STD_I32LE, H5T_NATIVE_INT, data, units, description);
 }
 
 /* Peak year of a demand series per replication, and its distribution. */

@@ -238,32 +238,37 @@ static int read_fertility(cc_scenario *s, cc_error *err)
     return ret;
 }
 
-/* Is `year` in the comma-separated list? */
-static int listed(const char *list, long year)
+/* [mortality] exclude_years, a comma-separated list of years, parsed once. */
+typedef struct {
+    int n;
+    long year[64];
+} year_list;
+
+static int parse_year_list(const cc_scenario *s, year_list *list, cc_error *err)
 {
-    for (const char *p = list; *p;) {
+    const cc_setting *st = cc_scenario_setting(s, "mortality", "exclude_years");
+    list->n = 0;
+    for (const char *p = st->value; *p;) {
         char *end;
-        long v = strtol(p, &end, 10);
-        if (end != p && v == year)
-            return 1;
+        while (*p == ' ') p++;
+        long year = strtol(p, &end, 10);
+        while (*end == ' ') end++;
+        if (end == p || (*end && *end != ','))
+            return cc_setting_error(st, err, CC_ERR_NUMBER, "[%s] %s: '%s' is not a comma-separated list of years",
+                                    st->value);
+        if (list->n == 64)
+            return cc_setting_error(st, err, CC_ERR_RANGE, "[%s] %s: %s", "more than 64 years");
+        list->year[list->n++] = year;
         p = *end ? end + 1 : end;
     }
     return 0;
 }
 
-static int check_year_list(const cc_scenario *s, cc_error *err)
+static int listed(const year_list *list, long year)
 {
-    const cc_setting *st = cc_scenario_setting(s, "mortality", "exclude_years");
-    for (const char *p = st->value; *p;) {
-        char *end;
-        while (*p == ' ') p++;
-        strtol(p, &end, 10);
-        while (*end == ' ') end++;
-        if (end == p || (*end && *end != ','))
-            return cc_setting_error(st, err, CC_ERR_NUMBER, "[%s] %s: '%s' is not a comma-separated list of years",
-                                    st->value);
-        p = *end ? end + 1 : end;
-    }
+    for (int i = 0; i < list->n; i++)
+        if (list->year[i] == year)
+            return 1;
     return 0;
 }
 
@@ -275,13 +280,13 @@ static int read_history(cc_scenario *s, cc_error *err)
         return 0;
     cc_table t;
     int ret, cyear, csex, clo, chi, crate;
-    if ((ret = check_year_list(s, err)) || (ret = open_table(s, "mortality", "history", &t, err)))
+    year_list excluded;
+    if ((ret = parse_year_list(s, &excluded, err)) || (ret = open_table(s, "mortality", "history", &t, err)))
         return ret;
     if ((ret = cc_table_column(&t, "year", &cyear, err)) || (ret = cc_table_column(&t, "sex", &csex, err)) ||
         (ret = cc_table_column(&t, "age_lo", &clo, err)) || (ret = cc_table_column(&t, "age_hi", &chi, err)) ||
         (ret = cc_table_column(&t, "death_rate_per_100k", &crate, err)))
         goto out;
-    const char *excluded = cc_scenario_setting(s, "mortality", "exclude_years")->value;
     s->history_year = calloc(t.nrows, sizeof *s->history_year);
     s->history_rate = calloc((size_t)CC_SEXES * t.nrows * CC_AGES, sizeof *s->history_rate);
     if (!s->history_year || !s->history_rate) { ret = cc_error_set(err, CC_ERR_NOMEM, t.path, 0, NULL, "out of memory"); goto out; }
@@ -295,7 +300,7 @@ static int read_history(cc_scenario *s, cc_error *err)
             (ret = cc_table_int(&t, r, clo, &lo, NULL, err)) || (ret = cc_table_int(&t, r, chi, &hi, &empty, err)) ||
             (ret = cc_table_double(&t, r, crate, &rate, err)))
             goto out;
-        if (listed(excluded, year))
+        if (listed(&excluded, year))
             continue;
         if (rate <= 0) { ret = cc_error_set(err, CC_ERR_RANGE, t.path, t.row_line[r], "death_rate_per_100k", "rate must be positive for the log fit (%g)", rate); goto out; }
         if (year != current_year) {
