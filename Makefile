@@ -6,13 +6,19 @@ HDF5_LIBS   := $(shell pkg-config --libs hdf5-serial 2>/dev/null) -lhdf5_hl
 
 WARN     := -Wall -Wextra -Wpedantic -Werror
 CFLAGS   ?= -O2 -g
-ALL_CFLAGS = -std=c11 -D_DEFAULT_SOURCE -D_POSIX_C_SOURCE=200809L $(WARN) -fopenmp -Iinclude -Isrc $(HDF5_CFLAGS) $(CFLAGS)
+# The library sees only the public headers (-Iinclude); a module's private headers sit beside
+# its sources and are included by plain name. Unit tests may also reach private headers as
+# "module/header.h" (-Isrc).
+ALL_CFLAGS = -std=c11 -D_DEFAULT_SOURCE -D_POSIX_C_SOURCE=200809L $(WARN) -fopenmp -Iinclude $(HDF5_CFLAGS) $(CFLAGS)
 LDLIBS   = $(HDF5_LIBS) -linih -lcsv -lnettle -lgsl -lgslcblas -lm
 BUILD    ?= build
 PYTHON   := /usr/bin/python3
 
-LIB_SRC  := $(wildcard src/*.c)
+# One folder per stage (src/<module>/); src/cli and src/bench hold programs, not library code.
+MODULES  := core scenario population demand coverage results run report
+LIB_SRC  := $(foreach m,$(MODULES),$(wildcard src/$(m)/*.c))
 LIB_OBJ  := $(LIB_SRC:src/%.c=$(BUILD)/obj/%.o)
+LIB_HDR  := $(wildcard include/carecast/*.h) $(foreach m,$(MODULES),$(wildcard src/$(m)/*.h))
 TEST_SRC := $(wildcard tests/test_*.c)
 TEST_BIN := $(TEST_SRC:tests/%.c=$(BUILD)/tests/%)
 
@@ -22,22 +28,23 @@ all: $(BUILD)/carecast
 deps:
 	@scripts/install-deps.sh
 
-$(BUILD)/obj/%.o: src/%.c $(wildcard include/carecast/*.h src/*.h) | $(BUILD)/obj
+$(BUILD)/obj/%.o: src/%.c $(LIB_HDR)
+	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) -fPIC -c $< -o $@
 
 $(BUILD)/libcarecast.a: $(LIB_OBJ)
 	ar rcs $@ $^
 
 $(BUILD)/carecast: src/cli/main.c $(BUILD)/libcarecast.a
-	$(CC) $(subst -Isrc,,$(ALL_CFLAGS)) -o $@ $< $(BUILD)/libcarecast.a $(LDLIBS)
+	$(CC) $(ALL_CFLAGS) -o $@ $< $(BUILD)/libcarecast.a $(LDLIBS)
 
 $(BUILD)/tests/%: tests/%.c tests/testutil.h $(BUILD)/libcarecast.a | $(BUILD)/tests
-	$(CC) $(ALL_CFLAGS) -o $@ $< $(BUILD)/libcarecast.a $(LDLIBS) -lcmocka
+	$(CC) $(ALL_CFLAGS) -Isrc -o $@ $< $(BUILD)/libcarecast.a $(LDLIBS) -lcmocka
 
 $(BUILD)/bench_draws: src/bench/bench_draws.c $(BUILD)/libcarecast.a
-	$(CC) $(subst -Isrc,,$(ALL_CFLAGS)) -o $@ $< $(BUILD)/libcarecast.a $(LDLIBS)
+	$(CC) $(ALL_CFLAGS) -o $@ $< $(BUILD)/libcarecast.a $(LDLIBS)
 
-$(BUILD)/obj $(BUILD)/tests:
+$(BUILD)/tests:
 	mkdir -p $@
 
 run: deps

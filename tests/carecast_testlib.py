@@ -2,7 +2,7 @@
 
 Runs the real program (build/carecast under the repository root, or $CARECAST_BIN) in
 temporary folders, builds small scenarios whose line numbers are known, and reads the key
-registry straight from src/scenario_keys.c so the tests do not trust the program's own
+registry straight from src/scenario/keys.c so the tests do not trust the program's own
 listing of it. Standard library only (plus numpy / h5py in the tests that need them).
 """
 import os
@@ -52,9 +52,9 @@ def can_drop_privileges():
 
 def source_root():
     """The source tree the binary was built from: the folder above build/ when $CARECAST_BIN
-    points into another checkout that has src/scenario_keys.c, else this repository."""
+    points into another checkout that has src/scenario/keys.c, else this repository."""
     candidate = os.path.dirname(os.path.dirname(os.path.abspath(carecast_bin())))
-    if os.path.isfile(os.path.join(candidate, "src", "scenario_keys.c")):
+    if os.path.isfile(os.path.join(candidate, "src", "scenario", "keys.c")):
         return candidate
     return REPO_ROOT
 
@@ -72,11 +72,11 @@ def version():
 
 def registry(with_types=False):
     """[(section, name), ...] (or (section, name, type) with types: "PATH", "INT", ...) of
-    every key declared in src/scenario_keys.c, in registry order."""
-    with open(os.path.join(source_root(), "src", "scenario_keys.c")) as f:
+    every key declared in src/scenario/keys.c, in registry order."""
+    with open(os.path.join(source_root(), "src", "scenario", "keys.c")) as f:
         text = f.read()
     keys = re.findall(r'\{\s*"(\w+)"\s*,\s*"(\w+)"\s*,\s*CC_KEY_(\w+)', text)
-    assert keys, "no keys found in src/scenario_keys.c"
+    assert keys, "no keys found in src/scenario/keys.c"
     return keys if with_types else [(section, name) for section, name, _ in keys]
 
 

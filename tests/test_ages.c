@@ -6,7 +6,7 @@
 #include <math.h>
 
 #include "carecast/ages.h"
-#include "table.h"
+#include "scenario/csv_table.h"
 
 #define GROUPS_5Y 21 /* 0-4 ... 95-99, 100+ */
 

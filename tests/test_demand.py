@@ -559,9 +559,9 @@ ASSUMPTION_KEYS = ["inpatient_trend", "outpatient_trend", "home_care_uptake_grow
 
 
 def registry_sources(section):
-    """{key: source string} of one section, read from src/scenario_keys.c: the last string of
+    """{key: source string} of one section, read from src/scenario/keys.c: the last string of
     each registry entry (adjacent literals joined)."""
-    with open(os.path.join(T.source_root(), "src", "scenario_keys.c")) as f:
+    with open(os.path.join(T.source_root(), "src", "scenario", "keys.c")) as f:
         text = f.read()
     sources = {}
     pattern = r'\{\s*"%s"\s*,\s*"(\w+)"\s*,\s*CC_KEY_\w+(.*?)\}\s*,\s*(?=\{|\};)' % re.escape(section)

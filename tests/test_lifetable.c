@@ -8,7 +8,7 @@
 
 #include "carecast/lifetable.h"
 #include "carecast/scenario.h"
-#include "table.h"
+#include "scenario/csv_table.h"
 
 static const char *const sex_names[CC_SEXES] = {"male", "female"};
 

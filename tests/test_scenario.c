@@ -5,8 +5,8 @@
 #include "testutil.h"
 
 #include "carecast/scenario.h"
-#include "scenario_internal.h"
-#include "table.h"
+#include "scenario/scenario_internal.h"
+#include "scenario/csv_table.h"
 
 typedef struct {
     char dir[PATH_MAX];

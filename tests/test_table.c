@@ -2,7 +2,7 @@
  * numbers of rows, quoting, typed cells and their errors, and file checksums. */
 #include "testutil.h"
 
-#include "table.h"
+#include "scenario/csv_table.h"
 
 typedef struct {
     char dir[PATH_MAX];

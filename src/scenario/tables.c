@@ -8,7 +8,7 @@
 #include <string.h>
 
 #include "scenario_internal.h"
-#include "table.h"
+#include "csv_table.h"
 
 static int sex_index(const cc_table *t, int row, int col, int *sex, cc_error *err)
 {

@@ -1,6 +1,6 @@
 /* CSV tables through libcsv (one record per line of input fed, so every row keeps its
  * source line number for error messages), typed cell access, and file checksums. */
-#include "table.h"
+#include "csv_table.h"
 
 #include <csv.h>
 #include <errno.h>

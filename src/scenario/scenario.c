@@ -16,7 +16,7 @@
 #include <gsl/gsl_errno.h>
 
 #include "scenario_internal.h"
-#include "table.h"
+#include "csv_table.h"
 
 #define MAX_BASE_DEPTH 8
 

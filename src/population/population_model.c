@@ -21,7 +21,7 @@
 #include "carecast/lifetable.h"
 #include "carecast/population.h"
 #include "carecast/rng.h"
-#include "scenario_internal.h"
+#include "../scenario/scenario_internal.h" /* TEMPORARY: removed by the params split */
 
 void cc_migration_profile(double peak_age, double profile[CC_AGES])
 {
