@@ -112,7 +112,7 @@ class BadInputTest(unittest.TestCase):
             self.assertEqual(T.temp_leftovers(tmp), [])
 
     def test_crlf_and_byte_order_mark_are_valid_input(self):
-        """DESIGN.md: CRLF line ends and a UTF-8 BOM are valid input, in tables and INI."""
+        """CRLF line ends and a UTF-8 BOM are valid input, in tables and INI."""
         with tempfile.TemporaryDirectory() as tmp:
             plain, dos = os.path.join(tmp, "plain"), os.path.join(tmp, "dos")
             os.mkdir(plain)

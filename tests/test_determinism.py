@@ -1,5 +1,5 @@
-"""Results do not depend on the thread count (DESIGN.md, fixed): the same seed with -j 1 and
--j 2 gives files that are bit-identical outside /provenance, checked with
+"""Results do not depend on the thread count (a fixed rule: README, "Reproducibility"): the
+same seed with -j 1 and -j 2 gives files that are bit-identical outside /provenance, checked with
 `h5diff --exclude-path /provenance A B`; a different seed gives a different file.
 
 150 replications: more than two of the driver's blocks of 64, so blocks and the threads

@@ -16,7 +16,7 @@ static int setup(void **state)
     if (!fx)
         return -1;
     tu_mkdtemp(fx->dir);
-    tu_path(fx->path, fx->dir, "t->csv");
+    tu_path(fx->path, fx->dir, "t.csv");
     *state = fx;
     return 0;
 }
@@ -274,14 +274,32 @@ static void test_empty_file_is_table_error(void **state)
     assert_cc_error(cc_table_load(t, fx->path, &err), &err, CC_ERR_TABLE, fx->path, 1, NULL);
 }
 
-static void test_free_zeroed_table_is_safe(void **state)
+/* cc_table_free releases a loaded table and leaves it empty (every count 0, every pointer
+ * NULL), so freeing it again, or freeing a table that was only zeroed, is safe. The table is
+ * loaded first: the checks after the free would fail if it kept any count or pointer. */
+static void test_free_leaves_an_empty_table(void **state)
 {
-    (void)state;
-    cc_table t;
-    memset(&t, 0, sizeof t);
-    cc_table_free(&t);
-    cc_table_free(&t);
-    assert_int_equal(t.nrows, 0);
+    fixture *fx = *state;
+    cc_table *t = &fx->t; /* the fixture's: teardown frees it if an assertion fails */
+    load_text(fx, "sex,age,lx\nmale,0,100000\nfemale,0,100000\n", t);
+    assert_int_equal(t->nrows, 2); /* not empty before the free */
+    assert_int_equal(t->ncols, 3);
+    assert_non_null(t->path);
+    cc_table_free(t);
+    assert_int_equal(t->nrows, 0);
+    assert_int_equal(t->ncols, 0);
+    assert_null(t->path);
+    assert_null(t->header);
+    assert_null(t->cells);
+    assert_null(t->row_line);
+    cc_table_free(t); /* a second free of the emptied table: no double free (ASan) */
+    assert_int_equal(t->nrows, 0);
+
+    cc_table zeroed;
+    memset(&zeroed, 0, sizeof zeroed); /* never loaded: nothing to release */
+    cc_table_free(&zeroed);
+    assert_int_equal(zeroed.nrows, 0);
+    assert_null(zeroed.header);
 }
 
 static void test_sha256_abc(void **state)
@@ -345,7 +363,7 @@ int main(int argc, char **argv)
         T(test_parse_helpers),
         T(test_missing_file_is_io_error),
         T(test_empty_file_is_table_error),
-        T(test_free_zeroed_table_is_safe),
+        T(test_free_leaves_an_empty_table),
         T(test_sha256_abc),
         T(test_sha256_empty_and_large),
         T(test_sha256_missing_file),
