@@ -1,10 +1,13 @@
 #!/usr/bin/python3
-"""Build carecast's demand rate tables from ../shared/data, exactly as DOMAIN.md
-"Default parameters / Demand" says, and write them into scenarios/data/.
+"""Build carecast's demand rate tables from the raw published tables and write them into
+scenarios/data/, by the construction described in the README ("Model", Demand).
 
-Every output is rates per 100,000 by sex and age group (sex,age_lo,age_hi,rate_per_100k;
-age_hi empty for the open group). Run: /usr/bin/python3 scripts/make-demand-tables.py
-[--shared DIR]. Prints each derived factor so a reader can check the arithmetic.
+The raw tables (Patient Survey rates, census and resident-register populations) are read from
+DIR; they come from the sources listed in scenarios/data/SOURCES.md and are not part of the
+project, so DIR is required. Every output is rates per 100,000 by sex and age group
+(sex,age_lo,age_hi,rate_per_100k; age_hi empty for the open group). Run:
+/usr/bin/python3 scripts/make-demand-tables.py --data DIR. Prints each derived factor so a
+reader can check the arithmetic.
 
 1. Inpatient (2023 anchor): the 2023 national rates by age (both sexes), split by sex with the
    2005 male/female ratio in each age group (population weights: Japan's 2025-01-01 register),
@@ -29,7 +32,7 @@ import os
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 OUT = os.path.join(ROOT, "scenarios", "data")
 
-# DOMAIN.md "Default parameters / Demand" (each a cited or derived figure, see its SOURCES.md)
+# The demand defaults (each a cited or derived figure; sources in scenarios/data/SOURCES.md)
 CHIBA_INPATIENT, JAPAN_INPATIENT_2023 = 741.0, 945.0
 CHIBA_OUTPATIENT, JAPAN_OUTPATIENT_2023 = 5632.0, 5850.0
 SCHEDULED_PER_DAY_2023 = 166.3e3
@@ -37,8 +40,8 @@ WEEKDAYS_PER_MONTH, VISITS_PER_PATIENT_MONTH, DENTAL_SHARE = 21.7, 2.4, 0.40
 SHARE_UNDER_75, SHARE_75_84, SHARE_85_PLUS = 0.15, 0.20, 0.65
 
 
-def read(shared, name):
-    with open(os.path.join(shared, name), newline="", encoding="utf-8-sig") as f:
+def read(data, name):
+    with open(os.path.join(data, name), newline="", encoding="utf-8-sig") as f:
         return list(csv.DictReader(f))
 
 
@@ -50,10 +53,10 @@ def write(name, rows, header=("sex", "age_lo", "age_hi", "rate_per_100k")):
     print("wrote scenarios/data/%s (%d rows)" % (name, len(rows)))
 
 
-def register_2025(shared):
+def register_2025(data):
     """Japan's 2025-01-01 register: {sex: {(lo, hi): persons}} with hi None for 100+."""
     pop = {"male": {}, "female": {}}
-    for r in read(shared, "kashiwa_chiba_jp_juki_2025_5y_sex.csv"):
+    for r in read(data, "kashiwa_chiba_jp_juki_2025_5y_sex.csv"):
         if r["area_code"] == "00000" and r["sex"] in pop and r["age_lo"] != "":
             pop[r["sex"]][(int(r["age_lo"]), int(r["age_hi"]) if r["age_hi"] else None)] = float(r["population"])
     return pop
@@ -84,9 +87,9 @@ def fmt_rows(rates):
             for (lo, hi), rate in sorted(rates[sex].items())]
 
 
-def inpatient(shared, pop):
-    r2023 = rate_groups(read(shared, "jp_patient_survey_2014_2023_supplement.csv"), 2023, "inpatient", "total")
-    r2005 = read(shared, "jp_patient_survey_treatment_rates_by_sex_age.csv")
+def inpatient(data, pop):
+    r2023 = rate_groups(read(data, "jp_patient_survey_2014_2023_supplement.csv"), 2023, "inpatient", "total")
+    r2005 = read(data, "jp_patient_survey_treatment_rates_by_sex_age.csv")
     male05, female05 = rate_groups(r2005, 2005, "inpatient", "male"), rate_groups(r2005, 2005, "inpatient", "female")
     factor = CHIBA_INPATIENT / JAPAN_INPATIENT_2023
     rates = {"male": {}, "female": {}}
@@ -99,8 +102,8 @@ def inpatient(shared, pop):
     return rates
 
 
-def outpatient(shared, pop):
-    rows = read(shared, "jp_patient_survey_treatment_rates_by_sex_age.csv")
+def outpatient(data, pop):
+    rows = read(data, "jp_patient_survey_treatment_rates_by_sex_age.csv")
     rates = {sex: rate_groups(rows, 2005, "outpatient", sex) for sex in ("male", "female")}
     visits = sum(persons(pop, sex, *g) * r for sex in rates for g, r in rates[sex].items())
     people = sum(persons(pop, sex, 0, None) for sex in rates)
@@ -111,16 +114,16 @@ def outpatient(shared, pop):
     return {sex: {g: r * factor for g, r in rates[sex].items()} for sex in rates}
 
 
-def home_care(shared, pop):
+def home_care(data, pop):
     enrolled = SCHEDULED_PER_DAY_2023 * WEEKDAYS_PER_MONTH / VISITS_PER_PATIENT_MONTH * (1 - DENTAL_SHARE)
     counts = {}
-    for r in read(shared, "jp_patient_survey_home_care.csv"):
+    for r in read(data, "jp_patient_survey_home_care.csv"):
         if r["survey_year"] == "2002" and r["facility"] == "all" and r["care_type"] == "houmon_shinryo":
             counts[r["age_group"]] = float(r["value"]) * 1e3
     shape_groups = {(0, 14): counts["0-14"], (15, 34): counts["15-34"], (35, 64): counts["35-64"],
                     (65, 74): counts["65+"] - counts["75+ (subtotal)"]}
     census = {"male": {}, "female": {}}
-    for r in read(shared, "jp_census_population_5y_sex.csv"):
+    for r in read(data, "jp_census_population_5y_sex.csv"):
         if r["census_year"] == "2005":
             census[r["sex"]][(int(r["age_lo"]), int(r["age_hi"]) if r["age_hi"] else None)] = float(r["population"])
     shape = {g: n / (persons(census, "male", *g) + persons(census, "female", *g)) for g, n in shape_groups.items()}
@@ -136,26 +139,29 @@ def home_care(shared, pop):
     return {"male": dict(rate), "female": dict(rate)}
 
 
-def backtest_tables(shared):
-    rows = read(shared, "jp_patient_survey_treatment_rates_by_sex_age.csv")
+def backtest_tables(data):
+    rows = read(data, "jp_patient_survey_treatment_rates_by_sex_age.csv")
     for setting in ("inpatient", "outpatient"):
         rates = {sex: rate_groups(rows, 2005, setting, sex) for sex in ("male", "female")}
         write("jp_%s_rates_2005.csv" % setting, fmt_rows(rates))
     for year in ("2005", "2010", "2015"):
         out = [(r["sex"], r["age_lo"], r["age_hi"], r["population"])
-               for r in read(shared, "jp_census_population_5y_sex.csv") if r["census_year"] == year]
+               for r in read(data, "jp_census_population_5y_sex.csv") if r["census_year"] == year]
         write("jp_census_%s_5y_sex.csv" % year, out, ("sex", "age_lo", "age_hi", "population"))
 
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--shared", default=os.path.join(ROOT, "..", "shared", "data"))
+    parser.add_argument("--data", required=True, metavar="DIR",
+                        help="folder of the raw published tables (see scenarios/data/SOURCES.md)")
     args = parser.parse_args()
-    pop = register_2025(args.shared)
-    write("demand_inpatient_rates_2023.csv", fmt_rows(inpatient(args.shared, pop)))
-    write("demand_outpatient_rates_2023.csv", fmt_rows(outpatient(args.shared, pop)))
-    write("demand_home_care_rates_2023.csv", fmt_rows(home_care(args.shared, pop)))
-    backtest_tables(args.shared)
+    if not os.path.isdir(args.data):
+        parser.error("--data %s: no such folder" % args.data)
+    pop = register_2025(args.data)
+    write("demand_inpatient_rates_2023.csv", fmt_rows(inpatient(args.data, pop)))
+    write("demand_outpatient_rates_2023.csv", fmt_rows(outpatient(args.data, pop)))
+    write("demand_home_care_rates_2023.csv", fmt_rows(home_care(args.data, pop)))
+    backtest_tables(args.data)
 
 
 if __name__ == "__main__":

@@ -1,13 +1,15 @@
 #!/usr/bin/python3
 """Build the input tables in scenarios/data/ from the published source files.
 
-Reads CSVs from the shared data directory (default ../shared/data relative to the
-repository root; override with --shared DIR), selects and reorders rows/columns
-with values copied unchanged, checks them, and writes LF-terminated CSVs.
-Provenance of every table: scenarios/data/SOURCES.md.
+Reads the raw published tables (CSV) from DIR, selects and reorders rows/columns with
+values copied unchanged, checks them, and writes LF-terminated CSVs into scenarios/data/.
+The raw tables come from the sources listed in scenarios/data/SOURCES.md (which names, for
+each table written here, the raw file it is taken from, its publisher and what was kept);
+they are not part of the project, so DIR is required.
 
-Usage: /usr/bin/python3 scripts/make-scenario-tables.py [--shared DIR]
+Usage: /usr/bin/python3 scripts/make-scenario-tables.py --data DIR
 """
+import argparse
 import csv
 import os
 import sys
@@ -18,7 +20,7 @@ SEXES = ("male", "female")
 
 
 def read(name):
-    with open(os.path.join(SHARED, name), encoding="utf-8", newline="") as f:
+    with open(os.path.join(DATA, name), encoding="utf-8", newline="") as f:
         return list(csv.DictReader(f))  # csv copes with the CRLF line ends
 
 
@@ -102,20 +104,19 @@ def kashiwa_totals():
 
 
 def anchors():
-    with open(os.path.join(SHARED, "jp_life_expectancy_fertility_anchors.csv"),
+    with open(os.path.join(DATA, "jp_life_expectancy_fertility_anchors.csv"),
               encoding="utf-8", newline="") as f:
         rows = list(csv.reader(f))
     write("life_expectancy_anchors.csv", rows[0], rows[1:])
 
 
 if __name__ == "__main__":
-    args = sys.argv[1:]
-    if args[:1] == ["--shared"] and len(args) == 2:
-        SHARED = args[1]
-    elif not args:
-        SHARED = os.path.join(REPO, "..", "shared", "data")
-    else:
-        sys.exit("usage: make-scenario-tables.py [--shared DIR]")
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--data", required=True, metavar="DIR",
+                        help="folder of the raw published tables (see scenarios/data/SOURCES.md)")
+    DATA = parser.parse_args().data
+    if not os.path.isdir(DATA):
+        parser.error("--data %s: no such folder" % DATA)
     os.makedirs(OUT, exist_ok=True)
     for step in (kashiwa_register, ipss2017_base, lifetable, death_rates, asfr,
                  kashiwa_totals, anchors):
