@@ -81,3 +81,46 @@ validate: deps
 	$(MAKE) all
 	$(PYTHON) scripts/validate-population.py --bin $(BUILD)/carecast
 	$(PYTHON) scripts/validate-demand.py --bin $(BUILD)/carecast
+
+# ---- install / uninstall ------------------------------------------------------------------
+# make install [PREFIX=/usr/local] [DESTDIR=staging] installs the program, libcarecast (static,
+# and shared with its soname links), the public headers and carecast.pc (from carecast.pc.in):
+#   cc app.c $(pkg-config --cflags --libs carecast)            (shared library)
+#   cc app.c $(pkg-config --cflags --libs --static carecast)   (every dependency spelled out)
+PREFIX     ?= /usr/local
+BINDIR     ?= $(PREFIX)/bin
+LIBDIR     ?= $(PREFIX)/lib
+INCLUDEDIR ?= $(PREFIX)/include
+PKGCONFIGDIR ?= $(LIBDIR)/pkgconfig
+INSTALL    ?= install
+VERSION    := $(shell sed -n 's/^\#define CC_VERSION "\(.*\)"/\1/p' include/carecast/carecast.h)
+# 0.x: every minor version may break the ABI, so the soname carries major.minor.
+SOVERSION  := $(word 1,$(subst ., ,$(VERSION))).$(word 2,$(subst ., ,$(VERSION)))
+SONAME     := libcarecast.so.$(SOVERSION)
+
+$(BUILD)/libcarecast.so.$(VERSION): $(LIB_OBJ)
+	$(CC) $(ALL_CFLAGS) -shared -Wl,-soname,$(SONAME) -Wl,--no-undefined -o $@ $^ $(LDLIBS)
+
+# The folders in the .pc file relative to ${prefix} where they lie under it, so that
+# `pkg-config --define-variable=prefix=...` relocates a staged copy.
+pc_rel = $(patsubst $(PREFIX)/%,$${prefix}/%,$(1))
+
+.PHONY: install uninstall
+install: $(BUILD)/carecast $(BUILD)/libcarecast.a $(BUILD)/libcarecast.so.$(VERSION)
+	$(INSTALL) -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(LIBDIR) $(DESTDIR)$(INCLUDEDIR)/carecast $(DESTDIR)$(PKGCONFIGDIR)
+	$(INSTALL) -m 755 $(BUILD)/carecast $(DESTDIR)$(BINDIR)/carecast
+	$(INSTALL) -m 644 $(BUILD)/libcarecast.a $(DESTDIR)$(LIBDIR)/libcarecast.a
+	$(INSTALL) -m 755 $(BUILD)/libcarecast.so.$(VERSION) $(DESTDIR)$(LIBDIR)/libcarecast.so.$(VERSION)
+	ln -sf libcarecast.so.$(VERSION) $(DESTDIR)$(LIBDIR)/$(SONAME)
+	ln -sf $(SONAME) $(DESTDIR)$(LIBDIR)/libcarecast.so
+	$(INSTALL) -m 644 include/carecast/*.h $(DESTDIR)$(INCLUDEDIR)/carecast/
+	sed -e 's|@PREFIX@|$(PREFIX)|' -e 's|@LIBDIR@|$(call pc_rel,$(LIBDIR))|' \
+	    -e 's|@INCLUDEDIR@|$(call pc_rel,$(INCLUDEDIR))|' -e 's|@VERSION@|$(VERSION)|' \
+	    carecast.pc.in > $(DESTDIR)$(PKGCONFIGDIR)/carecast.pc
+	chmod 644 $(DESTDIR)$(PKGCONFIGDIR)/carecast.pc
+
+uninstall:
+	rm -f $(DESTDIR)$(BINDIR)/carecast $(DESTDIR)$(PKGCONFIGDIR)/carecast.pc
+	rm -f $(DESTDIR)$(LIBDIR)/libcarecast.a $(DESTDIR)$(LIBDIR)/libcarecast.so \
+	      $(DESTDIR)$(LIBDIR)/$(SONAME) $(DESTDIR)$(LIBDIR)/libcarecast.so.$(VERSION)
+	rm -rf $(DESTDIR)$(INCLUDEDIR)/carecast
