@@ -1,14 +1,17 @@
 #!/usr/bin/python3
-"""make bench: carecast's speed as ratios on this machine.
+"""make bench: carecast's speed on this machine, as times and ratios.
 
-1. threads: the same run (Kashiwa, population + demand, N replications) with -j 1 and -j 2;
-2. the peer: ../shared/peers/population_numpy.py (what a researcher would write in NumPy:
-   the same stochastic projection and demand, with fewer model features) on the same number of
-   replications;
-3. the floor: the time carecast spends drawing its random variates alone (binomial, Poisson,
-   normal) versus the whole run, measured by `perf`-free timing of a draw-only replay of the
-   same calls (build/bench_draws).
-Each timing is the best of R runs of a fresh process. Usage: scripts/bench.py [--reps 2000] [--runs 5]
+Rows (every one is printed, or the benchmark fails with a message and a non-zero exit):
+1. carecast -j 1 and -j 2: the same run (scenarios/kashiwa.ini, population + demand, N
+   replications, the results file written);
+2. the floor: carecast's random draws alone (BUILD/bench_draws replays the same binomial,
+   Poisson and normal draws with the all-median path's parameters, nothing else);
+3. the peer: scripts/peers/population_demand_numpy.py, what a researcher would write in NumPy
+   instead: the same model on the same tables and keys, N replications, its results written
+   (HDF5, deflate level 1). Its medians are printed beside carecast's, so a reader sees that
+   both did the same work.
+Each time is the best of R runs of a fresh process.
+Usage: scripts/bench.py [--bin build/carecast] [--reps 2000] [--runs 5]
 """
 import argparse
 import os
@@ -18,16 +21,53 @@ import tempfile
 import time
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-PEER = os.path.join(ROOT, "..", "shared", "peers", "population_numpy.py")
+PEER = os.path.join(ROOT, "scripts", "peers", "population_demand_numpy.py")
+PYTHON = "/usr/bin/python3"   # Debian's, which sees python3-numpy and python3-h5py
 
 
-def best(cmd, runs):
+class BenchError(Exception):
+    pass
+
+
+def run_once(cmd, what):
+    """Run cmd; a failure (or a missing program) is a BenchError naming what failed and why."""
+    try:
+        result = subprocess.run(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    except OSError as e:
+        raise BenchError("%s cannot run: %s: %s" % (what, cmd[0], e.strerror))
+    if result.returncode != 0:
+        tail = "\n".join(result.stderr.strip().splitlines()[-5:])
+        raise BenchError("%s failed (exit %d): %s\n%s" % (what, result.returncode, " ".join(cmd), tail))
+
+
+def best(cmd, runs, what):
     times = []
     for _ in range(runs):
         start = time.perf_counter()
-        subprocess.run(cmd, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        run_once(cmd, what)
         times.append(time.perf_counter() - start)
     return min(times)
+
+
+def medians(carecast_file, peer_file):
+    """[(label, carecast median, peer median)] of a few series, both sexes, all ages."""
+    import h5py
+    rows = []
+    with h5py.File(carecast_file, "r") as c, h5py.File(peer_file, "r") as p:
+        years = list(c["axes/year"][()])
+        for label, year, ours, theirs in (
+                ("total population 2050", 2050, "population/total/quantiles", "total/quantiles"),
+                ("75+ 2040", 2040, "population/age75plus/quantiles", "age75plus/quantiles"),
+                ("inpatients 2040", 2040, "demand/inpatient/quantiles", "inpatient/quantiles"),
+                ("home-care patients 2040", 2040, "demand/home_care/quantiles", "home_care/quantiles")):
+            if year not in years:
+                continue
+            y = years.index(year)
+            a, b = c[ours][0, 2, y, 2], p[theirs][2, y, 2]
+            if a.ndim:  # demand: the all-ages band
+                a, b = a[-1], b[-1]
+            rows.append((label, float(a), float(b)))
+    return rows
 
 
 def main():
@@ -37,30 +77,56 @@ def main():
     parser.add_argument("--bin", default=os.path.join(ROOT, "build", "carecast"))
     args = parser.parse_args()
     scenario = os.path.join(ROOT, "scenarios", "kashiwa.ini")
+    draws_bin = os.path.join(os.path.dirname(os.path.abspath(args.bin)), "bench_draws")
     with tempfile.TemporaryDirectory() as tmp:
-        out = os.path.join(tmp, "bench.h5")
+        out, peer_out = os.path.join(tmp, "bench.h5"), os.path.join(tmp, "peer.h5")
         run = [args.bin, "run", scenario, "-n", str(args.reps), "-q", "-o", out]
-        t1 = best(run + ["-j", "1"], args.runs)
-        t2 = best(run + ["-j", "2"], args.runs)
-        draws = [os.path.join(ROOT, "build", "bench_draws"), scenario, str(args.reps)]
-        tdraw = best(draws, args.runs) if os.path.exists(draws[0]) else float("nan")
+        peer = [PYTHON, PEER, scenario, "--reps", str(args.reps), "--seed", "1", "--out", peer_out, "--quiet"]
+        rows = [
+            ("carecast -j 1", run + ["-j", "1"], True),
+            ("carecast -j 2", run + ["-j", "2"], True),
+            ("carecast's random draws alone (1 thread, `bench_draws`)", [draws_bin, scenario, str(args.reps)], False),
+            ("NumPy peer (`scripts/peers/population_demand_numpy.py`)", peer, True),
+        ]
+        times = {}
+        for label, cmd, rate in rows:
+            times[label] = best(cmd, args.runs, label)
+        same_work = medians(out, peer_out)
     print("machine: %d CPUs; %d replications of scenarios/kashiwa.ini (2025-2050, population + demand, "
-          "results file written); best of %d runs" % (os.cpu_count(), args.reps, args.runs))
+          "results file written); best of %d runs of a fresh process" % (os.cpu_count(), args.reps, args.runs))
     print("| measurement | seconds | replications/s |")
     print("|---|---|---|")
-    print("| carecast -j 1 | %.3f | %.0f |" % (t1, args.reps / t1))
-    print("| carecast -j 2 | %.3f | %.0f |" % (t2, args.reps / t2))
-    print("| carecast's random draws alone (1 thread) | %.3f | |" % tdraw)
-    if os.path.exists(PEER):
-        tp = best(["/usr/bin/python3", PEER, "--reps", str(args.reps), "--seed", "1", "--end-year", "2050"], args.runs)
-        print("| NumPy peer (population_numpy.py) | %.3f | %.0f |" % (tp, args.reps / tp))
+    for label, cmd, rate in rows:
+        t = times[label]
+        print("| %s | %.3f | %s |" % (label, t, "%.0f" % (args.reps / t) if rate else ""))
+    t1, t2 = times[rows[0][0]], times[rows[1][0]]
+    tdraw, tpeer = times[rows[2][0]], times[rows[3][0]]
     print("\nratios: 2 threads vs 1: %.2fx; model vs its own random draws: %.2fx the draw time"
           % (t1 / t2, t1 / tdraw))
-    if os.path.exists(PEER):
-        print("        carecast -j 2 vs the NumPy peer: %.2fx faster (carecast also writes every replication, "
-              "quantiles and by-age moments to HDF5)" % (tp / t2))
+    if tpeer >= t2:
+        print("        carecast -j 2 vs the NumPy peer: %.2fx faster" % (tpeer / t2))
+    else:
+        print("        carecast -j 2 vs the NumPy peer: %.2fx slower" % (t2 / tpeer))
+    if tpeer >= t1:
+        print("        carecast -j 1 vs the NumPy peer: %.2fx faster" % (tpeer / t1))
+    else:
+        print("        carecast -j 1 vs the NumPy peer: %.2fx slower" % (t1 / tpeer))
+    print("\nsame work (medians, both sexes, all ages): carecast vs peer")
+    bad = []
+    for label, ours, theirs in same_work:
+        diff = theirs / ours - 1
+        print("  %-26s %12.0f %12.0f  %+.2f%%" % (label, ours, theirs, 100 * diff))
+        if abs(diff) > 0.05:
+            bad.append(label)
+    if len(same_work) < 4 or bad:
+        raise BenchError("the peer's results differ from carecast's by more than 5%% (%s): it does not do the "
+                         "same work" % ", ".join(bad or ["series missing"]))
     return 0
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    try:
+        sys.exit(main())
+    except BenchError as e:
+        print("bench: FAILED: %s" % e, file=sys.stderr)
+        sys.exit(1)
