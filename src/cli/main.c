@@ -18,19 +18,19 @@ enum { EXIT_RUN_FAILED = 1, EXIT_USAGE = 2, EXIT_INPUT = 3, EXIT_INTERRUPTED = 1
 static volatile sig_atomic_t interrupted = 0;
 static void on_signal(int sig) { (void)sig; interrupted = 1; }
 
+/* Print the error on one line; its category gives the exit code. */
 static int report(const cc_error *err)
 {
     char line[2048];
     cc_error_format(err, line, sizeof line);
     fprintf(stderr, "carecast: %s\n", line);
-    switch (err->code) {
-    case CC_ERR_INTERRUPTED: return EXIT_INTERRUPTED;
-    case CC_ERR_USAGE: return EXIT_USAGE;
-    case CC_ERR_NOMEM: case CC_ERR_HDF5: case CC_ERR_NUMERIC: return EXIT_RUN_FAILED;
-    case CC_ERR_IO: return err->line > 0 || strstr(err->message, "scenario") || strstr(err->message, "table")
-                               ? EXIT_INPUT : EXIT_RUN_FAILED;
-    default: return EXIT_INPUT;
+    switch (err->category) {
+    case CC_CATEGORY_INTERRUPTED: return EXIT_INTERRUPTED;
+    case CC_CATEGORY_USAGE: return EXIT_USAGE;
+    case CC_CATEGORY_INPUT: return EXIT_INPUT;
+    case CC_CATEGORY_IO: case CC_CATEGORY_RESOURCES: case CC_CATEGORY_NONE: break;
     }
+    return EXIT_RUN_FAILED;
 }
 
 static const char *usage_main =
@@ -70,21 +70,55 @@ static const char *usage_check =
 static const char *usage_keys =
     "usage: carecast keys [--markdown]\n\nLists every scenario key (Markdown tables with --markdown).\n";
 
+/* The progress line (on a terminal only): replications done and the time elapsed; the time left
+ * only once it means something (2 s elapsed and 5% done), not "0 s left" for a short run. */
 typedef struct {
-    time_t start;
-    int shown;
+    struct timespec start;
+    int shown;  /* a progress line is on the screen without its newline */
+    int width;  /* columns of the longest line shown, to blank out what a shorter one leaves */
 } progress_state;
+
+enum { ETA_MIN_SECONDS = 2, ETA_MIN_PERCENT = 5 };
+
+static double seconds_since(const struct timespec *start)
+{
+    struct timespec now;
+    clock_gettime(CLOCK_MONOTONIC, &now);
+    return (double)(now.tv_sec - start->tv_sec) + 1e-9 * (double)(now.tv_nsec - start->tv_nsec);
+}
+
+/* Replace the line on the screen by text (no newline). */
+static void progress_line(progress_state *p, const char *text)
+{
+    int len = (int)strlen(text);
+    fprintf(stderr, "\r%s%*s", text, p->width > len ? p->width - len : 0, "");
+    if (len > p->width)
+        p->width = len;
+    p->shown = 1;
+    fflush(stderr);
+}
+
+/* End the progress line (before anything else is printed). */
+static void progress_end(progress_state *p)
+{
+    if (p->shown)
+        fputc('\n', stderr);
+    p->shown = 0;
+    p->width = 0;
+}
 
 static void show_progress(long done, long total, void *user)
 {
     progress_state *p = user;
-    double elapsed = difftime(time(NULL), p->start);
-    double left = done > 0 ? elapsed * (double)(total - done) / (double)done : 0;
-    fprintf(stderr, "\rcarecast: %ld/%ld replications (%3.0f%%), %.0f s elapsed, about %.0f s left   ", done, total,
-            100.0 * done / total, elapsed, left);
+    double elapsed = seconds_since(&p->start), percent = total > 0 ? 100.0 * done / total : 100.0;
+    char line[256];
+    int n = snprintf(line, sizeof line, "carecast: %ld/%ld replications (%3.0f%%), %.*f s elapsed", done, total,
+                     percent, elapsed < 10 ? 1 : 0, elapsed);
+    if (done > 0 && done < total && elapsed >= ETA_MIN_SECONDS && percent >= ETA_MIN_PERCENT)
+        snprintf(line + n, sizeof line - n, ", about %.0f s left", elapsed * (double)(total - done) / (double)done);
+    progress_line(p, line);
     if (done == total)
-        fputc('\n', stderr);
-    p->shown = 1;
+        progress_end(p);
 }
 
 static int parse_positive(const char *text, const char *what, long *value)
@@ -208,6 +242,7 @@ static int cmd_run(int argc, char **argv)
         }
     }
     if (argc - optind < 1) {
+        fprintf(stderr, "carecast run: no scenario given\n\n");
         fputs(usage_run, stderr);
         rc = EXIT_USAGE;
         goto done;
@@ -231,7 +266,7 @@ static int run_scenarios(char **paths, int nscenarios, const cc_override *ov, in
     if (!output)
         output = output_owned;
     if (!scenarios || !output) { rc = EXIT_RUN_FAILED; goto out; }
-    if (check_output_folder(output) != 0) { rc = EXIT_INPUT; goto out; }
+    if (check_output_folder(output) != 0) { rc = EXIT_RUN_FAILED; goto out; } /* an I/O error, not bad input */
     for (int i = 0; i < nscenarios; i++)
         if (cc_scenario_load_overrides(&scenarios[i], paths[i], ov, noverrides, &err) != 0) {
             rc = report(&err);
@@ -243,22 +278,36 @@ static int run_scenarios(char **paths, int nscenarios, const cc_override *ov, in
     }
     signal(SIGINT, on_signal);
     signal(SIGTERM, on_signal);
-    progress_state progress = {time(NULL), 0};
-    cc_run_options run_options = {threads, quiet || !isatty(STDERR_FILENO) ? NULL : show_progress, &progress,
-                                  &interrupted};
+    int on_terminal = !quiet && isatty(STDERR_FILENO);
+    progress_state progress = {{0, 0}, 0, 0};
+    clock_gettime(CLOCK_MONOTONIC, &progress.start);
+    cc_run_options run_options = scenarios[0].run; /* seed, replications, expected_values */
+    run_options.threads = threads;
+    run_options.progress = on_terminal ? show_progress : NULL;
+    run_options.progress_user = &progress;
+    run_options.interrupted = &interrupted;
     if (cc_run(scenarios, nscenarios, &run_options, &res, &err) != 0) {
-        if (progress.shown) fputc('\n', stderr);
+        progress_end(&progress);
         rc = report(&err);
         goto out;
     }
     cc_run_facts facts = {cc_run_threads(threads), 1, command_line, &interrupted};
+    if (on_terminal) { /* the write takes seconds for large runs: say so */
+        char line[4200];
+        snprintf(line, sizeof line, "carecast: writing %s...", output);
+        progress_line(&progress, line);
+    }
     if (cc_results_write(&res, scenarios, nscenarios, &facts, output, &err) != 0) {
+        progress_end(&progress);
         rc = report(&err);
         goto out;
     }
+    if (progress.shown) /* the "writing" line is replaced by the "wrote" line */
+        fputc('\r', stderr);
     if (!quiet)
         fprintf(stderr, "carecast: wrote %s (%d scenario%s, %ld replications, %d-%d)\n", output, nscenarios,
-                nscenarios > 1 ? "s" : "", scenarios[0].replications, scenarios[0].base_year, scenarios[0].end_year);
+                nscenarios > 1 ? "s" : "", scenarios[0].run.replications, scenarios[0].population.base_year,
+                scenarios[0].population.end_year);
 out:
     cc_results_free(&res);
     for (int i = 0; scenarios && i < nscenarios; i++)
@@ -269,7 +318,7 @@ out:
 }
 
 /* What the population model fits and calibrates before any replication runs. */
-static void print_model(const cc_scenario *s, const cc_population_model *m)
+static void print_model(const cc_population_params *s, const cc_population_model *m)
 {
     static const char *const sexes[CC_SEXES] = {"male", "female"};
     if (m->has_lee_carter)
@@ -316,9 +365,13 @@ static int cmd_check(int argc, char **argv)
         return report(&err);
     cc_scenario_print(&s, stdout);
     cc_population_model model;
-    int rc = cc_population_model_build(&s, &model, &err) == 0 ? 0 : report(&err);
+    int rc = 0;
+    if (cc_population_model_build(&s.population, &model, &err) != 0) {
+        cc_scenario_locate(&s, &err);
+        rc = report(&err);
+    }
     if (rc == 0) {
-        print_model(&s, &model);
+        print_model(&s.population, &model);
         cc_population_model_free(&model);
     }
     cc_scenario_free(&s);
@@ -340,9 +393,12 @@ static int cmd_keys(int argc, char **argv)
     }
     int n;
     const cc_key_info *keys = cc_scenario_keys(&n);
-    for (int i = 0; i < n; i++)
-        printf("[%s] %s = %s  (%s) %s Source: %s\n", keys[i].section, keys[i].name,
-               keys[i].default_value ? keys[i].default_value : "REQUIRED", keys[i].unit, keys[i].description, keys[i].source);
+    for (int i = 0; i < n; i++) {
+        /* an empty default is "(none)", as `check` and `keys --markdown` say */
+        const char *def = !keys[i].default_value ? "REQUIRED" : keys[i].default_value[0] ? keys[i].default_value : "(none)";
+        printf("[%s] %s = %s  (%s) %s Source: %s\n", keys[i].section, keys[i].name, def, keys[i].unit,
+               keys[i].description, keys[i].source);
+    }
     return 0;
 }
 
