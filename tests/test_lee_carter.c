@@ -99,14 +99,14 @@ static void test_fit_reproduces_japan_2009_2018(void **state)
     char dir[PATH_MAX];
     cc_scenario s;
     load_history_scenario(dir, &s, "");
-    assert_int_equal(s.history_years, 9); /* 2009-2018 without 2011 */
-    for (int y = 0; y < s.history_years; y++)
-        assert_int_not_equal(s.history_year[y], 2011);
+    assert_int_equal(s.population.history_years, 9); /* 2009-2018 without 2011 */
+    for (int y = 0; y < s.population.history_years; y++)
+        assert_int_not_equal(s.population.history_year[y], 2011);
     for (int sex = 0; sex < CC_SEXES; sex++) {
         cc_lee_carter fit;
         cc_error err;
-        const double *rates = &s.history_rate[(size_t)sex * s.history_years * s.history_groups];
-        assert_cc_ok(cc_lee_carter_fit(rates, s.history_year, s.history_years, s.history_groups, &fit, &err), &err);
+        const double *rates = &s.population.history_rate[(size_t)sex * s.population.history_years * s.population.history_groups];
+        assert_cc_ok(cc_lee_carter_fit(rates, s.population.history_year, s.population.history_years, s.population.history_groups, &fit, &err), &err);
         double sum_b = 0, sum_k = 0, ss = 0, worst = 0;
         for (int x = 0; x < fit.ngroups; x++)
             sum_b += fit.bx[x];
@@ -139,7 +139,7 @@ static double index_of(const cc_scenario *s, const cc_population_model *m, const
 {
     int age = 60;
     assert_true(m->b_single[sex][age] > 0);
-    double ratio = r->mortality[((size_t)y * CC_SEXES + sex) * CC_AGES + age] / s->mortality_rate[sex][age];
+    double ratio = r->mortality[((size_t)y * CC_SEXES + sex) * CC_AGES + age] / s->population.mortality_rate[sex][age];
     return log(ratio) / m->b_single[sex][age];
 }
 
@@ -153,12 +153,12 @@ static void test_zero_volatility_follows_the_drift_exactly(void **state)
     cc_population_rates r;
     cc_error err;
     load_history_scenario(dir, &s, "volatility_scale = 0\n");
-    assert_int_equal(s.expected_values, 0); /* noise is on: only the volatility is 0 */
-    assert_cc_ok(cc_population_model_build(&s, &m, &err), &err);
+    assert_int_equal(s.run.expected_values, 0); /* noise is on: only the volatility is 0 */
+    assert_cc_ok(cc_population_model_build(&s.population, &m, &err), &err);
     assert_cc_ok(cc_population_workspace_init(&ws), &err);
     assert_cc_ok(cc_population_rates_init(&r, m.years), &err);
     for (uint32_t rep = 0; rep < 5; rep++) {
-        assert_cc_ok(cc_population_rates_draw(&s, &m, rep, &ws, &r), &err);
+        assert_cc_ok(cc_population_rates_draw(&s.population, &m, &s.run, rep, &ws, &r), &err);
         for (int y = 0; y < m.years; y++)
             for (int sex = 0; sex < CC_SEXES; sex++)
                 assert_double_equal(index_of(&s, &m, &r, y, sex), m.drift[sex] * y, 1e-9);
@@ -180,14 +180,14 @@ static void test_volatility_spreads_the_index(void **state)
     cc_population_rates r;
     cc_error err;
     load_history_scenario(dir, &s, "");
-    assert_cc_ok(cc_population_model_build(&s, &m, &err), &err);
+    assert_cc_ok(cc_population_model_build(&s.population, &m, &err), &err);
     assert_cc_ok(cc_population_workspace_init(&ws), &err);
     assert_cc_ok(cc_population_rates_init(&r, m.years), &err);
     /* after 10 years k ~ N(10 drift, 10 sigma^2): check mean and variance over 2000 reps */
     int n = 2000, y = 10;
     double sum = 0, sum2 = 0;
     for (int rep = 0; rep < n; rep++) {
-        assert_cc_ok(cc_population_rates_draw(&s, &m, (uint32_t)rep, &ws, &r), &err);
+        assert_cc_ok(cc_population_rates_draw(&s.population, &m, &s.run, (uint32_t)rep, &ws, &r), &err);
         double k = index_of(&s, &m, &r, y, CC_MALE);
         sum += k;
         sum2 += k * k;
@@ -210,9 +210,9 @@ static void test_drift_meets_the_e0_target(void **state)
     cc_population_model m;
     cc_error err;
     load_history_scenario(dir, &s, "target_year = 2065\ntarget_e0_male = 84.95\ntarget_e0_female = 91.35\n");
-    assert_cc_ok(cc_population_model_build(&s, &m, &err), &err);
-    assert_double_equal(cc_population_model_median_e0(&s, &m, CC_MALE, 2065), 84.95, 1e-6);
-    assert_double_equal(cc_population_model_median_e0(&s, &m, CC_FEMALE, 2065), 91.35, 1e-6);
+    assert_cc_ok(cc_population_model_build(&s.population, &m, &err), &err);
+    assert_double_equal(cc_population_model_median_e0(&s.population, &m, CC_MALE, 2065), 84.95, 1e-6);
+    assert_double_equal(cc_population_model_median_e0(&s.population, &m, CC_FEMALE, 2065), 91.35, 1e-6);
     assert_true(m.drift[CC_MALE] != m.fit[CC_MALE].drift); /* calibrated, not the fitted drift */
     for (int sex = 0; sex < CC_SEXES; sex++)
         for (int a = 0; a < CC_AGES; a++)
@@ -230,7 +230,7 @@ static void test_unreachable_e0_target_is_an_error(void **state)
     cc_population_model m;
     cc_error err;
     load_history_scenario(dir, &s, "target_year = 2065\ntarget_e0_male = 119\ntarget_e0_female = 91.35\n");
-    assert_int_equal(cc_population_model_build(&s, &m, &err), CC_ERR_RANGE);
+    assert_int_equal(cc_population_model_build(&s.population, &m, &err), CC_ERR_RANGE);
     assert_string_equal(err.field, "target_e0_male");
     cc_scenario_free(&s);
     tu_rmtree(dir);
@@ -251,16 +251,16 @@ static void test_migration_calibration_meets_the_totals(void **state)
     snprintf(text, sizeof text, "[migration]\nschedule = rogers_castro\ncalibrate_to = %s\n", targets);
     tu_write_data_scenario(tu_path(ini, dir, "mig.ini"), text);
     assert_cc_ok(cc_scenario_load(&s, ini, &err), &err);
-    assert_int_equal(s.ntargets, 2); /* 2020 is before the base year and ignored */
-    assert_cc_ok(cc_population_model_build(&s, &m, &err), &err);
+    assert_int_equal(s.population.ntargets, 2); /* 2020 is before the base year and ignored */
+    assert_cc_ok(cc_population_model_build(&s.population, &m, &err), &err);
     assert_true(m.level[0] > 0 && m.level[5] > 0 && m.level[4] == m.level[0] && m.level[5] == m.level[9]);
     median = s;
-    median.expected_values = 1;
+    median.run.expected_values = 1;
     assert_cc_ok(cc_population_workspace_init(&ws), &err);
     assert_cc_ok(cc_population_rates_init(&r, m.years), &err);
     assert_cc_ok(cc_population_path_init(&p, m.years), &err);
-    assert_cc_ok(cc_population_rates_draw(&median, &m, 0, &ws, &r), &err);
-    assert_cc_ok(cc_population_simulate(&median, &r, 0, &ws, &p), &err);
+    assert_cc_ok(cc_population_rates_draw(&median.population, &m, &median.run, 0, &ws, &r), &err);
+    assert_cc_ok(cc_population_simulate(&median.population, &r, &median.run, 0, &ws, &p), &err);
     double totals[2] = {0, 0};
     for (int i = 0; i < CC_SEXES * CC_AGES; i++) {
         totals[0] += p.population[(size_t)5 * CC_SEXES * CC_AGES + i];

@@ -80,7 +80,7 @@ static void test_rates_reproduce_lx(void **state)
     fixture *fx = *state;
     for (int sex = 0; sex < CC_SEXES; sex++) {
         cc_lifetable table;
-        cc_lifetable_from_rates(fx->scenario.mortality_rate[sex], &table);
+        cc_lifetable_from_rates(fx->scenario.population.mortality_rate[sex], &table);
         for (int a = 0; a < CC_AGES; a++)
             assert_double_relative(table.lx[a], fx->lx[sex][a], 1e-12);
     }
@@ -92,7 +92,7 @@ static void test_published_life_expectancy_2020(void **state)
     const double published[CC_SEXES] = {81.56, 87.71}; /* 第23回生命表 */
     for (int sex = 0; sex < CC_SEXES; sex++) {
         cc_lifetable table;
-        cc_lifetable_from_rates(fx->scenario.mortality_rate[sex], &table);
+        cc_lifetable_from_rates(fx->scenario.population.mortality_rate[sex], &table);
         double e0 = cc_lifetable_expectancy(&table, 0);
         print_message("      %s e0 = %.4f (published %.2f)\n", sex_names[sex], e0, published[sex]);
         assert_double_equal(e0, published[sex], 0.01);
@@ -103,7 +103,7 @@ static void test_person_years(void **state)
 {
     fixture *fx = *state;
     for (int sex = 0; sex < CC_SEXES; sex++) {
-        const double *m = fx->scenario.mortality_rate[sex];
+        const double *m = fx->scenario.population.mortality_rate[sex];
         cc_lifetable table;
         cc_lifetable_from_rates(m, &table);
         for (int a = 0; a < CC_AGE_OPEN; a++)
@@ -117,7 +117,7 @@ static void test_survival_ratios_are_probabilities(void **state)
 {
     fixture *fx = *state;
     for (int sex = 0; sex < CC_SEXES; sex++) {
-        const double *m = fx->scenario.mortality_rate[sex];
+        const double *m = fx->scenario.population.mortality_rate[sex];
         cc_lifetable table;
         double survival[CC_AGES], birth_survival = -1;
         cc_lifetable_from_rates(m, &table);

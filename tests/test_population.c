@@ -37,7 +37,7 @@ static int group_setup(void **state)
     tu_write_file(tu_path(mig, fx->dir, "mig.csv"), MIGRATION_CSV);
     snprintf(extra, sizeof extra, "migration = %s\n[migration]\nnoise_sd = 0.25\n", mig);
     tu_write_data_scenario(tu_path(ini, fx->dir, "population.ini"), extra);
-    if (cc_scenario_load(&fx->s, ini, &err) != 0 || cc_population_model_build(&fx->s, &fx->model, &err) != 0) {
+    if (cc_scenario_load(&fx->s, ini, &err) != 0 || cc_population_model_build(&fx->s.population, &fx->model, &err) != 0) {
         cc_error_format(&err, line, sizeof line);
         print_error("cannot set up the test scenario: %s\n", line);
         return -1;
@@ -61,9 +61,9 @@ static int group_teardown(void **state)
 
 static void draw_rates(fixture *fx, int expected, uint32_t rep, cc_population_rates *rates)
 {
-    fx->s.expected_values = expected;
+    fx->s.run.expected_values = expected;
     assert_int_equal(cc_population_rates_init(rates, fx->years), 0);
-    assert_int_equal(cc_population_rates_draw(&fx->s, &fx->model, rep, &fx->ws, rates), 0);
+    assert_int_equal(cc_population_rates_draw(&fx->s.population, &fx->model, &fx->s.run, rep, &fx->ws, rates), 0);
 }
 
 /* One replication's path (path initialised here; free with cc_population_path_free). */
@@ -72,7 +72,7 @@ static void simulate(fixture *fx, int expected, uint32_t rep, cc_population_path
     cc_population_rates rates;
     draw_rates(fx, expected, rep, &rates);
     assert_int_equal(cc_population_path_init(path, fx->years), 0);
-    assert_int_equal(cc_population_simulate(&fx->s, &rates, rep, &fx->ws, path), 0);
+    assert_int_equal(cc_population_simulate(&fx->s.population, &rates, &fx->s.run, rep, &fx->ws, path), 0);
     cc_population_rates_free(&rates);
 }
 
@@ -118,7 +118,7 @@ static void test_base_year_is_base_population(void **state)
     fixture *fx = *state;
     cc_population_path p;
     simulate(fx, 0, 1, &p);
-    assert_memory_equal(p.population, fx->s.base_population, sizeof fx->s.base_population);
+    assert_memory_equal(p.population, fx->s.population.base_population, sizeof fx->s.population.base_population);
     cc_population_path_free(&p);
 }
 
@@ -158,7 +158,7 @@ static void test_emigration_never_takes_an_age_below_zero(void **state)
         for (int y = 0; y < fx->years; y++) /* far more leave at 90 than live there */
             rates.migration[((size_t)y * CC_SEXES + CC_FEMALE) * CC_AGES + 90] = -1e6;
         assert_int_equal(cc_population_path_init(&p, fx->years), 0);
-        assert_int_equal(cc_population_simulate(&fx->s, &rates, 4, &fx->ws, &p), 0);
+        assert_int_equal(cc_population_simulate(&fx->s.population, &rates, &fx->s.run, 4, &fx->ws, &p), 0);
         for (int y = 1; y < fx->years; y++) {
             assert_true(p.population[((size_t)y * CC_SEXES + CC_FEMALE) * CC_AGES + 90] == 0);
             assert_true(p.net_migration[y * CC_SEXES + CC_FEMALE] > -1e6);
@@ -194,7 +194,7 @@ static void test_mean_of_replications_is_expected_projection(void **state)
     double births_se = sqrt((births_sumsq / REPS - births_mean * births_mean) / (REPS - 1));
     print_message("      total %d: mean %.1f (se %.1f) vs expected values %.1f; "
                   "births year 0: mean %.1f (se %.2f) vs %.1f\n",
-                  fx->s.base_year + year, mean, se, target, births_mean, births_se, births_target);
+                  fx->s.population.base_year + year, mean, se, target, births_mean, births_se, births_target);
     assert_true(se > 0);
     assert_true(fabs(mean - target) < 4 * se);
     assert_true(fabs(births_mean - births_target) < 4 * births_se);
@@ -255,10 +255,10 @@ static void test_migration_does_not_shift_death_or_birth_draws(void **state)
     cc_population_path with, without;
     draw_rates(fx, 0, 8, &rates);
     assert_int_equal(cc_population_path_init(&with, fx->years), 0);
-    assert_int_equal(cc_population_simulate(&fx->s, &rates, 8, &fx->ws, &with), 0);
+    assert_int_equal(cc_population_simulate(&fx->s.population, &rates, &fx->s.run, 8, &fx->ws, &with), 0);
     memset(rates.migration, 0, (size_t)fx->years * CC_SEXES * CC_AGES * sizeof(double));
     assert_int_equal(cc_population_path_init(&without, fx->years), 0);
-    assert_int_equal(cc_population_simulate(&fx->s, &rates, 8, &fx->ws, &without), 0);
+    assert_int_equal(cc_population_simulate(&fx->s.population, &rates, &fx->s.run, 8, &fx->ws, &without), 0);
     /* year 0 deaths and births come before migration and from their own streams */
     for (int sex = 0; sex < CC_SEXES; sex++) {
         assert_true(with.deaths[sex] == without.deaths[sex]);
@@ -278,11 +278,11 @@ static void test_life_expectancy_of_base_year(void **state)
     const double *e = p.life_expectancy; /* year 0: [sex][0 = at birth, 1 = at 65] */
     assert_double_equal(e[2 * CC_MALE], 81.56, 0.01);
     assert_double_equal(e[2 * CC_FEMALE], 87.71, 0.01);
-    double r = fx->s.sex_ratio_at_birth;
+    double r = fx->s.population.sex_ratio_at_birth;
     assert_double_relative(e[2 * CC_SEXES], (r * e[2 * CC_MALE] + e[2 * CC_FEMALE]) / (r + 1), 1e-12);
     for (int sex = 0; sex < CC_SEXES; sex++) {
         cc_lifetable t;
-        cc_lifetable_from_rates(fx->s.mortality_rate[sex], &t);
+        cc_lifetable_from_rates(fx->s.population.mortality_rate[sex], &t);
         assert_double_relative(e[2 * sex + 1], cc_lifetable_expectancy(&t, 65), 1e-12);
     }
     assert_true(e[2 * CC_SEXES + 1] > e[2 * CC_MALE + 1] && e[2 * CC_SEXES + 1] < e[2 * CC_FEMALE + 1]);

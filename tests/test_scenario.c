@@ -5,7 +5,6 @@
 #include "testutil.h"
 
 #include "carecast/scenario.h"
-#include "scenario/scenario_internal.h"
 #include "scenario/csv_table.h"
 
 typedef struct {
@@ -125,37 +124,37 @@ static void test_valid_scenario_values(void **state)
     load_ok(fx, VALID);
     assert_string_equal(fx->s.name, "tiny");
     assert_string_equal(fx->s.path, fx->ini);
-    assert_int_equal(fx->s.seed, 42);
-    assert_int_equal(fx->s.replications, 20);
-    assert_int_equal(fx->s.base_year, 2020);
-    assert_int_equal(fx->s.end_year, 2030);
+    assert_int_equal(fx->s.run.seed, 42);
+    assert_int_equal(fx->s.run.replications, 20);
+    assert_int_equal(fx->s.population.base_year, 2020);
+    assert_int_equal(fx->s.population.end_year, 2030);
     assert_int_equal(cc_scenario_years(&fx->s), 11);
     /* tables: whole persons split from the groups, keeping every group total */
-    assert_double_equal(total(fx->s.base_population[CC_MALE]), 8010, 0);
-    assert_double_equal(total(fx->s.base_population[CC_FEMALE]), 8730, 0);
+    assert_double_equal(total(fx->s.population.base_population[CC_MALE]), 8010, 0);
+    assert_double_equal(total(fx->s.population.base_population[CC_FEMALE]), 8730, 0);
     double male_50_99 = 0;
     for (int a = 50; a < 100; a++)
-        male_50_99 += fx->s.base_population[CC_MALE][a];
+        male_50_99 += fx->s.population.base_population[CC_MALE][a];
     assert_double_equal(male_50_99, 3000, 0);
-    assert_double_equal(fx->s.base_population[CC_FEMALE][CC_AGE_OPEN], 30, 0);
-    assert_double_equal(fx->s.mortality_rate[CC_MALE][0], 0.01, 1e-15);
-    assert_double_equal(fx->s.mortality_rate[CC_FEMALE][99], 0.008, 1e-15);
-    assert_double_equal(fx->s.mortality_rate[CC_FEMALE][CC_AGE_OPEN], 0.4, 1e-15);
-    assert_double_equal(fx->s.fertility_rate[30], 0.1, 0);
-    assert_double_equal(fx->s.fertility_rate[29], 0, 0);
-    assert_int_equal(fx->s.has_migration_table, 0);
+    assert_double_equal(fx->s.population.base_population[CC_FEMALE][CC_AGE_OPEN], 30, 0);
+    assert_double_equal(fx->s.population.mortality_rate[CC_MALE][0], 0.01, 1e-15);
+    assert_double_equal(fx->s.population.mortality_rate[CC_FEMALE][99], 0.008, 1e-15);
+    assert_double_equal(fx->s.population.mortality_rate[CC_FEMALE][CC_AGE_OPEN], 0.4, 1e-15);
+    assert_double_equal(fx->s.population.fertility_rate[30], 0.1, 0);
+    assert_double_equal(fx->s.population.fertility_rate[29], 0, 0);
+    assert_int_equal(fx->s.population.has_migration_table, 0);
 }
 
 static void test_defaults(void **state)
 {
     fixture *fx = *state;
     load_ok(fx, SCENARIO_HEAD "[simulation]\nbase_year = 2020\n" POPULATION);
-    assert_int_equal(fx->s.seed, 20250101);
-    assert_int_equal(fx->s.replications, 100);
-    assert_int_equal(fx->s.end_year, 2050);
-    assert_int_equal(fx->s.expected_values, 0);
-    assert_int_equal(fx->s.age_split, CC_SPLIT_SPLINE);
-    assert_double_equal(fx->s.sex_ratio_at_birth, 1.05, 0);
+    assert_int_equal(fx->s.run.seed, 20250101);
+    assert_int_equal(fx->s.run.replications, 100);
+    assert_int_equal(fx->s.population.end_year, 2050);
+    assert_int_equal(fx->s.run.expected_values, 0);
+    assert_int_equal(fx->s.population.age_split, CC_SPLIT_SPLINE);
+    assert_double_equal(fx->s.population.sex_ratio_at_birth, 1.05, 0);
 }
 
 static void test_origins(void **state)
@@ -203,8 +202,8 @@ static void test_inline_comment_and_spaces(void **state)
     fixture *fx = *state;
     load_ok(fx, SCENARIO_HEAD "[simulation]\n  seed   =   42   ; the answer\nreplications=20 ;twenty\n"
                 "base_year = 2020\n" POPULATION);
-    assert_int_equal(fx->s.seed, 42);
-    assert_int_equal(fx->s.replications, 20);
+    assert_int_equal(fx->s.run.seed, 42);
+    assert_int_equal(fx->s.run.replications, 20);
 }
 
 static void test_long_comment_under_limit_loads(void **state)
@@ -225,7 +224,7 @@ static void test_crlf_bom_scenario_loads(void **state)
                 "base_year = 2020\r\nend_year = 2030\r\n[population]\r\nbase_population = pop.csv\r\n"
                 "mortality = mort.csv\r\nfertility = fert.csv\r\n");
     assert_string_equal(fx->s.name, "crlf");
-    assert_int_equal(fx->s.seed, 42);
+    assert_int_equal(fx->s.run.seed, 42);
     assert_string_equal(setting(fx, "population", "fertility")->value, "fert.csv");
     assert_origin(fx, "population", "fertility", fx->ini, 10);
 }
@@ -234,10 +233,10 @@ static void test_choice_is_case_insensitive(void **state)
 {
     fixture *fx = *state;
     load_ok(fx, VALID "age_split = Uniform\n[simulation]\nexpected_values = TRUE\n");
-    assert_int_equal(fx->s.age_split, CC_SPLIT_UNIFORM);
-    assert_int_equal(fx->s.expected_values, 1);
+    assert_int_equal(fx->s.population.age_split, CC_SPLIT_UNIFORM);
+    assert_int_equal(fx->s.run.expected_values, 1);
     /* uniform split: 5000 persons over ages 0-49 is 100 each */
-    assert_double_equal(fx->s.base_population[CC_MALE][7], 100, 0);
+    assert_double_equal(fx->s.population.base_population[CC_MALE][7], 100, 0);
 }
 
 static void test_migration_table(void **state)
@@ -248,12 +247,12 @@ static void test_migration_table(void **state)
                   "sex,age_lo,age_hi,net_migrants\nmale,0,49,100\nmale,50,99,-50\nmale,100,,0\n"
                   "female,0,49,120\nfemale,50,99,-20\nfemale,100,,-3\n");
     load_ok(fx, VALID "migration = mig.csv\n");
-    assert_int_equal(fx->s.has_migration_table, 1);
-    assert_double_equal(fx->s.net_migration[CC_MALE][10], 2.0, 1e-12);
-    assert_double_equal(fx->s.net_migration[CC_MALE][60], -1.0, 1e-12);
-    assert_double_equal(fx->s.net_migration[CC_FEMALE][CC_AGE_OPEN], -3.0, 0);
-    assert_double_equal(total(fx->s.net_migration[CC_MALE]), 50, 1e-9);
-    assert_double_equal(total(fx->s.net_migration[CC_FEMALE]), 97, 1e-9);
+    assert_int_equal(fx->s.population.has_migration_table, 1);
+    assert_double_equal(fx->s.population.net_migration[CC_MALE][10], 2.0, 1e-12);
+    assert_double_equal(fx->s.population.net_migration[CC_MALE][60], -1.0, 1e-12);
+    assert_double_equal(fx->s.population.net_migration[CC_FEMALE][CC_AGE_OPEN], -3.0, 0);
+    assert_double_equal(total(fx->s.population.net_migration[CC_MALE]), 50, 1e-9);
+    assert_double_equal(total(fx->s.population.net_migration[CC_FEMALE]), 97, 1e-9);
 }
 
 /* --- base scenarios --- */
@@ -287,9 +286,9 @@ static void test_base_inherited_and_overridden(void **state)
                 "[simulation]\n"            /* 4 */
                 "replications = 7\n");      /* 5 */
     assert_string_equal(fx->s.name, "child");
-    assert_int_equal(fx->s.replications, 7);
+    assert_int_equal(fx->s.run.replications, 7);
     assert_origin(fx, "simulation", "replications", fx->ini, 5);
-    assert_int_equal(fx->s.seed, 7);
+    assert_int_equal(fx->s.run.seed, 7);
     assert_origin(fx, "simulation", "seed", base, 4);
     assert_origin(fx, "population", "mortality", base, 9);
     assert_string_equal(setting(fx, "simulation", "end_year")->origin, "default");
@@ -309,8 +308,8 @@ static void test_table_paths_relative_to_the_file_naming_them(void **state)
     write_base(fx, base);
     tu_write_file(tu_path(fert2, fx->dir, "fert2.csv"), "age,asfr\n28,0.2\n");
     load_ok(fx, "[scenario]\nbase = common/base.ini\n[population]\nfertility = fert2.csv\n");
-    assert_double_equal(fx->s.fertility_rate[28], 0.2, 0);
-    assert_double_equal(fx->s.fertility_rate[30], 0, 0);
+    assert_double_equal(fx->s.population.fertility_rate[28], 0.2, 0);
+    assert_double_equal(fx->s.population.fertility_rate[30], 0, 0);
     for (int i = 0; i < fx->s.ntables; i++)
         if (strcmp(fx->s.tables[i].key, "population.fertility") == 0)
             assert_string_equal(fx->s.tables[i].path, fert2);
@@ -654,7 +653,7 @@ static void test_qx_table_loads(void **state)
     write_qx(fx->mort, -1, 0);
     load_ok(fx, VALID);
     /* m = 2q / (2 - q) turns back into q = 2m / (2 + m) */
-    assert_double_relative(fx->s.mortality_rate[CC_MALE][40], 2 * 0.01 / (2 - 0.01), 1e-12);
+    assert_double_relative(fx->s.population.mortality_rate[CC_MALE][40], 2 * 0.01 / (2 - 0.01), 1e-12);
 }
 
 static void test_qx_above_one(void **state)
@@ -741,7 +740,7 @@ static void test_override(void **state)
 {
     fixture *fx = *state;
     assert_cc_ok(load_with(fx, VALID, "simulation", "replications", "9"), &fx->err);
-    assert_int_equal(fx->s.replications, 9);
+    assert_int_equal(fx->s.run.replications, 9);
     const cc_setting *st = setting(fx, "simulation", "replications");
     assert_string_equal(st->origin, "command line");
     assert_string_equal(st->value, "9");
@@ -753,11 +752,11 @@ static void test_override_reaches_the_tables(void **state)
     fixture *fx = *state;
     load_ok(fx, VALID);
     double spline_ages[CC_AGES];
-    memcpy(spline_ages, fx->s.base_population[CC_MALE], sizeof spline_ages);
+    memcpy(spline_ages, fx->s.population.base_population[CC_MALE], sizeof spline_ages);
     cc_scenario_free(&fx->s);
     assert_cc_ok(load_with(fx, VALID, "population", "age_split", "uniform"), &fx->err);
-    assert_int_equal(fx->s.age_split, CC_SPLIT_UNIFORM);
-    assert_memory_not_equal(spline_ages, fx->s.base_population[CC_MALE], sizeof spline_ages);
+    assert_int_equal(fx->s.population.age_split, CC_SPLIT_UNIFORM);
+    assert_memory_not_equal(spline_ages, fx->s.population.base_population[CC_MALE], sizeof spline_ages);
 }
 
 static void test_override_errors(void **state)

@@ -8,11 +8,14 @@
 
 #include "carecast/error.h"
 
+enum { CC_MALE = 0, CC_FEMALE = 1, CC_SEXES = 2 };
+
 #define CC_AGES 101      /* single ages 0..99 and the open group 100+ */
 #define CC_AGE_OPEN 100  /* index of the open group */
 #define CC_AGE_OPEN_END (-1) /* age_hi of an open group */
 
-typedef enum { CC_SPLIT_UNIFORM = 0, CC_SPLIT_SPLINE = 1 } cc_split_method;
+/* In the order of [population] age_split's choices (the key stores the index). */
+typedef enum { CC_SPLIT_SPLINE = 0, CC_SPLIT_UNIFORM = 1 } cc_split_method;
 
 typedef struct {
     int lo;       /* first age of the group */

@@ -8,10 +8,27 @@
 #include <gsl/gsl_rng.h>
 #include <stdint.h>
 
+#include "carecast/options.h"
 #include "carecast/population.h"
-#include "carecast/scenario.h"
 
 #define CC_AGE_BANDS 5 /* 0-64, 65-74, 75-84, 85+, total */
+
+/* Demand settings with a rate table. */
+typedef enum { CC_SETTING_INPATIENT, CC_SETTING_OUTPATIENT, CC_SETTING_HOME_CARE, CC_RATE_SETTINGS } cc_rate_setting;
+
+/* The demand model's parameters: [demand] keys and its rate tables. Read-only once loaded. */
+typedef struct {
+    int enabled;                               /* 1 when the rate tables are given */
+    double rate[CC_RATE_SETTINGS][CC_SEXES][CC_AGES]; /* per 100,000 at rates_year */
+    int rates_year;
+    double trend[CC_RATE_SETTINGS];            /* mean annual relative change; home care: uptake */
+    double trend_sd, rate_cv, occupancy;
+    double bed_capacity;                       /* 0: none given */
+    double shift_share;
+    int shift_year;
+    double urgent_calls_per_patient_month;
+    double clinics;
+} cc_demand_params;
 
 
 /* Demand series written under /demand/<name>. */
@@ -32,16 +49,17 @@ typedef struct {
 } cc_demand_draw;
 
 /* Draw replication `replication`'s parameters (all at their expectation with expected_values). */
-void cc_demand_draw_parameters(const cc_scenario *scenario, uint32_t replication, gsl_rng *rng,
-                               cc_demand_draw *draw);
+void cc_demand_draw_parameters(const cc_demand_params *params, const cc_run_options *run, uint32_t replication,
+                               gsl_rng *rng, cc_demand_draw *draw);
 
 /* Demand of one replication: out[series][year][sex 0..2][band 0..4] (sex 2 = total, band 4 =
  * total), from path's population, the day's counts drawn around their expectation; and, when
  * expected is not NULL, expected[series][year]: the expectation itself (both sexes, all ages),
  * which carries the replication's parameter and population uncertainty but not the noise of
  * one survey day. rng is reset to the replication's demand-count streams. */
-void cc_demand_compute(const cc_scenario *scenario, const cc_population_path *path, const cc_demand_draw *draw,
-                       uint32_t replication, gsl_rng *rng, double *out, double *expected);
+void cc_demand_compute(const cc_demand_params *params, const cc_run_options *run, const cc_population_path *path,
+                       const cc_demand_draw *draw, uint32_t replication, gsl_rng *rng, double *out,
+                       double *expected);
 
 /* Band of a single age (0..3). */
 int cc_age_band(int age);

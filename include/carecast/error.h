@@ -24,12 +24,24 @@ enum cc_status {
 };
 #define CC_ERR_COUNT 13 /* number of codes above, CC_OK included */
 
-/* Where and why something failed. file/line/field are empty/0 when they do not apply. */
+/* What kind of failure an error is: a program turns it into its exit code. */
+typedef enum {
+    CC_CATEGORY_NONE = 0,
+    CC_CATEGORY_INPUT,       /* a scenario, table or value is invalid or cannot be read */
+    CC_CATEGORY_IO,          /* results could not be written (output folder, disk, HDF5) */
+    CC_CATEGORY_RESOURCES,   /* out of memory or another resource */
+    CC_CATEGORY_INTERRUPTED, /* stopped by a signal; nothing written */
+    CC_CATEGORY_USAGE        /* a function or command called with invalid arguments */
+} cc_error_category;
+
+/* Where and why something failed. file/line/section/field are empty/0 when they do not apply. */
 typedef struct {
     int code;
+    cc_error_category category;
     char file[512];
     int line;
-    char field[128];
+    char section[64];  /* scenario section of the key at fault, e.g. "mortality" */
+    char field[128];   /* key or table column at fault */
     char message[768];
 } cc_error;
 
@@ -39,11 +51,22 @@ const char *cc_strerror(int code);
 /* Reset an error record to "no error". */
 void cc_error_clear(cc_error *err);
 
-/* Fill err and return code. file may be NULL, line 0, field NULL. */
+/* The category a code has unless the error site says otherwise: NOMEM resources; IO and HDF5
+ * I/O; INTERRUPTED interrupted; USAGE usage; every other code invalid input. */
+cc_error_category cc_error_default_category(int code);
+
+/* Fill err and return code; the category is the code's default. file may be NULL, line 0,
+ * field NULL. */
 int cc_error_set(cc_error *err, int code, const char *file, int line, const char *field,
                  const char *fmt, ...) __attribute__((format(printf, 6, 7)));
 
-/* Format an error as one line: "FILE:LINE: field 'F': MESSAGE". */
+/* Fill err for a scenario key (section, key), as a model reports it: no file or line yet
+ * (cc_scenario_locate adds them). Returns code. */
+int cc_error_set_key(cc_error *err, int code, const char *section, const char *key, const char *fmt, ...)
+    __attribute__((format(printf, 5, 6)));
+
+/* Format an error as one line: "FILE:LINE: field 'F' in [SECTION]: MESSAGE" (the parts that
+ * apply). */
 void cc_error_format(const cc_error *err, char *buf, size_t size);
 
 #endif

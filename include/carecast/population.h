@@ -8,8 +8,47 @@
 #include <gsl/gsl_rng.h>
 #include <stdint.h>
 
+#include "carecast/ages.h"
+#include "carecast/error.h"
 #include "carecast/lee_carter.h"
-#include "carecast/scenario.h"
+#include "carecast/options.h"
+
+#define CC_MAX_TARGETS 64
+
+/* The population model's parameters: what the scenario loader fills from [simulation]
+ * base_year/end_year, [population], [mortality], [fertility] and [migration] and their tables.
+ * Read-only once loaded. */
+typedef struct {
+    int base_year, end_year;
+    cc_split_method age_split;
+    double base_population[CC_SEXES][CC_AGES]; /* persons at the base date */
+    double mortality_rate[CC_SEXES][CC_AGES];  /* central death rates m(x) of the base table */
+    double fertility_rate[CC_AGES];            /* births per woman-year by age of mother */
+    double sex_ratio_at_birth;                 /* male births per female birth */
+    int has_migration_table;
+    double net_migration[CC_SEXES][CC_AGES];   /* table: expected net migrants per year, age at year end */
+    /* mortality history for the Lee-Carter fit */
+    int history_years, history_groups;         /* 0 when no history is given */
+    int *history_year;                         /* [history_years] */
+    cc_age_group history_group[CC_AGES];       /* group bounds (value unused) */
+    double *history_rate;                      /* [CC_SEXES][history_years][history_groups] m(x) */
+    int mortality_target_year;                 /* 0: fitted drift */
+    double target_e0[CC_SEXES];
+    double volatility_scale;
+    /* fertility */
+    double long_run_tfr;                       /* 0: base TFR throughout */
+    int long_run_year;
+    double tfr_sd;
+    /* migration */
+    int migration_schedule;                    /* 0 none, 1 Rogers-Castro */
+    double migration_peak_age, migration_male_share, migration_level, migration_noise_sd;
+    int ntargets;                              /* calibration targets after the base year */
+    int target_year[CC_MAX_TARGETS];
+    double target_total[CC_MAX_TARGETS];
+} cc_population_params;
+
+/* Years of the projection, base year included. */
+int cc_population_years(const cc_population_params *params);
 
 /* What a scenario's population model fitted and calibrated before any replication runs
  * (a result: written under /population). */
@@ -44,7 +83,7 @@ typedef struct {
  * period life table, at birth and at 65; for both sexes, that of a cohort born at the sex
  * ratio at birth (the mean of the sexes weighted by births, and at 65 by survivors to 65). */
 typedef struct {
-    int years;
+    int years, base_year;
     double *population;       /* [years][CC_SEXES][CC_AGES] */
     double *births;           /* [years][CC_SEXES] */
     double *deaths;           /* [years][CC_SEXES] */
@@ -59,13 +98,14 @@ typedef struct {
 
 /* Fit mortality improvement (Lee-Carter on the history, drift set to the e0 target), set the
  * fertility path's shape and calibrate the migration level to the official totals (levels
- * per period, with every draw at its median). Returns 0 or a negative code with err filled. */
-int cc_population_model_build(const cc_scenario *scenario, cc_population_model *model, cc_error *err);
+ * per period, with every draw at its median). Returns 0 or a negative code with err filled:
+ * err names the section and key at fault, not the file (cc_scenario_locate adds file and line). */
+int cc_population_model_build(const cc_population_params *params, cc_population_model *model, cc_error *err);
 void cc_population_model_free(cc_population_model *model);
 
 /* Median period life expectancy at birth of `sex` in `year` (the index k at its median). */
-double cc_population_model_median_e0(const cc_scenario *scenario, const cc_population_model *model, int sex,
-                                     int year);
+double cc_population_model_median_e0(const cc_population_params *params, const cc_population_model *model,
+                                     int sex, int year);
 
 /* The Rogers-Castro profile over single ages (sums to 1): childhood exp(-0.1 x) at 1/3 of the
  * labour-force peak height, labour force exp(-0.1 (x - u) - exp(-0.4 (x - u))) with u placing
@@ -81,16 +121,17 @@ void cc_population_workspace_free(cc_population_workspace *ws);
 
 /* The rates replication `replication` follows: its own mortality index path (one normal
  * innovation a year, shared by both sexes), long-run TFR, and migration levels. With
- * scenario->expected_values every draw is at its median. */
-int cc_population_rates_draw(const cc_scenario *scenario, const cc_population_model *model,
-                             uint32_t replication, cc_population_workspace *ws, cc_population_rates *rates);
+ * run->expected_values every draw is at its median. */
+int cc_population_rates_draw(const cc_population_params *params, const cc_population_model *model,
+                             const cc_run_options *run, uint32_t replication, cc_population_workspace *ws,
+                             cc_population_rates *rates);
 
 /* Project the base population along `rates`. Binomial survival, Poisson births (split by the
  * sex ratio at birth, then binomial survival to the year's end), net migration scaled by a
- * yearly normal factor and rounded without bias; with scenario->expected_values every draw
+ * yearly normal factor and rounded without bias; with run->expected_values every draw
  * is replaced by its expectation. Returns 0. */
-int cc_population_simulate(const cc_scenario *scenario, const cc_population_rates *rates,
-                           uint32_t replication, cc_population_workspace *ws,
+int cc_population_simulate(const cc_population_params *params, const cc_population_rates *rates,
+                           const cc_run_options *run, uint32_t replication, cc_population_workspace *ws,
                            cc_population_path *path);
 
 #endif

@@ -5,25 +5,31 @@
 #ifndef CARECAST_SCENARIO_H
 #define CARECAST_SCENARIO_H
 
+#include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
 
 #include "carecast/ages.h"
+#include "carecast/demand.h"
 #include "carecast/error.h"
-
-enum { CC_MALE = 0, CC_FEMALE = 1, CC_SEXES = 2 };
-
-/* Demand settings with a rate table. */
-typedef enum { CC_SETTING_INPATIENT, CC_SETTING_OUTPATIENT, CC_SETTING_HOME_CARE, CC_RATE_SETTINGS } cc_rate_setting;
+#include "carecast/options.h"
+#include "carecast/population.h"
 
 typedef enum { CC_KEY_STRING, CC_KEY_PATH, CC_KEY_INT, CC_KEY_DOUBLE, CC_KEY_BOOL, CC_KEY_ENUM } cc_key_type;
 
-/* One documented scenario key. */
+#define CC_KEY_UNBOUND ((size_t)-1) /* read by the loader itself: names, bases, tables */
+#define CC_KEY_MIN_EXCLUSIVE 1u      /* the value must be above min, not equal to it */
+
+/* One documented scenario key, bound to the field of cc_scenario that holds its value
+ * (offset and size of an int, long, uint64_t or double; BOOL and ENUM: an int holding the
+ * index of the choice). An empty value of an optional number leaves the field at 0. */
 typedef struct {
     const char *section, *name;
     cc_key_type type;
-    const char *default_value; /* NULL: required; "" for an optional path: none */
-    double min, max;           /* allowed range for numbers (inclusive) */
+    size_t offset, size;
+    const char *default_value; /* NULL: required; "" for an optional value: none */
+    double min, max;           /* allowed range for numbers (inclusive unless flags say so) */
+    unsigned flags;
     const char *choices;       /* CC_KEY_ENUM: "a|b|c" */
     const char *unit;
     const char *description;
@@ -32,6 +38,9 @@ typedef struct {
 
 /* The registry: n keys, in documentation order. */
 const cc_key_info *cc_scenario_keys(int *n);
+
+/* The allowed range of a number key in words ("more than 0 and at most 1"); "" for others. */
+void cc_key_range_text(const cc_key_info *key, char *buf, size_t size);
 
 /* A value in effect for a key, and where it came from. */
 typedef struct {
@@ -55,52 +64,14 @@ typedef struct {
     char sha256[65];
 } cc_input_table;
 
+/* What the loader produces: each stage's parameters, the run options of [simulation], and
+ * the provenance (every setting with its origin, the files and tables read). */
 typedef struct {
-    /* [scenario] */
     char *name;
     char *path; /* the scenario file given to cc_scenario_load */
-    /* [simulation] */
-    uint64_t seed;
-    long replications;
-    int base_year, end_year;
-    int expected_values; /* 1: every random draw replaced by its expectation */
-    /* [population] */
-    cc_split_method age_split;
-    double base_population[CC_SEXES][CC_AGES]; /* persons at the base date */
-    double mortality_rate[CC_SEXES][CC_AGES];  /* central death rates m(x) of the base table */
-    double fertility_rate[CC_AGES];            /* births per woman-year by age of mother */
-    double sex_ratio_at_birth;                 /* male births per female birth */
-    int has_migration_table;
-    double net_migration[CC_SEXES][CC_AGES];   /* table: expected net migrants per year, age at year end */
-    /* [mortality]: history of grouped death rates for the Lee-Carter fit */
-    int history_years, history_groups;         /* 0 when no history is given */
-    int *history_year;                         /* [history_years] */
-    cc_age_group history_group[CC_AGES];       /* group bounds (value unused) */
-    double *history_rate;                      /* [CC_SEXES][history_years][history_groups] m(x) */
-    int mortality_target_year;                 /* 0: fitted drift */
-    double target_e0[CC_SEXES];
-    double volatility_scale;
-    /* [fertility] */
-    double long_run_tfr;                       /* 0: base TFR throughout */
-    int long_run_year;
-    double tfr_sd;
-    /* [migration] */
-    int migration_schedule;                    /* 0 none, 1 Rogers-Castro */
-    double migration_peak_age, migration_male_share, migration_level, migration_noise_sd;
-    int ntargets;                              /* calibration targets after the base year */
-    int target_year[64];
-    double target_total[64];
-    /* [demand] */
-    int has_demand;                            /* 1 when the rate tables are given */
-    double demand_rate[CC_RATE_SETTINGS][CC_SEXES][CC_AGES]; /* per 100,000 at rates_year */
-    int rates_year;
-    double demand_trend[CC_RATE_SETTINGS];     /* mean annual relative change; home care: uptake */
-    double trend_sd, rate_cv, occupancy;
-    double bed_capacity;                       /* 0: none given */
-    double shift_share;
-    int shift_year;
-    double urgent_calls_per_patient_month;
-    double clinics;
+    cc_run_options run;               /* [simulation] seed, replications, expected_values */
+    cc_population_params population;  /* [simulation] base/end year, [population] ... [migration] */
+    cc_demand_params demand;          /* [demand] */
     /* provenance */
     int nsettings;
     cc_setting *settings;
@@ -132,6 +103,14 @@ int cc_scenarios_check_compatible(const cc_scenario *scenarios, int n, cc_error 
 void cc_scenario_free(cc_scenario *scenario);
 
 int cc_scenario_years(const cc_scenario *scenario);
+
+/* The setting in effect for section.name, or NULL for a key the registry does not have. */
+const cc_setting *cc_scenario_setting(const cc_scenario *scenario, const char *section, const char *name);
+
+/* Add where a key was set to an error that names it (err->section and err->field, as models
+ * report them): the scenario file and line, or "command line" / "default". Errors that already
+ * name a file, or name no key, are left as they are. Returns err->code. */
+int cc_scenario_locate(const cc_scenario *scenario, cc_error *err);
 
 /* Print every key with its value, unit, origin and source, then a summary of the tables. */
 void cc_scenario_print(const cc_scenario *scenario, FILE *out);

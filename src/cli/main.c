@@ -18,19 +18,19 @@ enum { EXIT_RUN_FAILED = 1, EXIT_USAGE = 2, EXIT_INPUT = 3, EXIT_INTERRUPTED = 1
 static volatile sig_atomic_t interrupted = 0;
 static void on_signal(int sig) { (void)sig; interrupted = 1; }
 
+/* Print the error on one line; its category gives the exit code. */
 static int report(const cc_error *err)
 {
     char line[2048];
     cc_error_format(err, line, sizeof line);
     fprintf(stderr, "carecast: %s\n", line);
-    switch (err->code) {
-    case CC_ERR_INTERRUPTED: return EXIT_INTERRUPTED;
-    case CC_ERR_USAGE: return EXIT_USAGE;
-    case CC_ERR_NOMEM: case CC_ERR_HDF5: case CC_ERR_NUMERIC: return EXIT_RUN_FAILED;
-    case CC_ERR_IO: return err->line > 0 || strstr(err->message, "scenario") || strstr(err->message, "table")
-                               ? EXIT_INPUT : EXIT_RUN_FAILED;
-    default: return EXIT_INPUT;
+    switch (err->category) {
+    case CC_CATEGORY_INTERRUPTED: return EXIT_INTERRUPTED;
+    case CC_CATEGORY_USAGE: return EXIT_USAGE;
+    case CC_CATEGORY_INPUT: return EXIT_INPUT;
+    case CC_CATEGORY_IO: case CC_CATEGORY_RESOURCES: case CC_CATEGORY_NONE: break;
     }
+    return EXIT_RUN_FAILED;
 }
 
 static const char *usage_main =
@@ -266,7 +266,7 @@ static int run_scenarios(char **paths, int nscenarios, const cc_override *ov, in
     if (!output)
         output = output_owned;
     if (!scenarios || !output) { rc = EXIT_RUN_FAILED; goto out; }
-    if (check_output_folder(output) != 0) { rc = EXIT_INPUT; goto out; }
+    if (check_output_folder(output) != 0) { rc = EXIT_RUN_FAILED; goto out; } /* an I/O error, not bad input */
     for (int i = 0; i < nscenarios; i++)
         if (cc_scenario_load_overrides(&scenarios[i], paths[i], ov, noverrides, &err) != 0) {
             rc = report(&err);
@@ -281,7 +281,11 @@ static int run_scenarios(char **paths, int nscenarios, const cc_override *ov, in
     int on_terminal = !quiet && isatty(STDERR_FILENO);
     progress_state progress = {{0, 0}, 0, 0};
     clock_gettime(CLOCK_MONOTONIC, &progress.start);
-    cc_run_options run_options = {threads, on_terminal ? show_progress : NULL, &progress, &interrupted};
+    cc_run_options run_options = scenarios[0].run; /* seed, replications, expected_values */
+    run_options.threads = threads;
+    run_options.progress = on_terminal ? show_progress : NULL;
+    run_options.progress_user = &progress;
+    run_options.interrupted = &interrupted;
     if (cc_run(scenarios, nscenarios, &run_options, &res, &err) != 0) {
         progress_end(&progress);
         rc = report(&err);
@@ -302,7 +306,8 @@ static int run_scenarios(char **paths, int nscenarios, const cc_override *ov, in
         fputc('\r', stderr);
     if (!quiet)
         fprintf(stderr, "carecast: wrote %s (%d scenario%s, %ld replications, %d-%d)\n", output, nscenarios,
-                nscenarios > 1 ? "s" : "", scenarios[0].replications, scenarios[0].base_year, scenarios[0].end_year);
+                nscenarios > 1 ? "s" : "", scenarios[0].run.replications, scenarios[0].population.base_year,
+                scenarios[0].population.end_year);
 out:
     cc_results_free(&res);
     for (int i = 0; scenarios && i < nscenarios; i++)
@@ -313,7 +318,7 @@ out:
 }
 
 /* What the population model fits and calibrates before any replication runs. */
-static void print_model(const cc_scenario *s, const cc_population_model *m)
+static void print_model(const cc_population_params *s, const cc_population_model *m)
 {
     static const char *const sexes[CC_SEXES] = {"male", "female"};
     if (m->has_lee_carter)
@@ -360,9 +365,13 @@ static int cmd_check(int argc, char **argv)
         return report(&err);
     cc_scenario_print(&s, stdout);
     cc_population_model model;
-    int rc = cc_population_model_build(&s, &model, &err) == 0 ? 0 : report(&err);
+    int rc = 0;
+    if (cc_population_model_build(&s.population, &model, &err) != 0) {
+        cc_scenario_locate(&s, &err);
+        rc = report(&err);
+    }
     if (rc == 0) {
-        print_model(&s, &model);
+        print_model(&s.population, &model);
         cc_population_model_free(&model);
     }
     cc_scenario_free(&s);

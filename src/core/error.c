@@ -34,19 +34,50 @@ void cc_error_clear(cc_error *err)
         memset(err, 0, sizeof *err);
 }
 
+cc_error_category cc_error_default_category(int code)
+{
+    switch (code) {
+    case CC_OK: return CC_CATEGORY_NONE;
+    case CC_ERR_NOMEM: return CC_CATEGORY_RESOURCES;
+    case CC_ERR_IO: case CC_ERR_HDF5: return CC_CATEGORY_IO;
+    case CC_ERR_INTERRUPTED: return CC_CATEGORY_INTERRUPTED;
+    case CC_ERR_USAGE: return CC_CATEGORY_USAGE;
+    default: return CC_CATEGORY_INPUT;
+    }
+}
+
+static void set_fields(cc_error *err, int code, const char *file, int line, const char *section, const char *field,
+                       const char *fmt, va_list ap)
+{
+    cc_error_clear(err);
+    err->code = code;
+    err->category = cc_error_default_category(code);
+    snprintf(err->file, sizeof err->file, "%s", file ? file : "");
+    err->line = line;
+    snprintf(err->section, sizeof err->section, "%s", section ? section : "");
+    snprintf(err->field, sizeof err->field, "%s", field ? field : "");
+    vsnprintf(err->message, sizeof err->message, fmt, ap);
+}
+
 int cc_error_set(cc_error *err, int code, const char *file, int line, const char *field,
                  const char *fmt, ...)
 {
     if (!err)
         return code;
-    cc_error_clear(err);
-    err->code = code;
-    snprintf(err->file, sizeof err->file, "%s", file ? file : "");
-    err->line = line;
-    snprintf(err->field, sizeof err->field, "%s", field ? field : "");
     va_list ap;
     va_start(ap, fmt);
-    vsnprintf(err->message, sizeof err->message, fmt, ap);
+    set_fields(err, code, file, line, NULL, field, fmt, ap);
+    va_end(ap);
+    return code;
+}
+
+int cc_error_set_key(cc_error *err, int code, const char *section, const char *key, const char *fmt, ...)
+{
+    if (!err)
+        return code;
+    va_list ap;
+    va_start(ap, fmt);
+    set_fields(err, code, NULL, 0, section, key, fmt, ap);
     va_end(ap);
     return code;
 }
@@ -61,7 +92,9 @@ void cc_error_format(const cc_error *err, char *buf, size_t size)
     if (n < 0 || (size_t)n >= size)
         return;
     int m = 0;
-    if (err->field[0])
+    if (err->field[0] && err->section[0])
+        m = snprintf(buf + n, size - n, "field '%s' in [%s]: ", err->field, err->section);
+    else if (err->field[0])
         m = snprintf(buf + n, size - n, "field '%s': ", err->field);
     if (m < 0 || (size_t)(n + m) >= size)
         return;

@@ -139,11 +139,10 @@ static void record_life_expectancy(const cc_lifetable table[CC_SEXES], double se
     out[2 * CC_SEXES + 1] /= sum65;
 }
 
-static void step_year(const cc_scenario *s, const cc_population_rates *r, int y,
+static void step_year(const cc_population_params *p, const cc_population_rates *r, int expected, int y,
                       cc_population_workspace *ws, const double *now[CC_SEXES],
                       double *next[CC_SEXES], cc_population_path *path)
 {
-    const int expected = s->expected_values;
     double survival[CC_SEXES][CC_AGES], birth_survival[CC_SEXES];
     cc_lifetable table[CC_SEXES];
     for (int sex = 0; sex < CC_SEXES; sex++) {
@@ -152,13 +151,13 @@ static void step_year(const cc_scenario *s, const cc_population_rates *r, int y,
         cc_lifetable_survival(&table[sex], m, survival[sex], &birth_survival[sex]);
         path->deaths[y * CC_SEXES + sex] = survive(now[sex], survival[sex], next[sex], ws->deaths, expected);
     }
-    record_life_expectancy(table, s->sex_ratio_at_birth, &path->life_expectancy[(size_t)y * (CC_SEXES + 1) * 2]);
+    record_life_expectancy(table, p->sex_ratio_at_birth, &path->life_expectancy[(size_t)y * (CC_SEXES + 1) * 2]);
     const double *f = &r->fertility[(size_t)y * CC_AGES];
     double exposure = 0;
     for (int a = 0; a < CC_AGE_OPEN; a++)
         exposure += f[a] * 0.5 * (now[CC_FEMALE][a] + next[CC_FEMALE][a]);
     double births = expected ? exposure : (double)gsl_ran_poisson(ws->births, exposure);
-    double p_male = s->sex_ratio_at_birth / (1.0 + s->sex_ratio_at_birth);
+    double p_male = p->sex_ratio_at_birth / (1.0 + p->sex_ratio_at_birth);
     double male = draw_binomial(ws->births, expected, p_male, births);
     double by_sex[CC_SEXES] = {male, births - male};
     for (int sex = 0; sex < CC_SEXES; sex++) {
@@ -168,8 +167,8 @@ static void step_year(const cc_scenario *s, const cc_population_rates *r, int y,
         path->deaths[y * CC_SEXES + sex] += by_sex[sex] - alive;
     }
     double factor = 1.0;
-    if (!expected && s->migration_noise_sd > 0)
-        factor += gsl_ran_gaussian(ws->migration, s->migration_noise_sd);
+    if (!expected && p->migration_noise_sd > 0)
+        factor += gsl_ran_gaussian(ws->migration, p->migration_noise_sd);
     for (int sex = 0; sex < CC_SEXES; sex++) {
         const double *mig = &r->migration[((size_t)y * CC_SEXES + sex) * CC_AGES];
         double net = 0;
@@ -186,21 +185,22 @@ static void step_year(const cc_scenario *s, const cc_population_rates *r, int y,
     }
 }
 
-int cc_population_simulate(const cc_scenario *s, const cc_population_rates *r, uint32_t replication,
-                           cc_population_workspace *ws, cc_population_path *path)
+int cc_population_simulate(const cc_population_params *p, const cc_population_rates *r, const cc_run_options *run,
+                           uint32_t replication, cc_population_workspace *ws, cc_population_path *path)
 {
-    cc_rng_set_stream(ws->deaths, s->seed, replication, CC_STREAM_DEATHS, 0);
-    cc_rng_set_stream(ws->births, s->seed, replication, CC_STREAM_BIRTHS, 0);
-    cc_rng_set_stream(ws->migration, s->seed, replication, CC_STREAM_MIGRATION, 0);
+    path->base_year = p->base_year;
+    cc_rng_set_stream(ws->deaths, run->seed, replication, CC_STREAM_DEATHS, 0);
+    cc_rng_set_stream(ws->births, run->seed, replication, CC_STREAM_BIRTHS, 0);
+    cc_rng_set_stream(ws->migration, run->seed, replication, CC_STREAM_MIGRATION, 0);
     for (int sex = 0; sex < CC_SEXES; sex++)
-        memcpy(STOCK(path, 0, sex), s->base_population[sex], sizeof s->base_population[sex]);
+        memcpy(STOCK(path, 0, sex), p->base_population[sex], sizeof p->base_population[sex]);
     double scratch[CC_SEXES][CC_AGES];
     for (int y = 0; y < path->years; y++) {
         const double *now[CC_SEXES] = {STOCK(path, y, CC_MALE), STOCK(path, y, CC_FEMALE)};
         int last = y + 1 == path->years; /* the last year's flows still count; its end is dropped */
         double *next[CC_SEXES] = {last ? scratch[CC_MALE] : STOCK(path, y + 1, CC_MALE),
                                   last ? scratch[CC_FEMALE] : STOCK(path, y + 1, CC_FEMALE)};
-        step_year(s, r, y, ws, now, next, path);
+        step_year(p, r, run->expected_values, y, ws, now, next, path);
     }
     return 0;
 }

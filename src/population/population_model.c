@@ -21,7 +21,6 @@
 #include "carecast/lifetable.h"
 #include "carecast/population.h"
 #include "carecast/rng.h"
-#include "../scenario/scenario_internal.h" /* TEMPORARY: removed by the params split */
 
 void cc_migration_profile(double peak_age, double profile[CC_AGES])
 {
@@ -38,41 +37,39 @@ void cc_migration_profile(double peak_age, double profile[CC_AGES])
         profile[a] /= sum;
 }
 
-static void rates_at_index(const cc_scenario *s, const cc_population_model *m, int sex, double k, double out[CC_AGES])
+static void rates_at_index(const cc_population_params *p, const cc_population_model *m, int sex, double k, double out[CC_AGES])
 {
     for (int a = 0; a < CC_AGES; a++)
-        out[a] = s->mortality_rate[sex][a] * (m->has_lee_carter ? exp(m->b_single[sex][a] * k) : 1.0);
+        out[a] = p->mortality_rate[sex][a] * (m->has_lee_carter ? exp(m->b_single[sex][a] * k) : 1.0);
 }
 
-static double e0_at_index(const cc_scenario *s, const cc_population_model *m, int sex, double k)
+static double e0_at_index(const cc_population_params *p, const cc_population_model *m, int sex, double k)
 {
     double rates[CC_AGES];
     cc_lifetable table;
-    rates_at_index(s, m, sex, k, rates);
+    rates_at_index(p, m, sex, k, rates);
     cc_lifetable_from_rates(rates, &table);
     return cc_lifetable_expectancy(&table, 0);
 }
 
-double cc_population_model_median_e0(const cc_scenario *s, const cc_population_model *m, int sex, int year)
+double cc_population_model_median_e0(const cc_population_params *p, const cc_population_model *m, int sex, int year)
 {
-    return e0_at_index(s, m, sex, m->drift[sex] * (year - s->base_year));
+    return e0_at_index(p, m, sex, m->drift[sex] * (year - p->base_year));
 }
 
 /* Drift such that e0 at the target year meets the target (bisection; e0 falls as k rises). */
-static int calibrate_drift(const cc_scenario *s, cc_population_model *m, int sex, cc_error *err)
+static int calibrate_drift(const cc_population_params *p, cc_population_model *m, int sex, cc_error *err)
 {
-    double span = s->mortality_target_year - s->base_year, lo = -100.0 / span, hi = 100.0 / span;
-    double target = s->target_e0[sex];
-    const cc_setting *st = cc_scenario_setting(s, "mortality", sex ? "target_e0_female" : "target_e0_male");
+    double span = p->mortality_target_year - p->base_year, lo = -100.0 / span, hi = 100.0 / span;
+    double target = p->target_e0[sex];
     if (span <= 0)
-        return cc_setting_error(cc_scenario_setting(s, "mortality", "target_year"), err, CC_ERR_RANGE, "[%s] %s: %s",
-                                "must be after base_year");
-    if (e0_at_index(s, m, sex, lo * span) < target || e0_at_index(s, m, sex, hi * span) > target)
-        return cc_setting_error(st, err, CC_ERR_RANGE, "[%s] %s: %s",
+        return cc_error_set_key(err, CC_ERR_RANGE, "mortality", "target_year", "must be after base_year");
+    if (e0_at_index(p, m, sex, lo * span) < target || e0_at_index(p, m, sex, hi * span) > target)
+        return cc_error_set_key(err, CC_ERR_RANGE, "mortality", sex ? "target_e0_female" : "target_e0_male",
                                 "this life expectancy cannot be reached with the Lee-Carter fit");
     for (int i = 0; i < 200 && hi - lo > 1e-12; i++) {
         double mid = 0.5 * (lo + hi);
-        if (e0_at_index(s, m, sex, mid * span) > target)
+        if (e0_at_index(p, m, sex, mid * span) > target)
             lo = mid;
         else
             hi = mid;
@@ -81,34 +78,32 @@ static int calibrate_drift(const cc_scenario *s, cc_population_model *m, int sex
     return 0;
 }
 
-static int build_mortality(const cc_scenario *s, cc_population_model *m, cc_error *err)
+static int build_mortality(const cc_population_params *p, cc_population_model *m, cc_error *err)
 {
-    if (s->history_years == 0)
+    if (p->history_years == 0)
         return 0;
     for (int sex = 0; sex < CC_SEXES; sex++) {
-        const double *rates = &s->history_rate[(size_t)sex * s->history_years * s->history_groups];
-        int ret = cc_lee_carter_fit(rates, s->history_year, s->history_years, s->history_groups, &m->fit[sex], err);
-        if (ret != 0) { /* name the table and the scenario line that gave it */
-            const cc_setting *st = cc_scenario_setting(s, "mortality", "history");
+        const double *rates = &p->history_rate[(size_t)sex * p->history_years * p->history_groups];
+        int ret = cc_lee_carter_fit(rates, p->history_year, p->history_years, p->history_groups, &m->fit[sex], err);
+        if (ret != 0) { /* name the key of the table (cc_scenario_locate adds its line) */
             char reason[768];
             snprintf(reason, sizeof reason, "%s", err->message);
-            return cc_error_set(err, ret, st->file, st->line, "history", "[mortality] history (%s fit): %s",
-                                sex ? "female" : "male", reason);
+            return cc_error_set_key(err, ret, "mortality", "history", "%s fit: %s", sex ? "female" : "male", reason);
         }
         cc_age_group groups[CC_AGES];
-        for (int g = 0; g < s->history_groups; g++) {
-            groups[g] = s->history_group[g];
+        for (int g = 0; g < p->history_groups; g++) {
+            groups[g] = p->history_group[g];
             groups[g].value = m->fit[sex].bx[g];
         }
-        cc_age_groups_spread(groups, s->history_groups, m->b_single[sex]);
+        cc_age_groups_spread(groups, p->history_groups, m->b_single[sex]);
         for (int a = 0; a < CC_AGES; a++) /* no reversal of improvement: see the file comment */
             m->b_single[sex][a] = fmax(0.0, m->b_single[sex][a]);
         m->drift[sex] = m->fit[sex].drift;
-        m->sigma[sex] = m->fit[sex].sigma * s->volatility_scale;
+        m->sigma[sex] = m->fit[sex].sigma * p->volatility_scale;
     }
     m->has_lee_carter = 1;
-    for (int sex = 0; sex < CC_SEXES && s->mortality_target_year; sex++) {
-        int ret = calibrate_drift(s, m, sex, err);
+    for (int sex = 0; sex < CC_SEXES && p->mortality_target_year; sex++) {
+        int ret = calibrate_drift(p, m, sex, err);
         if (ret != 0)
             return ret;
     }
@@ -116,20 +111,19 @@ static int build_mortality(const cc_scenario *s, cc_population_model *m, cc_erro
 }
 
 /* Total population in `year` of the all-median projection with the model's current levels. */
-static int median_total(const cc_scenario *s, const cc_population_model *m, int year, double *total)
+static int median_total(const cc_population_params *p, const cc_population_model *m, int year, double *total)
 {
-    cc_scenario median = *s; /* shallow copy: read-only tables shared */
-    median.expected_values = 1;
+    cc_run_options median = {.expected_values = 1}; /* every draw at its median */
     cc_population_rates rates;
     cc_population_path path;
     cc_population_workspace ws = {0};
     int ret = cc_population_rates_init(&rates, m->years);
     if (ret == 0) ret = cc_population_path_init(&path, m->years);
     if (ret == 0) ret = cc_population_workspace_init(&ws);
-    if (ret == 0) ret = cc_population_rates_draw(&median, m, 0, &ws, &rates);
-    if (ret == 0) ret = cc_population_simulate(&median, &rates, 0, &ws, &path);
+    if (ret == 0) ret = cc_population_rates_draw(p, m, &median, 0, &ws, &rates);
+    if (ret == 0) ret = cc_population_simulate(p, &rates, &median, 0, &ws, &path);
     if (ret == 0) {
-        int y = year - s->base_year;
+        int y = year - p->base_year;
         *total = 0;
         for (int i = 0; i < CC_SEXES * CC_AGES; i++)
             *total += path.population[(size_t)y * CC_SEXES * CC_AGES + i];
@@ -147,22 +141,22 @@ static void set_level(cc_population_model *m, int from, double level)
 }
 
 /* Secant on the level of each period [previous target, target) in turn. */
-static int calibrate_migration(const cc_scenario *s, cc_population_model *m, cc_error *err)
+static int calibrate_migration(const cc_population_params *p, cc_population_model *m, cc_error *err)
 {
     int from = 0;
-    for (int k = 0; k < s->ntargets; k++) {
-        int year = s->target_year[k];
+    for (int k = 0; k < p->ntargets; k++) {
+        int year = p->target_year[k];
         double l0 = m->level[from], l1 = l0 + 1000.0, f0, f1;
         int ret;
         set_level(m, from, l0);
-        if ((ret = median_total(s, m, year, &f0)) != 0)
+        if ((ret = median_total(p, m, year, &f0)) != 0)
             return cc_error_set(err, ret, NULL, 0, NULL, "out of memory");
-        f0 -= s->target_total[k];
+        f0 -= p->target_total[k];
         for (int iter = 0; iter < 20 && fabs(f0) > 0.01; iter++) {
             set_level(m, from, l1);
-            if ((ret = median_total(s, m, year, &f1)) != 0)
+            if ((ret = median_total(p, m, year, &f1)) != 0)
                 return cc_error_set(err, ret, NULL, 0, NULL, "out of memory");
-            f1 -= s->target_total[k];
+            f1 -= p->target_total[k];
             if (f1 == f0)
                 break;
             double next = l1 - f1 * (l1 - l0) / (f1 - f0);
@@ -170,38 +164,36 @@ static int calibrate_migration(const cc_scenario *s, cc_population_model *m, cc_
         }
         set_level(m, from, l0);
         if (fabs(f0) > 1.0) {
-            const cc_setting *st = cc_scenario_setting(s, "migration", "calibrate_to");
-            return cc_error_set(err, CC_ERR_RANGE, st->file, st->line, "calibrate_to",
-                                "[migration] calibrate_to: no migration level meets the total of %d "
-                                "(off by %.1f persons)", year, f0);
+            return cc_error_set_key(err, CC_ERR_RANGE, "migration", "calibrate_to",
+                                    "no migration level meets the total of %d (off by %.1f persons)", year, f0);
         }
-        from = year - s->base_year;
+        from = year - p->base_year;
     }
     return 0;
 }
 
-int cc_population_model_build(const cc_scenario *s, cc_population_model *m, cc_error *err)
+int cc_population_model_build(const cc_population_params *p, cc_population_model *m, cc_error *err)
 {
     int ret;
     memset(m, 0, sizeof *m);
-    m->years = cc_scenario_years(s);
+    m->years = cc_population_years(p);
     if (!(m->level = calloc(m->years, sizeof *m->level)))
         return cc_error_set(err, CC_ERR_NOMEM, NULL, 0, NULL, "out of memory");
     for (int a = 0; a < CC_AGES; a++)
-        m->base_tfr += s->fertility_rate[a];
+        m->base_tfr += p->fertility_rate[a];
     for (int a = 0; a < CC_AGES; a++)
-        m->shape[a] = m->base_tfr > 0 ? s->fertility_rate[a] / m->base_tfr : 0.0;
-    if (s->migration_schedule == 1) {
+        m->shape[a] = m->base_tfr > 0 ? p->fertility_rate[a] / m->base_tfr : 0.0;
+    if (p->migration_schedule == 1) {
         m->has_schedule = 1;
         double age_profile[CC_AGES];
-        cc_migration_profile(s->migration_peak_age, age_profile);
+        cc_migration_profile(p->migration_peak_age, age_profile);
         for (int a = 0; a < CC_AGES; a++) {
-            m->profile[CC_MALE][a] = s->migration_male_share * age_profile[a];
-            m->profile[CC_FEMALE][a] = (1 - s->migration_male_share) * age_profile[a];
+            m->profile[CC_MALE][a] = p->migration_male_share * age_profile[a];
+            m->profile[CC_FEMALE][a] = (1 - p->migration_male_share) * age_profile[a];
         }
-        set_level(m, 0, s->migration_level);
+        set_level(m, 0, p->migration_level);
     }
-    if ((ret = build_mortality(s, m, err)) != 0 || (s->ntargets > 0 && (ret = calibrate_migration(s, m, err)) != 0)) {
+    if ((ret = build_mortality(p, m, err)) != 0 || (p->ntargets > 0 && (ret = calibrate_migration(p, m, err)) != 0)) {
         cc_population_model_free(m);
         return ret;
     }
@@ -216,24 +208,24 @@ void cc_population_model_free(cc_population_model *m)
     memset(m, 0, sizeof *m);
 }
 
-int cc_population_rates_draw(const cc_scenario *s, const cc_population_model *m, uint32_t replication,
-                             cc_population_workspace *ws, cc_population_rates *r)
+int cc_population_rates_draw(const cc_population_params *p, const cc_population_model *m, const cc_run_options *run,
+                             uint32_t replication, cc_population_workspace *ws, cc_population_rates *r)
 {
-    const int expected = s->expected_values;
-    double k[CC_SEXES] = {0, 0}, long_run = s->long_run_tfr;
-    cc_rng_set_stream(ws->parameters, s->seed, replication, CC_STREAM_FERTILITY_LEVEL, 0);
+    const int expected = run->expected_values;
+    double k[CC_SEXES] = {0, 0}, long_run = p->long_run_tfr;
+    cc_rng_set_stream(ws->parameters, run->seed, replication, CC_STREAM_FERTILITY_LEVEL, 0);
     if (long_run > 0 && !expected)
-        long_run = fmax(0.0, long_run + gsl_ran_gaussian(ws->parameters, s->tfr_sd));
-    cc_rng_set_stream(ws->parameters, s->seed, replication, CC_STREAM_MORTALITY_INDEX, 0);
+        long_run = fmax(0.0, long_run + gsl_ran_gaussian(ws->parameters, p->tfr_sd));
+    cc_rng_set_stream(ws->parameters, run->seed, replication, CC_STREAM_MORTALITY_INDEX, 0);
     for (int y = 0; y < r->years; y++) {
         for (int sex = 0; sex < CC_SEXES; sex++)
-            rates_at_index(s, m, sex, k[sex], &r->mortality[((size_t)y * CC_SEXES + sex) * CC_AGES]);
+            rates_at_index(p, m, sex, k[sex], &r->mortality[((size_t)y * CC_SEXES + sex) * CC_AGES]);
         double shock = expected || !m->has_lee_carter ? 0.0 : gsl_ran_gaussian(ws->parameters, 1.0);
         for (int sex = 0; sex < CC_SEXES; sex++)
             k[sex] += m->drift[sex] + m->sigma[sex] * shock;
         double tfr = m->base_tfr;
         if (long_run > 0) {
-            double progress = s->long_run_year > s->base_year ? (double)y / (s->long_run_year - s->base_year) : 1.0;
+            double progress = p->long_run_year > p->base_year ? (double)y / (p->long_run_year - p->base_year) : 1.0;
             tfr += (long_run - m->base_tfr) * fmin(1.0, progress);
         }
         for (int a = 0; a < CC_AGES; a++)
@@ -241,7 +233,7 @@ int cc_population_rates_draw(const cc_scenario *s, const cc_population_model *m,
         for (int sex = 0; sex < CC_SEXES; sex++)
             for (int a = 0; a < CC_AGES; a++)
                 r->migration[((size_t)y * CC_SEXES + sex) * CC_AGES + a] =
-                    m->has_schedule ? m->level[y] * m->profile[sex][a] : s->net_migration[sex][a];
+                    m->has_schedule ? m->level[y] * m->profile[sex][a] : p->net_migration[sex][a];
     }
     return 0;
 }

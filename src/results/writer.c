@@ -289,17 +289,17 @@ static int write_lee_carter(hid_t loc, const cc_scenario *s, const cc_population
     if (lc < 0)
         return -1;
     int lo[CC_AGES], hi[CC_AGES];
-    for (int g = 0; g < s->history_groups; g++) {
-        lo[g] = s->history_group[g].lo;
-        hi[g] = s->history_group[g].hi;
+    for (int g = 0; g < s->population.history_groups; g++) {
+        lo[g] = s->population.history_group[g].lo;
+        hi[g] = s->population.history_group[g].hi;
     }
     int ok = set_string_attr(lc, "description",
                              "Lee-Carter fit log m(x,t) = a(x) + b(x) k(t) to the mortality history (SVD; sum b = 1, "
                              "sum k = 0); projection: m(x,y) = m_base(x) exp(b(x) k(y)), k(base year) = 0, "
                              "k a random walk with drift_used and sigma_used") >= 0 &&
-             write_vector(lc, "group_age_lo", s->history_groups, NULL, lo, "years", "First age of each group") >= 0 &&
-             write_vector(lc, "group_age_hi", s->history_groups, NULL, hi, "years", "Last age of each group (-1: open)") >= 0 &&
-             write_vector(lc, "fit_years", s->history_years, NULL, s->history_year, "year", "Years in the fit") >= 0;
+             write_vector(lc, "group_age_lo", s->population.history_groups, NULL, lo, "years", "First age of each group") >= 0 &&
+             write_vector(lc, "group_age_hi", s->population.history_groups, NULL, hi, "years", "Last age of each group (-1: open)") >= 0 &&
+             write_vector(lc, "fit_years", s->population.history_years, NULL, s->population.history_year, "year", "Years in the fit") >= 0;
     for (int sex = 0; ok && sex < CC_SEXES; sex++) {
         const cc_lee_carter *f = &m->fit[sex];
         hid_t g = H5Gcreate2(lc, sexes[sex], H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
@@ -335,14 +335,14 @@ static int write_fitted(writer *w, hid_t pop, const cc_results *r, const cc_scen
         ok = ok && write_doubles(w, g, "migration_level", 1, year_axis, dims, level, "persons/year",
                                  "Expected net migrants per year (both sexes) of the migration schedule; calibrated "
                                  "per period when the scenario gives official totals") >= 0 &&
-             write_vector(g, "calibration_target_year", s->ntargets, NULL, s->target_year, "year",
+             write_vector(g, "calibration_target_year", s->population.ntargets, NULL, s->population.target_year, "year",
                           "Years of the official totals the migration level was calibrated to") >= 0 &&
-             write_vector(g, "calibration_target_total", s->ntargets, s->target_total, NULL, "persons",
+             write_vector(g, "calibration_target_total", s->population.ntargets, s->population.target_total, NULL, "persons",
                           "Official totals the median projection meets") >= 0 &&
              set_double_attr(g, "base_tfr", m->base_tfr) >= 0;
         for (int sex = 0; ok && sex < CC_SEXES; sex++)
             ok = set_double_attr(g, sex ? "median_e0_female_end_year" : "median_e0_male_end_year",
-                                 cc_population_model_median_e0(s, m, sex, s->end_year)) >= 0;
+                                 cc_population_model_median_e0(&s->population, m, sex, s->population.end_year)) >= 0;
         if (ok && m->has_lee_carter)
             ok = write_lee_carter(g, s, m) == 0;
         free(level);
@@ -390,7 +390,7 @@ static int write_beds(writer *w, hid_t demand, const cc_results *r, const cc_sce
     hid_t g = H5Gopen2(demand, "beds_needed", H5P_DEFAULT);
     int ok = capacity && never && probability && first_share && first && g >= 0, any = 0;
     for (int sc = 0; ok && sc < r->nscenarios; sc++) {
-        capacity[sc] = scenarios[sc].bed_capacity > 0 ? scenarios[sc].bed_capacity : 0;
+        capacity[sc] = scenarios[sc].demand.bed_capacity > 0 ? scenarios[sc].demand.bed_capacity : 0;
         any |= capacity[sc] > 0;
     }
     int sc_axis[1] = {AX_SCENARIO}, rep_axes[2] = {AX_SCENARIO, AX_REPLICATION}, year_axes[2] = {AX_SCENARIO, AX_YEAR};
@@ -442,7 +442,7 @@ static int write_demand(writer *w, const cc_results *r, const cc_scenario *scena
             per_clinic[i * r->years + y] =
                 r->demand[CC_DEMAND_OUTPATIENT][cc_results_demand_index(r, (int)(i / r->replications),
                                                                         (int)(i % r->replications), y, 2, 4)] /
-                scenarios[i / r->replications].clinics;
+                scenarios[i / r->replications].demand.clinics;
     hid_t out = ok ? H5Gopen2(g, "outpatient", H5P_DEFAULT) : -1;
     int year_axis[1] = {AX_YEAR};
     hsize_t year_dim[1] = {(hsize_t)r->years};
@@ -496,8 +496,8 @@ static int write_scenario_provenance(hid_t group, const cc_scenario *s)
     hid_t g = H5Gcreate2(group, s->name, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
     if (g < 0)
         return -1;
-    int ok = set_string_attr(g, "scenario_file", s->path) >= 0 && set_long_attr(g, "seed", (long long)s->seed) >= 0 &&
-             set_long_attr(g, "replications", s->replications) >= 0;
+    int ok = set_string_attr(g, "scenario_file", s->path) >= 0 && set_long_attr(g, "seed", (long long)s->run.seed) >= 0 &&
+             set_long_attr(g, "replications", s->run.replications) >= 0;
     const char **paths = calloc(s->nfiles + s->ntables + 1, sizeof *paths);
     const char **texts = calloc(s->nfiles + s->ntables + 1, sizeof *texts);
     char **lines = config_lines(s);
@@ -543,8 +543,8 @@ static int write_provenance(writer *w, const cc_scenario *scenarios, int n, cons
              set_string_attr(g, "created", created) >= 0 && set_string_attr(g, "host", host) >= 0 &&
              set_long_attr(g, "threads", facts ? facts->threads : 1) >= 0 &&
              set_long_attr(g, "ranks", facts ? facts->ranks : 1) >= 0 &&
-             set_long_attr(g, "seed", (long long)scenarios[0].seed) >= 0 &&
-             set_long_attr(g, "replications", scenarios[0].replications) >= 0 &&
+             set_long_attr(g, "seed", (long long)scenarios[0].run.seed) >= 0 &&
+             set_long_attr(g, "replications", scenarios[0].run.replications) >= 0 &&
              set_string_attr(g, "command_line", facts && facts->command_line ? facts->command_line : "") >= 0;
     hid_t sg = ok ? H5Gcreate2(g, "scenarios", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT) : -1;
     ok = ok && sg >= 0;

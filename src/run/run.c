@@ -72,12 +72,12 @@ typedef struct {
 } thread_state;
 
 /* Demand of replication rep into the results rows (disjoint per replication: thread-safe). */
-static void run_demand(const cc_scenario *s, cc_results *res, int sc, uint32_t rep, const cc_population_path *path,
-                       thread_state *ts)
+static void run_demand(const cc_scenario *s, const cc_run_options *run, cc_results *res, int sc, uint32_t rep,
+                       const cc_population_path *path, thread_state *ts)
 {
     cc_demand_draw draw;
-    cc_demand_draw_parameters(s, rep, ts->ws.parameters, &draw);
-    cc_demand_compute(s, path, &draw, rep, ts->ws.parameters, ts->demand, ts->expected);
+    cc_demand_draw_parameters(&s->demand, run, rep, ts->ws.parameters, &draw);
+    cc_demand_compute(&s->demand, run, path, &draw, rep, ts->ws.parameters, ts->demand, ts->expected);
     size_t per_series = (size_t)res->years * CC_SEX_AXIS * CC_AGE_BANDS;
     for (int d = 0; d < CC_DEMAND_SERIES; d++) {
         memcpy(&res->demand[d][cc_results_demand_index(res, sc, rep, 0, 0, 0)], ts->demand + d * per_series,
@@ -93,8 +93,8 @@ static void run_demand(const cc_scenario *s, cc_results *res, int sc, uint32_t r
 }
 
 /* One block of replications [first, first + n) of scenario sc into paths[0..n). */
-static int run_block(const cc_scenario *s, const cc_population_model *model, cc_results *res, int sc, int first,
-                     int n, cc_population_path *paths, int threads)
+static int run_block(const cc_scenario *s, const cc_population_model *model, const cc_run_options *run,
+                     cc_results *res, int sc, int first, int n, cc_population_path *paths, int threads)
 {
     int failed = 0;
 #pragma omp parallel num_threads(threads) reduction(| : failed)
@@ -109,13 +109,13 @@ static int run_block(const cc_scenario *s, const cc_population_model *model, cc_
 #pragma omp for schedule(dynamic, 1)
         for (int k = 0; k < n; k++) {
             uint32_t rep = (uint32_t)(first + k);
-            if (!ok || cc_population_rates_draw(s, model, rep, &ts.ws, &ts.rates) != 0 ||
-                cc_population_simulate(s, &ts.rates, rep, &ts.ws, &paths[k]) != 0)
+            if (!ok || cc_population_rates_draw(&s->population, model, run, rep, &ts.ws, &ts.rates) != 0 ||
+                cc_population_simulate(&s->population, &ts.rates, run, rep, &ts.ws, &paths[k]) != 0)
                 failed = 1;
             else {
                 store_series(res, sc, (int)rep, &paths[k]); /* rows are disjoint per replication */
                 if (res->has_demand)
-                    run_demand(s, res, sc, rep, &paths[k], &ts);
+                    run_demand(s, run, res, sc, rep, &paths[k], &ts);
             }
         }
         failed |= !ok;
@@ -141,12 +141,12 @@ int cc_run(const cc_scenario *scenarios, int nscenarios, const cc_run_options *o
            cc_results *res, cc_error *err)
 {
     const cc_scenario *first = &scenarios[0];
-    int years = cc_scenario_years(first), threads = cc_run_threads(options ? options->threads : 0);
-    long reps = first->replications, done = 0, total = reps * nscenarios;
+    int years = cc_scenario_years(first), threads = cc_run_threads(options->threads);
+    long reps = options->replications, done = 0, total = reps * nscenarios;
     int ret = cc_scenarios_check_compatible(scenarios, nscenarios, err);
     if (ret != 0)
         return ret;
-    ret = cc_results_init(res, nscenarios, (int)reps, years, first->base_year, first->has_demand);
+    ret = cc_results_init(res, nscenarios, (int)reps, years, first->population.base_year, first->demand.enabled);
     if (ret == 0)
         res->threads = threads;
     cc_population_path paths[BLOCK];
@@ -160,22 +160,24 @@ int cc_run(const cc_scenario *scenarios, int nscenarios, const cc_run_options *o
         }
     for (int sc = 0; sc < nscenarios; sc++) {
         res->scenario_names[sc] = strdup(scenarios[sc].name);
-        if ((ret = cc_population_model_build(&scenarios[sc], &res->models[sc], err)) != 0)
+        if ((ret = cc_population_model_build(&scenarios[sc].population, &res->models[sc], err)) != 0) {
+            cc_scenario_locate(&scenarios[sc], err);
             goto out;
+        }
         for (int start = 0; start < reps; start += BLOCK) {
-            if (options && options->interrupted && *options->interrupted) {
+            if (options->interrupted && *options->interrupted) {
                 ret = cc_error_set(err, CC_ERR_INTERRUPTED, NULL, 0, NULL, "interrupted");
                 goto out;
             }
             int n = reps - start < BLOCK ? (int)(reps - start) : BLOCK;
-            if ((ret = run_block(&scenarios[sc], &res->models[sc], res, sc, start, n, paths, threads)) != 0) {
+            if ((ret = run_block(&scenarios[sc], &res->models[sc], options, res, sc, start, n, paths, threads)) != 0) {
                 cc_error_set(err, ret, NULL, 0, NULL, "out of memory in a replication");
                 goto out;
             }
             for (int k = 0; k < n; k++) /* in replication order: results independent of threads */
                 accumulate_ages(res, sc, &paths[k], start + k + 1);
             done += n;
-            if (options && options->progress)
+            if (options->progress)
                 options->progress(done, total, options->progress_user);
         }
     }

@@ -1,129 +1,220 @@
-/* The registry of scenario keys: name, type, default, allowed range, unit, meaning and the
- * source of the default. The single place a key is declared; the loader, `carecast check`,
+/* The registry of scenario keys: name, the field of cc_scenario it fills, type, default,
+ * allowed range, unit, meaning and the source of the default. The single place a key is declared; the loader, `carecast check`,
  * the provenance record and scenarios/README.md (carecast keys --markdown) all read it. */
-#include "carecast/scenario.h"
+#include "keys.h"
+
+#include <limits.h>
+#include <stdio.h>
+#include <string.h>
 
 #include <float.h>
+#include <stddef.h>
 
-#define ANY (-DBL_MAX), DBL_MAX
+#define ANY (-DBL_MAX), DBL_MAX, 0 /* min, max, flags: any number */
+#define AT(field) offsetof(cc_scenario, field), sizeof(((cc_scenario *)0)->field)
+#define UNBOUND CC_KEY_UNBOUND, 0
 
 static const cc_key_info keys[] = {
-    {"scenario", "name", CC_KEY_STRING, "", ANY, NULL, "-",
-     "Name of the scenario in results and charts (default: the file name without .ini).", "-"},
-    {"scenario", "base", CC_KEY_PATH, "", ANY, NULL, "-",
-     "Base scenario file whose keys this file inherits and may override.", "-"},
-    {"simulation", "seed", CC_KEY_INT, "20250101", 0, 9007199254740991.0, NULL, "-",
-     "Master seed of all random streams.", "-"},
-    {"simulation", "replications", CC_KEY_INT, "100", 1, 100000000, NULL, "replications",
-     "Monte Carlo replications.", "-"},
-    {"simulation", "base_year", CC_KEY_INT, NULL, 1900, 2200, NULL, "year",
+    {"scenario", "name", CC_KEY_STRING, UNBOUND, "", ANY, NULL, "-",
+     "Name of the scenario in results and charts (default: the file name without .ini).", "user's choice (not a model parameter)"},
+    {"scenario", "base", CC_KEY_PATH, UNBOUND, "", ANY, NULL, "-",
+     "Base scenario file whose keys this file inherits and may override.", "user's choice (not a model parameter)"},
+    {"simulation", "seed", CC_KEY_INT, AT(run.seed), "20250101", 0, 9007199254740991.0, 0, NULL, "-",
+     "Master seed of all random streams.", "run setting (not a model parameter)"},
+    {"simulation", "replications", CC_KEY_INT, AT(run.replications), "100", 1, 100000000, 0, NULL, "replications",
+     "Monte Carlo replications.", "run setting (not a model parameter)"},
+    {"simulation", "base_year", CC_KEY_INT, AT(population.base_year), NULL, 1900, 2200, 0, NULL, "year",
      "Year of the base population; the projection starts here.", "the base population table"},
-    {"simulation", "end_year", CC_KEY_INT, "2050", 1900, 2300, NULL, "year",
-     "Last projected year (population on the base date's day of that year).", "DOMAIN.md (to 2050)"},
-    {"simulation", "expected_values", CC_KEY_BOOL, "false", ANY, NULL, "-",
+    {"simulation", "end_year", CC_KEY_INT, AT(population.end_year), "2050", 1900, 2300, 0, NULL, "year",
+     "Last projected year (population on the base date's day of that year).", "planning horizon (regional plans look to 2050)"},
+    {"simulation", "expected_values", CC_KEY_BOOL, AT(run.expected_values), "false", ANY, NULL, "-",
      "Replace every random draw by its expectation (deaths = persons x probability, ...): "
-     "a deterministic projection, for checks.", "-"},
-    {"population", "base_population", CC_KEY_PATH, NULL, ANY, NULL, "persons",
+     "a deterministic projection, for checks.", "run setting (not a model parameter)"},
+    {"population", "base_population", CC_KEY_PATH, UNBOUND, NULL, ANY, NULL, "persons",
      "CSV of persons by sex and age group at the base date: sex,age_lo,age_hi,population "
      "(age_hi empty for the open group, which must start at 100 or above).", "scenario table"},
-    {"population", "age_split", CC_KEY_ENUM, "spline", ANY, "spline|uniform", "-",
+    {"population", "age_split", CC_KEY_ENUM, AT(population.age_split), "spline", ANY, "spline|uniform", "-",
      "How age groups are split into single years: monotone spline of the cumulative count "
      "(keeps group totals) or uniform within each group.", "method choice (README, Model)"},
-    {"population", "mortality", CC_KEY_PATH, NULL, ANY, NULL, "-",
+    {"population", "mortality", CC_KEY_PATH, UNBOUND, NULL, ANY, NULL, "-",
      "CSV of base mortality by sex: a life table sex,age,lx; single-year probabilities "
      "sex,age,qx; or death rates sex,age_lo,age_hi,death_rate_per_100k.", "scenario table"},
-    {"population", "fertility", CC_KEY_PATH, NULL, ANY, NULL, "births per woman-year",
+    {"population", "fertility", CC_KEY_PATH, UNBOUND, NULL, ANY, NULL, "births per woman-year",
      "CSV of age-specific fertility rates age,asfr (single ages of the mother; missing ages 0).",
      "scenario table"},
-    {"population", "sex_ratio_at_birth", CC_KEY_DOUBLE, "1.05", 0.8, 1.3, NULL, "males per female",
+    {"population", "sex_ratio_at_birth", CC_KEY_DOUBLE, AT(population.sex_ratio_at_birth), "1.05", 0.8, 1.3, 0, NULL, "males per female",
      "Male births per female birth.", "standard (105:100)"},
-    {"population", "migration", CC_KEY_PATH, "", ANY, NULL, "persons/year",
+    {"population", "migration", CC_KEY_PATH, UNBOUND, "", ANY, NULL, "persons/year",
      "Optional CSV of expected net migrants per year by sex and age group "
      "(sex,age_lo,age_hi,net_migrants; may be negative; age at the end of the year). "
      "Used as given instead of [migration] schedule.", "assumption: none"},
-    {"mortality", "history", CC_KEY_PATH, "", ANY, NULL, "deaths per 100,000",
+    {"mortality", "history", CC_KEY_PATH, UNBOUND, "", ANY, NULL, "deaths per 100,000",
      "Optional CSV of past death rates year,sex,age_lo,age_hi,death_rate_per_100k for the "
      "Lee-Carter fit of mortality improvement and its uncertainty. None: base rates held constant.",
      "vital statistics 2009-2018 (scenarios/data/SOURCES.md)"},
-    {"mortality", "exclude_years", CC_KEY_STRING, "", ANY, NULL, "years",
+    {"mortality", "exclude_years", CC_KEY_STRING, UNBOUND, "", ANY, NULL, "years",
      "Years of the history left out of the fit (comma-separated).", "2011: the Tohoku earthquake"},
-    {"mortality", "target_year", CC_KEY_INT, "0", 0, 2300, NULL, "year",
+    {"mortality", "target_year", CC_KEY_INT, AT(population.mortality_target_year), "0", 0, 2300, 0, NULL, "year",
      "Year whose median life expectancy at birth is set to target_e0_male/female by choosing the "
      "drift of the period index; 0: use the drift of the fit.", "IPSS assumed path"},
-    {"mortality", "target_e0_male", CC_KEY_DOUBLE, "0", 0, 120, NULL, "years",
+    {"mortality", "target_e0_male", CC_KEY_DOUBLE, AT(population.target_e0[CC_MALE]), "0", 0, 120, 0, NULL, "years",
      "Median male life expectancy at birth in target_year.", "IPSS 2017: 84.95 (2065); IPSS 2023: 85.89 (2070)"},
-    {"mortality", "target_e0_female", CC_KEY_DOUBLE, "0", 0, 130, NULL, "years",
+    {"mortality", "target_e0_female", CC_KEY_DOUBLE, AT(population.target_e0[CC_FEMALE]), "0", 0, 130, 0, NULL, "years",
      "Median female life expectancy at birth in target_year.", "IPSS 2017: 91.35 (2065); IPSS 2023: 91.94 (2070)"},
-    {"mortality", "volatility_scale", CC_KEY_DOUBLE, "1", 0, 10, NULL, "-",
+    {"mortality", "volatility_scale", CC_KEY_DOUBLE, AT(population.volatility_scale), "1", 0, 10, 0, NULL, "-",
      "Multiplier on the fitted volatility of the period index (0: no mortality uncertainty).",
      "assumption (1 = as fitted; range 0.5-2)"},
-    {"fertility", "long_run_tfr", CC_KEY_DOUBLE, "0", 0, 5, NULL, "births per woman",
+    {"fertility", "long_run_tfr", CC_KEY_DOUBLE, AT(population.long_run_tfr), "0", 0, 5, 0, NULL, "births per woman",
      "Total fertility rate reached in long_run_year, moving linearly from the base table's; "
      "0: the base table's TFR throughout.", "IPSS 2023 medium: 1.36"},
-    {"fertility", "long_run_year", CC_KEY_INT, "2070", 1900, 2300, NULL, "year",
+    {"fertility", "long_run_year", CC_KEY_INT, AT(population.long_run_year), "2070", 1900, 2300, 0, NULL, "year",
      "Year the long-run TFR is reached; constant after.", "IPSS 2023 horizon (assumption: linear path)"},
-    {"fertility", "tfr_sd", CC_KEY_DOUBLE, "0.10", 0, 1, NULL, "births per woman",
+    {"fertility", "tfr_sd", CC_KEY_DOUBLE, AT(population.tfr_sd), "0.10", 0, 1, 0, NULL, "births per woman",
      "Standard deviation of the long-run TFR between replications (normal).",
      "assumption (range 0.05-0.20)"},
-    {"migration", "schedule", CC_KEY_ENUM, "none", ANY, "none|rogers_castro", "-",
+    {"migration", "schedule", CC_KEY_ENUM, AT(population.migration_schedule), "none", ANY, "none|rogers_castro", "-",
      "Age profile of net migration: none, or a Rogers-Castro model schedule.", "assumption"},
-    {"migration", "peak_age", CC_KEY_DOUBLE, "22", 10, 40, NULL, "years",
+    {"migration", "peak_age", CC_KEY_DOUBLE, AT(population.migration_peak_age), "22", 10, 40, 0, NULL, "years",
      "Age at the peak of the schedule's labour-force component.", "assumption (range 20-28)"},
-    {"migration", "male_share", CC_KEY_DOUBLE, "0.5", 0, 1, NULL, "-",
+    {"migration", "male_share", CC_KEY_DOUBLE, AT(population.migration_male_share), "0.5", 0, 1, 0, NULL, "-",
      "Share of net migrants who are male.", "assumption (range 0.45-0.55)"},
-    {"migration", "level", CC_KEY_DOUBLE, "0", -1e8, 1e8, NULL, "persons/year",
+    {"migration", "level", CC_KEY_DOUBLE, AT(population.migration_level), "0", -1e8, 1e8, 0, NULL, "persons/year",
      "Net migrants per year (both sexes) when not calibrated.", "assumption"},
-    {"migration", "calibrate_to", CC_KEY_PATH, "", ANY, NULL, "persons",
+    {"migration", "calibrate_to", CC_KEY_PATH, UNBOUND, "", ANY, NULL, "persons",
      "Optional CSV year,total_population of official totals: the level is set per period between "
      "the listed years (after the base year) so that the median total meets each.",
      "IPSS 2023 municipal projection (Kashiwa)"},
-    {"migration", "noise_sd", CC_KEY_DOUBLE, "0.25", 0, 5, NULL, "fraction of level",
+    {"migration", "noise_sd", CC_KEY_DOUBLE, AT(population.migration_noise_sd), "0.25", 0, 5, 0, NULL, "fraction of level",
      "Standard deviation of the yearly factor (normal, mean 1) on net migration.",
      "assumption (range 0.10-0.50)"},
-    {"demand", "inpatient_rates", CC_KEY_PATH, "", ANY, NULL, "patients per 100,000",
+    {"demand", "inpatient_rates", CC_KEY_PATH, UNBOUND, "", ANY, NULL, "patients per 100,000",
      "CSV sex,age_lo,age_hi,rate_per_100k of inpatients on a day at rates_year. With the two "
      "other rate tables it turns demand on.", "Patient Survey 2023 x Chiba factor (scripts/make-demand-tables.py)"},
-    {"demand", "outpatient_rates", CC_KEY_PATH, "", ANY, NULL, "visits per 100,000",
+    {"demand", "outpatient_rates", CC_KEY_PATH, UNBOUND, "", ANY, NULL, "visits per 100,000",
      "CSV of outpatient visits on a weekday per 100,000 (same columns).",
      "Patient Survey 2005 by sex, levelled to 2023 x Chiba factor (scripts/make-demand-tables.py)"},
-    {"demand", "home_care_rates", CC_KEY_PATH, "", ANY, NULL, "patients per 100,000",
+    {"demand", "home_care_rates", CC_KEY_PATH, UNBOUND, "", ANY, NULL, "patients per 100,000",
      "CSV of enrolled home-care patients per 100,000 (same columns).",
      "derived: Patient Survey 2023, JMA surveys (scripts/make-demand-tables.py)"},
-    {"demand", "rates_year", CC_KEY_INT, "2023", 1900, 2300, NULL, "year",
+    {"demand", "rates_year", CC_KEY_INT, AT(demand.rates_year), "2023", 1900, 2300, 0, NULL, "year",
      "Year the rate tables describe; trends run from it.", "Patient Survey 2023"},
-    {"demand", "inpatient_trend", CC_KEY_DOUBLE, "-0.01", -0.5, 0.5, NULL, "per year",
+    {"demand", "inpatient_trend", CC_KEY_DOUBLE, AT(demand.trend[CC_SETTING_INPATIENT]), "-0.01", -0.5, 0.5, 0, NULL, "per year",
      "Mean annual relative change of inpatient rates.", "assumption: past declines slow (range -0.03 to 0)"},
-    {"demand", "outpatient_trend", CC_KEY_DOUBLE, "0", -0.5, 0.5, NULL, "per year",
+    {"demand", "outpatient_trend", CC_KEY_DOUBLE, AT(demand.trend[CC_SETTING_OUTPATIENT]), "0", -0.5, 0.5, 0, NULL, "per year",
      "Mean annual relative change of outpatient rates.", "assumption (range -0.01 to +0.01)"},
-    {"demand", "home_care_uptake_growth", CC_KEY_DOUBLE, "0.01", -0.5, 0.5, NULL, "per year",
+    {"demand", "home_care_uptake_growth", CC_KEY_DOUBLE, AT(demand.trend[CC_SETTING_HOME_CARE]), "0.01", -0.5, 0.5, 0, NULL, "per year",
      "Mean annual relative growth of home-care uptake (a policy lever).", "assumption (range 0 to 0.03)"},
-    {"demand", "trend_sd", CC_KEY_DOUBLE, "0.005", 0, 0.2, NULL, "per year",
+    {"demand", "trend_sd", CC_KEY_DOUBLE, AT(demand.trend_sd), "0.005", 0, 0.2, 0, NULL, "per year",
      "Standard deviation of each setting's trend between replications.", "assumption (range 0.0025-0.01)"},
-    {"demand", "rate_cv", CC_KEY_DOUBLE, "0.05", 0, 1, NULL, "-",
+    {"demand", "rate_cv", CC_KEY_DOUBLE, AT(demand.rate_cv), "0.05", 0, 1, 0, NULL, "-",
      "Coefficient of variation of each setting's rate-level multiplier (lognormal, mean 1).",
      "assumption (range 0-0.15)"},
-    {"demand", "occupancy", CC_KEY_DOUBLE, "0.80", 1e-9, 1, NULL, "-",
-     "Target bed occupancy: beds needed = inpatients / occupancy. Must be in (0, 1].",
+    {"demand", "occupancy", CC_KEY_DOUBLE, AT(demand.occupancy), "0.80", 0, 1, CC_KEY_MIN_EXCLUSIVE, NULL, "-",
+     "Target bed occupancy: beds needed = inpatients / occupancy.",
      "assumption (range 0.75-0.92: MHLW regional-plan rates by function)"},
-    {"demand", "bed_capacity", CC_KEY_DOUBLE, "", 1, 1e9, NULL, "beds",
+    {"demand", "bed_capacity", CC_KEY_DOUBLE, AT(demand.bed_capacity), "", 1, 1e9, 0, NULL, "beds",
      "Beds available; when given, the probability per year that beds needed exceed it and the "
      "first year they do. Empty: none.", "not in the data for Kashiwa"},
-    {"demand", "inpatient_shift_share", CC_KEY_DOUBLE, "0", 0, 1, NULL, "-",
+    {"demand", "inpatient_shift_share", CC_KEY_DOUBLE, AT(demand.shift_share), "0", 0, 1, 0, NULL, "-",
      "Share of inpatients shifted into home care from inpatient_shift_year (a policy lever).",
      "assumption (range 0-0.10)"},
-    {"demand", "inpatient_shift_year", CC_KEY_INT, "2030", 1900, 2300, NULL, "year",
+    {"demand", "inpatient_shift_year", CC_KEY_INT, AT(demand.shift_year), "2030", 1900, 2300, 0, NULL, "year",
      "First year of the shift.", "assumption"},
-    {"demand", "urgent_calls_per_patient_month", CC_KEY_DOUBLE, "0.8", 0, 10, NULL, "calls/patient-month",
+    {"demand", "urgent_calls_per_patient_month", CC_KEY_DOUBLE, AT(demand.urgent_calls_per_patient_month), "0.8", 0, 10, 0, NULL, "calls/patient-month",
      "Urgent house-call requests per enrolled patient-month.",
      "derived: Patient Survey 2023 (range 0.4-1.2)"},
-    {"demand", "clinics", CC_KEY_DOUBLE, "251", 1, 1e6, NULL, "clinics",
+    {"demand", "clinics", CC_KEY_DOUBLE, AT(demand.clinics), "251", 1, 1e6, 0, NULL, "clinics",
      "Clinics the outpatient visits are divided by (visits_per_clinic). The rates count hospital "
      "outpatient departments too, so the result is an upper bound of a clinic's load.",
-     "Kashiwa: 251 general clinics (ZAITAKU_PORTAL, low-medium)"},
+     "Kashiwa: 251 general clinics in 2024 (a regional medical-care portal; moderately reliable, see scenarios/data/SOURCES.md)"},
 };
 
 const cc_key_info *cc_scenario_keys(int *n)
 {
     *n = (int)(sizeof keys / sizeof keys[0]);
     return keys;
+}
+
+static void format_number(double x, char *buf, size_t size)
+{
+    snprintf(buf, size, "%.15g", x);
+}
+
+void cc_key_range_text(const cc_key_info *key, char *buf, size_t size)
+{
+    char lo[32], hi[32];
+    buf[0] = '\0';
+    if (key->type != CC_KEY_INT && key->type != CC_KEY_DOUBLE)
+        return;
+    format_number(key->min, lo, sizeof lo);
+    format_number(key->max, hi, sizeof hi);
+    int has_min = key->min > -DBL_MAX, has_max = key->max < DBL_MAX;
+    const char *above = key->flags & CC_KEY_MIN_EXCLUSIVE ? "more than" : "at least";
+    if (has_min && has_max)
+        snprintf(buf, size, "%s %s and at most %s", above, lo, hi);
+    else if (has_min)
+        snprintf(buf, size, "%s %s", above, lo);
+    else if (has_max)
+        snprintf(buf, size, "at most %s", hi);
+}
+
+int cc_key_in_range(const cc_key_info *key, double value)
+{
+    int above = key->flags & CC_KEY_MIN_EXCLUSIVE ? value > key->min : value >= key->min;
+    return above && value <= key->max;
+}
+
+const cc_key_info *cc_key_find(const char *section, const char *name)
+{
+    int n;
+    const cc_key_info *all = cc_scenario_keys(&n);
+    for (int i = 0; i < n; i++)
+        if (strcmp(all[i].section, section) == 0 && strcmp(all[i].name, name) == 0)
+            return &all[i];
+    return NULL;
+}
+
+int cc_key_section_known(const char *section)
+{
+    int n;
+    const cc_key_info *all = cc_scenario_keys(&n);
+    for (int i = 0; i < n; i++)
+        if (strcmp(all[i].section, section) == 0)
+            return 1;
+    return 0;
+}
+
+static int edit_distance(const char *a, const char *b)
+{
+    int la = (int)strlen(a), lb = (int)strlen(b);
+    if (la > 63 || lb > 63)
+        return 99;
+    int d[64][64];
+    for (int i = 0; i <= la; i++) d[i][0] = i;
+    for (int j = 0; j <= lb; j++) d[0][j] = j;
+    for (int i = 1; i <= la; i++)
+        for (int j = 1; j <= lb; j++) {
+            int sub = d[i - 1][j - 1] + (a[i - 1] != b[j - 1]);
+            int del = d[i - 1][j] + 1, ins = d[i][j - 1] + 1;
+            d[i][j] = sub < del ? (sub < ins ? sub : ins) : (del < ins ? del : ins);
+        }
+    return d[la][lb];
+}
+
+void cc_key_nearest(const char *section, const char *name, char *buf, size_t size)
+{
+    int n, best = INT_MAX;
+    const cc_key_info *all = cc_scenario_keys(&n);
+    buf[0] = '\0';
+    for (int i = 0; i < n; i++) {
+        int d = name ? edit_distance(name, all[i].name) + (strcmp(section, all[i].section) ? 2 : 0)
+                     : edit_distance(section, all[i].section);
+        if (d < best) {
+            best = d;
+            if (name)
+                snprintf(buf, size, "[%s] %s", all[i].section, all[i].name);
+            else
+                snprintf(buf, size, "[%s]", all[i].section);
+        }
+    }
 }

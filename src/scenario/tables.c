@@ -7,8 +7,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "scenario_internal.h"
+#include "tables.h"
+
 #include "csv_table.h"
+#include "ini_reader.h"
+#include "settings.h"
 
 static int sex_index(const cc_table *t, int row, int col, int *sex, cc_error *err)
 {
@@ -28,7 +31,7 @@ static int open_table(cc_scenario *s, const char *section, const char *name, cc_
     int ret;
     memset(t, 0, sizeof *t);
     if (!st->value || !st->value[0])
-        return cc_setting_error(st, err, CC_ERR_RANGE, "[%s] %s: %s", "needs the name of a CSV file");
+        return cc_setting_error(st, err, CC_ERR_RANGE, "%s", "needs the name of a CSV file");
     char *path = cc_resolve_path(st->file, st->value);
     if (!path)
         return cc_error_set(err, CC_ERR_NOMEM, NULL, 0, name, "out of memory");
@@ -36,7 +39,7 @@ static int open_table(cc_scenario *s, const char *section, const char *name, cc_
         /* say which scenario line named the table, and keep the reason */
         char reason[768];
         cc_error_format(err, reason, sizeof reason);
-        cc_error_set(err, ret, st->file, st->line, name, "[%s] %s: %s", section, name, reason);
+        cc_setting_error(st, err, ret, "%s", reason);
         free(path);
         return ret;
     }
@@ -95,7 +98,7 @@ static int read_population(cc_scenario *s, cc_error *err)
     if ((ret = open_table(s, "population", "base_population", &t, err)) == 0 &&
         (ret = read_groups(&t, "population", 0, CC_AGE_OPEN, groups, n, err)) == 0)
         for (int sex = 0; sex < CC_SEXES && ret == 0; sex++)
-            ret = cc_age_groups_split(groups[sex], n[sex], s->age_split, 1, s->base_population[sex], err);
+            ret = cc_age_groups_split(groups[sex], n[sex], s->population.age_split, 1, s->population.base_population[sex], err);
     cc_table_free(&t);
     return ret;
 }
@@ -111,8 +114,8 @@ static int read_migration(cc_scenario *s, cc_error *err)
     if ((ret = open_table(s, "population", "migration", &t, err)) == 0 &&
         (ret = read_groups(&t, "net_migrants", 1, CC_AGE_OPEN, groups, n, err)) == 0)
         for (int sex = 0; sex < CC_SEXES && ret == 0; sex++) /* signed counts: uniform split */
-            ret = cc_age_groups_split_signed(groups[sex], n[sex], s->net_migration[sex]);
-    s->has_migration_table = ret == 0;
+            ret = cc_age_groups_split_signed(groups[sex], n[sex], s->population.net_migration[sex]);
+    s->population.has_migration_table = ret == 0;
     cc_table_free(&t);
     return ret;
 }
@@ -170,7 +173,7 @@ static int read_single_year_mortality(cc_scenario *s, const cc_table *t, int by_
             return cc_error_set(err, CC_ERR_TABLE, t->path, 0, "age",
                                 "the %s life table must reach age 100 (it ends at %d)",
                                 sex == CC_MALE ? "male" : "female", last);
-        double *m = s->mortality_rate[sex], open_deaths = lx[sex][CC_AGE_OPEN], open_years = 0;
+        double *m = s->population.mortality_rate[sex], open_deaths = lx[sex][CC_AGE_OPEN], open_years = 0;
         for (int a = 0; a < CC_AGE_OPEN; a++) {
             double l0 = lx[sex][a], l1 = lx[sex][a + 1];
             m[a] = (l0 - l1) / (0.5 * (l0 + l1));
@@ -195,9 +198,9 @@ static int read_mortality(cc_scenario *s, cc_error *err)
         int n[CC_SEXES];
         if ((ret = read_groups(&t, "death_rate_per_100k", 0, CC_AGE_OPEN, groups, n, err)) == 0)
             for (int sex = 0; sex < CC_SEXES; sex++) {
-                cc_age_groups_spread(groups[sex], n[sex], s->mortality_rate[sex]);
+                cc_age_groups_spread(groups[sex], n[sex], s->population.mortality_rate[sex]);
                 for (int a = 0; a < CC_AGES; a++)
-                    s->mortality_rate[sex][a] /= 1e5;
+                    s->population.mortality_rate[sex][a] /= 1e5;
             }
     } else {
         ret = cc_error_set(err, CC_ERR_TABLE, t.path, 1, "lx",
@@ -230,7 +233,7 @@ static int read_fertility(cc_scenario *s, cc_error *err)
                                    "fertility rate %g outside [0, 1] births per woman-year", rate);
             else {
                 seen[age] = t.row_line[r];
-                s->fertility_rate[age] = rate;
+                s->population.fertility_rate[age] = rate;
             }
         }
     }
@@ -254,10 +257,10 @@ static int parse_year_list(const cc_scenario *s, year_list *list, cc_error *err)
         long year = strtol(p, &end, 10);
         while (*end == ' ') end++;
         if (end == p || (*end && *end != ','))
-            return cc_setting_error(st, err, CC_ERR_NUMBER, "[%s] %s: '%s' is not a comma-separated list of years",
+            return cc_setting_error(st, err, CC_ERR_NUMBER, "'%s' is not a comma-separated list of years",
                                     st->value);
         if (list->n == 64)
-            return cc_setting_error(st, err, CC_ERR_RANGE, "[%s] %s: %s", "more than 64 years");
+            return cc_setting_error(st, err, CC_ERR_RANGE, "%s", "more than 64 years");
         list->year[list->n++] = year;
         p = *end ? end + 1 : end;
     }
@@ -287,9 +290,9 @@ static int read_history(cc_scenario *s, cc_error *err)
         (ret = cc_table_column(&t, "age_lo", &clo, err)) || (ret = cc_table_column(&t, "age_hi", &chi, err)) ||
         (ret = cc_table_column(&t, "death_rate_per_100k", &crate, err)))
         goto out;
-    s->history_year = calloc(t.nrows, sizeof *s->history_year);
-    s->history_rate = calloc((size_t)CC_SEXES * t.nrows * CC_AGES, sizeof *s->history_rate);
-    if (!s->history_year || !s->history_rate) { ret = cc_error_set(err, CC_ERR_NOMEM, t.path, 0, NULL, "out of memory"); goto out; }
+    s->population.history_year = calloc(t.nrows, sizeof *s->population.history_year);
+    s->population.history_rate = calloc((size_t)CC_SEXES * t.nrows * CC_AGES, sizeof *s->population.history_rate);
+    if (!s->population.history_year || !s->population.history_rate) { ret = cc_error_set(err, CC_ERR_NOMEM, t.path, 0, NULL, "out of memory"); goto out; }
     int ngroups[CC_SEXES][512] = {{0}}, year_index = -1;
     long current_year = -1;
     for (int r = 0; r < t.nrows; r++) {
@@ -305,44 +308,44 @@ static int read_history(cc_scenario *s, cc_error *err)
         if (rate <= 0) { ret = cc_error_set(err, CC_ERR_RANGE, t.path, t.row_line[r], "death_rate_per_100k", "rate must be positive for the log fit (%g)", rate); goto out; }
         if (year != current_year) {
             for (int i = 0; i <= year_index; i++)
-                if (s->history_year[i] == year) { ret = cc_error_set(err, CC_ERR_TABLE, t.path, t.row_line[r], "year", "rows of year %ld are not together", year); goto out; }
+                if (s->population.history_year[i] == year) { ret = cc_error_set(err, CC_ERR_TABLE, t.path, t.row_line[r], "year", "rows of year %ld are not together", year); goto out; }
             if (year_index + 1 >= 512) { ret = cc_error_set(err, CC_ERR_TABLE, t.path, t.row_line[r], "year", "too many years"); goto out; }
-            s->history_year[++year_index] = (int)year;
+            s->population.history_year[++year_index] = (int)year;
             current_year = year;
         }
         int g = ngroups[sex][year_index]++;
         cc_age_group group = {(int)lo, empty ? CC_AGE_OPEN_END : (int)hi, 0, t.row_line[r]};
         if (year_index == 0 && sex == CC_MALE) {
             if (g >= CC_AGES) { ret = cc_error_set(err, CC_ERR_TABLE, t.path, t.row_line[r], "age_lo", "too many groups"); goto out; }
-            s->history_group[g] = group;
-            s->history_groups = g + 1;
-        } else if (g >= s->history_groups || s->history_group[g].lo != group.lo || s->history_group[g].hi != group.hi) {
+            s->population.history_group[g] = group;
+            s->population.history_groups = g + 1;
+        } else if (g >= s->population.history_groups || s->population.history_group[g].lo != group.lo || s->population.history_group[g].hi != group.hi) {
             ret = cc_error_set(err, CC_ERR_TABLE, t.path, t.row_line[r], "age_lo",
                                "age groups differ from the first year's male rows (group %d)", g + 1);
             goto out;
         }
-        s->history_rate[((size_t)sex * t.nrows + year_index) * CC_AGES + g] = rate / 1e5;
+        s->population.history_rate[((size_t)sex * t.nrows + year_index) * CC_AGES + g] = rate / 1e5;
     }
-    s->history_years = year_index + 1;
-    if ((ret = cc_age_groups_check(s->history_group, s->history_groups, t.path, err)) != 0)
+    s->population.history_years = year_index + 1;
+    if ((ret = cc_age_groups_check(s->population.history_group, s->population.history_groups, t.path, err)) != 0)
         goto out;
-    for (int y = 0; y < s->history_years; y++)
+    for (int y = 0; y < s->population.history_years; y++)
         for (int sex = 0; sex < CC_SEXES; sex++)
-            if (ngroups[sex][y] != s->history_groups) {
+            if (ngroups[sex][y] != s->population.history_groups) {
                 ret = cc_error_set(err, CC_ERR_TABLE, t.path, 0, "age_lo", "year %d has %d %s groups, not %d",
-                                   s->history_year[y], ngroups[sex][y], sex ? "female" : "male", s->history_groups);
+                                   s->population.history_year[y], ngroups[sex][y], sex ? "female" : "male", s->population.history_groups);
                 goto out;
             }
-    if (s->history_years < 3) {
-        ret = cc_error_set(err, CC_ERR_TABLE, t.path, 0, "year", "the fit needs at least 3 years (found %d)", s->history_years);
+    if (s->population.history_years < 3) {
+        ret = cc_error_set(err, CC_ERR_TABLE, t.path, 0, "year", "the fit needs at least 3 years (found %d)", s->population.history_years);
         goto out;
     }
     /* pack [sex][year][group] densely (read with strides of nrows years and CC_AGES groups) */
     for (int sex = 0; sex < CC_SEXES; sex++)
-        for (int y = 0; y < s->history_years; y++)
-            memmove(&s->history_rate[((size_t)sex * s->history_years + y) * s->history_groups],
-                    &s->history_rate[((size_t)sex * t.nrows + y) * CC_AGES],
-                    (size_t)s->history_groups * sizeof *s->history_rate);
+        for (int y = 0; y < s->population.history_years; y++)
+            memmove(&s->population.history_rate[((size_t)sex * s->population.history_years + y) * s->population.history_groups],
+                    &s->population.history_rate[((size_t)sex * t.nrows + y) * CC_AGES],
+                    (size_t)s->population.history_groups * sizeof *s->population.history_rate);
 out:
     cc_table_free(&t);
     return ret;
@@ -360,27 +363,27 @@ static int read_targets(cc_scenario *s, cc_error *err)
         return ret;
     if ((ret = cc_table_column(&t, "year", &cyear, err)) || (ret = cc_table_column(&t, "total_population", &ctotal, err)))
         goto out;
-    s->ntargets = 0;
+    s->population.ntargets = 0;
     for (int r = 0; r < t.nrows; r++) {
         long year;
         double total;
         if ((ret = cc_table_int(&t, r, cyear, &year, NULL, err)) || (ret = cc_table_double(&t, r, ctotal, &total, err)))
             goto out;
         if (total <= 0) { ret = cc_error_set(err, CC_ERR_RANGE, t.path, t.row_line[r], "total_population", "total must be positive"); goto out; }
-        if (year <= s->base_year || year > s->end_year)
+        if (year <= s->population.base_year || year > s->population.end_year)
             continue;
-        if (s->ntargets > 0 && year <= s->target_year[s->ntargets - 1]) {
+        if (s->population.ntargets > 0 && year <= s->population.target_year[s->population.ntargets - 1]) {
             ret = cc_error_set(err, CC_ERR_TABLE, t.path, t.row_line[r], "year", "years must increase");
             goto out;
         }
-        if (s->ntargets == 64) { ret = cc_error_set(err, CC_ERR_TABLE, t.path, t.row_line[r], "year", "more than 64 targets"); goto out; }
-        s->target_year[s->ntargets] = (int)year;
-        s->target_total[s->ntargets++] = total;
+        if (s->population.ntargets == CC_MAX_TARGETS) { ret = cc_error_set(err, CC_ERR_TABLE, t.path, t.row_line[r], "year", "more than %d targets", CC_MAX_TARGETS); goto out; }
+        s->population.target_year[s->population.ntargets] = (int)year;
+        s->population.target_total[s->population.ntargets++] = total;
     }
-    if (s->ntargets == 0 && s->end_year > s->base_year)
-        ret = cc_error_set(err, CC_ERR_TABLE, t.path, 0, "year", "no target year between %d and %d", s->base_year + 1, s->end_year);
-    else if (s->migration_schedule == 0)
-        ret = cc_setting_error(st, err, CC_ERR_RANGE, "[%s] %s: %s", "calibration needs [migration] schedule = rogers_castro");
+    if (s->population.ntargets == 0 && s->population.end_year > s->population.base_year)
+        ret = cc_error_set(err, CC_ERR_TABLE, t.path, 0, "year", "no target year between %d and %d", s->population.base_year + 1, s->population.end_year);
+    else if (s->population.migration_schedule == 0)
+        ret = cc_setting_error(st, err, CC_ERR_RANGE, "%s", "calibration needs [migration] schedule = rogers_castro");
 out:
     cc_table_free(&t);
     return ret;
@@ -403,7 +406,7 @@ static int read_demand(cc_scenario *s, cc_error *err)
         if (!cc_scenario_setting(s, "demand", keys[k])->value[0]) {
             char detail[200];
             snprintf(detail, sizeof detail, "demand needs all three rate tables; [demand] %s is missing", keys[k]);
-            return cc_setting_error(named, err, CC_ERR_RANGE, "[%s] %s: %s", detail);
+            return cc_setting_error(named, err, CC_ERR_RANGE, "%s", detail);
         }
     for (int k = 0; k < CC_RATE_SETTINGS; k++) {
         cc_table t;
@@ -412,12 +415,12 @@ static int read_demand(cc_scenario *s, cc_error *err)
         if ((ret = open_table(s, "demand", keys[k], &t, err)) == 0 &&
             (ret = read_groups(&t, "rate_per_100k", 0, 1, groups, n, err)) == 0)
             for (int sex = 0; sex < CC_SEXES; sex++)
-                cc_age_groups_spread(groups[sex], n[sex], s->demand_rate[k][sex]);
+                cc_age_groups_spread(groups[sex], n[sex], s->demand.rate[k][sex]);
         cc_table_free(&t);
         if (ret != 0)
             return ret;
     }
-    s->has_demand = 1;
+    s->demand.enabled = 1;
     return 0;
 }
 
@@ -429,11 +432,11 @@ int cc_scenario_read_tables(cc_scenario *s, cc_error *err)
     if ((ret = read_population(s, err)) || (ret = read_mortality(s, err)) || (ret = read_fertility(s, err)) ||
         (ret = read_migration(s, err)) || (ret = read_history(s, err)) || (ret = read_targets(s, err)))
         return ret;
-    if (s->mortality_target_year && s->history_years == 0)
-        return cc_setting_error(cc_scenario_setting(s, "mortality", "target_year"), err, CC_ERR_RANGE, "[%s] %s: %s",
+    if (s->population.mortality_target_year && s->population.history_years == 0)
+        return cc_setting_error(cc_scenario_setting(s, "mortality", "target_year"), err, CC_ERR_RANGE, "%s",
                                 "an e0 target needs a [mortality] history to fit the improvement to");
-    if (s->has_migration_table && s->migration_schedule != 0)
-        return cc_setting_error(cc_scenario_setting(s, "migration", "schedule"), err, CC_ERR_RANGE, "[%s] %s: %s",
+    if (s->population.has_migration_table && s->population.migration_schedule != 0)
+        return cc_setting_error(cc_scenario_setting(s, "migration", "schedule"), err, CC_ERR_RANGE, "%s",
                                 "give either a [population] migration table or a [migration] schedule, not both");
     return 0;
 }
