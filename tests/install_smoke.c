@@ -25,7 +25,7 @@ int main(int argc, char **argv)
         fprintf(stderr, "install_smoke: %s\n", message);
         return 1;
     }
-    cc_run_options options = {0};
+    cc_run_options options = s.run; /* seed, replications (1 here), expected_values */
     options.threads = 1;
     if (cc_run(&s, 1, &options, &res, &err) != 0) {
         cc_error_format(&err, message, sizeof message);
