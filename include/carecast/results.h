@@ -25,6 +25,7 @@ typedef enum {
 
 typedef struct {
     const char *name, *units, *description;
+    const char *long_name; /* the quantity, as a reader labels it ("Population aged 75 and over") */
 } cc_series_info;
 const cc_series_info *cc_series(cc_series_id id);
 

@@ -12,17 +12,18 @@
 const double cc_quantile_levels[CC_QUANTILES] = {0.05, 0.25, 0.5, 0.75, 0.95};
 
 static const cc_series_info series_info[CC_SERIES_COUNT] = {
-    {"total", "persons", "Population of all ages at the base date's day of each year"},
-    {"age65plus", "persons", "Population aged 65 and over"},
-    {"age75plus", "persons", "Population aged 75 and over"},
-    {"age85plus", "persons", "Population aged 85 and over"},
-    {"births", "births/year", "Live births during the year that starts at the year's base date"},
-    {"deaths", "deaths/year", "Deaths during the year (including births of the year who die before its end)"},
-    {"net_migration", "persons/year", "Net migrants added during the year (in minus out)"},
+    {"total", "persons", "Population of all ages at the base date's day of each year", "Population, all ages"},
+    {"age65plus", "persons", "Population aged 65 and over", "Population aged 65 and over"},
+    {"age75plus", "persons", "Population aged 75 and over", "Population aged 75 and over"},
+    {"age85plus", "persons", "Population aged 85 and over", "Population aged 85 and over"},
+    {"births", "births/year", "Live births during the year that starts at the year's base date", "Live births"},
+    {"deaths", "deaths/year", "Deaths during the year (including births of the year who die before its end)",
+     "Deaths"},
+    {"net_migration", "persons/year", "Net migrants added during the year (in minus out)", "Net migration"},
     {"life_expectancy_0", "years", "Period life expectancy at birth of the year's mortality rates "
-     "(total: a birth cohort of both sexes at the sex ratio at birth)"},
+     "(total: a birth cohort of both sexes at the sex ratio at birth)", "Period life expectancy at birth"},
     {"life_expectancy_65", "years", "Period life expectancy at 65 of the year's mortality rates "
-     "(total: weighted by survivors to 65)"},
+     "(total: weighted by survivors to 65)", "Period life expectancy at 65"},
 };
 
 const cc_series_info *cc_series(cc_series_id id) { return &series_info[id]; }
