@@ -4,11 +4,21 @@ Runs the real program (build/carecast under the repository root, or $CARECAST_BI
 temporary folders, builds small scenarios whose line numbers are known, and reads the key
 registry straight from src/scenario/keys.c so the tests do not trust the program's own
 listing of it. Standard library only (plus numpy / h5py in the tests that need them).
+
+Shared scaffolding:
+  cached_results(*args)   `carecast run ARGS` once per distinct ARGS in the test process (every
+                          test module shares the run), its file opened read-only on demand;
+  scenario_file(name, text)  a derived scenario written once into the session's folder;
+  InputErrorCase          the bad-input contract (one error line naming file, line and field,
+                          exit code, no results file, an existing one untouched);
+  bad_table(...)          one row of a bad-table catalogue: {table, csv text, code, line, field}.
 """
+import atexit
 import os
 import re
 import shutil
 import subprocess
+import tempfile
 import unittest
 
 REPO_ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
@@ -218,3 +228,190 @@ def insert_after(text, pattern, new_line):
 def temp_leftovers(folder):
     """Temporary results files (.NAME.tmp-XXXXXX) left in folder."""
     return [name for name in os.listdir(folder) if ".tmp-" in name]
+
+
+# ---------------------------------------------------------------------------------------------
+# Run once, open the file: runs shared by every test of the process.
+
+_SESSION = {"folder": None, "runs": {}, "files": []}
+
+
+def session_folder():
+    """A temporary folder for the whole test process, removed when it ends."""
+    if _SESSION["folder"] is None:
+        _SESSION["folder"] = tempfile.mkdtemp(prefix="carecast-tests-")
+        atexit.register(_cleanup_session)
+    return _SESSION["folder"]
+
+
+def _cleanup_session():
+    for handle in _SESSION["files"]:
+        try:
+            handle.close()
+        except Exception:  # noqa: BLE001 - closing at exit, nothing to report
+            pass
+    shutil.rmtree(_SESSION["folder"], ignore_errors=True)
+
+
+class Results:
+    """One finished `carecast run`: result (subprocess.CompletedProcess) and path of its file.
+    The file is shared between tests: read it, never change it."""
+
+    def __init__(self, result, path):
+        self.result, self.path = result, path
+        self._h5 = None
+
+    @property
+    def ok(self):
+        return self.result.returncode == 0
+
+    def check(self, testcase):
+        """Fail testcase (with carecast's stderr) unless the run succeeded and wrote its file."""
+        testcase.assertEqual(self.result.returncode, 0, self.result.stderr)
+        testcase.assertTrue(os.path.isfile(self.path), "no results file " + self.path)
+
+    def open(self):
+        """The results file, opened read-only once and kept open for the process (h5py.File)."""
+        if self._h5 is None:
+            import h5py
+            self._h5 = h5py.File(self.path, "r")
+            _SESSION["files"].append(self._h5)
+        return self._h5
+
+
+def cached_results(*args):
+    """`carecast run ARGS -o FILE` once per distinct ARGS (scenario paths and options, without
+    -o) in this process; later calls with the same ARGS return the same Results."""
+    key = tuple(str(a) for a in args)
+    if key not in _SESSION["runs"]:
+        path = os.path.join(session_folder(), "run-%d.h5" % len(_SESSION["runs"]))
+        _SESSION["runs"][key] = Results(run(["run"] + list(key) + ["-o", path]), path)
+    return _SESSION["runs"][key]
+
+
+def scenario_file(name, text):
+    """Write a (derived) scenario into the session folder once; returns its path. A second call
+    with the same name must give the same text."""
+    path = os.path.join(session_folder(), name)
+    if os.path.exists(path):
+        with open(path) as f:
+            assert f.read() == text, "scenario_file(%r) called with two different texts" % name
+    else:
+        with open(path, "w") as f:
+            f.write(text)
+    return path
+
+
+# ---------------------------------------------------------------------------------------------
+# The bad-input contract, and bad-table catalogues.
+
+EXISTING_BYTES = b"not an HDF5 file: carecast must leave these bytes alone\n" + bytes(range(256))
+
+
+def bad_table(label, table, csv, line, field, code=EXIT_INPUT, contains=()):
+    """One row of a bad-table catalogue: the table's name in the scenario folder, its whole
+    (broken) CSV text, the exit code, the line and the field the one-line message must name
+    (line or field may be a tuple of acceptable values), and further text it must hold."""
+    return {"label": label, "table": table, "csv": csv, "code": code, "line": line, "field": field,
+            "contains": tuple(contains)}
+
+
+def edit_row(text, prefix, new_line, report_at=None):
+    """(changed text, reported line): the row of text starting with prefix replaced by new_line
+    (None: deleted); the line an error should name is that row's line in text, or with
+    report_at the line of the row starting with report_at in the changed text."""
+    changed = replace_line(text, prefix, new_line)
+    return changed, line_of(changed, report_at) if report_at else line_of(text, prefix)
+
+
+class InputErrorCase:
+    """Mixin of unittest.TestCase for the bad-input contract. A subclass gives files() -> {name:
+    text} of a valid scenario (scenario.ini and its tables)."""
+
+    def files(self):
+        return mini_files()
+
+    def build(self, folder, ini=None, tables=None, drop=()):
+        """Write files() into folder, with ini(text) -> text and tables {name: fn(text) -> text}
+        applied, and the files in drop left out."""
+        files = self.files()
+        if ini:
+            files["scenario.ini"] = ini(files["scenario.ini"])
+        for name, change in (tables or {}).items():
+            files[name] = change(files[name])
+        for name in drop:
+            del files[name]
+        write_files(folder, files)
+        return files
+
+    def expect_input_error(self, ini=None, tables=None, drop=(), extra_args=(), file=None, line=None,
+                           field=None, contains=(), exit_code=EXIT_INPUT, prepare=None, as_nobody=False,
+                           output=None, replications_arg=True, existing_variant=True):
+        """Run the broken scenario twice (no output file yet / an existing one) and check the
+        error contract. file is a name inside the temp folder (or a callable of the folder);
+        line the expected line number (None: no line applies; a tuple: any of them); field the
+        field named (a tuple: any of them); contains further substrings the message must hold
+        (callables of the folder allowed). Returns the stderr line of the first variant."""
+        if as_nobody and os.geteuid() == 0 and not can_drop_privileges():
+            self.skipTest("running as root and setpriv is missing: cannot make a file unreadable")
+        first_message = None
+        for existing in (False, True) if existing_variant else (False,):
+            with self.subTest(existing_output=existing), tempfile.TemporaryDirectory() as tmp:
+                files = self.build(tmp, ini, tables, drop)
+                out = os.path.join(tmp, "out.h5") if output is None else output(tmp)
+                if existing:
+                    with open(out, "wb") as f:
+                        f.write(EXISTING_BYTES)
+                if prepare:
+                    prepare(tmp, files)
+                if as_nobody and os.geteuid() == 0:
+                    os.chmod(tmp, 0o777)  # nobody may enter, read the rest, and write the output
+                args = ["run", os.path.join(tmp, "scenario.ini"), "-o", out]
+                args += (["-n", "2"] if replications_arg else []) + list(extra_args)
+                result = run(args, as_nobody=as_nobody and os.geteuid() == 0)
+                where = "stderr was:\n" + result.stderr
+                if exit_code is None:  # any failure
+                    self.assertNotEqual(result.returncode, 0, where)
+                else:
+                    self.assertEqual(result.returncode, exit_code, where)
+                self.assertEqual(result.stdout, "", "nothing on stdout for an error")
+                lines = result.stderr.splitlines()
+                self.assertEqual(len(lines), 1, "exactly one line on stderr; " + where)
+                message = lines[0]
+                self.assertTrue(message.startswith("carecast: "), message)
+                if file is not None:
+                    path = file(tmp) if callable(file) else os.path.join(tmp, file)
+                    self.assertIn(path, message, "the message names the file")
+                    if line is not None:
+                        numbers = "|".join(str(n) for n in (line if isinstance(line, tuple) else (line,)))
+                        self.assertRegex(message, re.escape(path) + ":(%s)(?!\\d)" % numbers,
+                                         "the message names the line")
+                if field is not None:
+                    fields = field if isinstance(field, tuple) else (field,)
+                    self.assertRegex(message, "|".join("'%s'" % re.escape(f) for f in fields),
+                                     "the message names the field")
+                for text in contains:
+                    self.assertIn(text(tmp) if callable(text) else text, message)
+                if existing:
+                    with open(out, "rb") as f:
+                        self.assertEqual(f.read(), EXISTING_BYTES, "an existing results file is untouched")
+                else:
+                    self.assertFalse(os.path.exists(out), "no results file after an input error")
+                out_dir = os.path.dirname(out)
+                if os.path.isdir(out_dir):
+                    self.assertEqual(temp_leftovers(out_dir), [], "no temporary file left behind")
+                self.assertEqual(temp_leftovers(tmp), [], "no temporary file left behind")
+                first_message = first_message or message
+        return first_message
+
+    def check_bad_tables(self, cases):
+        """Every row of a bad-table catalogue (bad_table) against the contract; returns
+        {label: message}."""
+        self.assertEqual(len({case["label"] for case in cases}), len(cases), "labels are unique")
+        messages = {}
+        for case in cases:
+            with self.subTest(case=case["label"]):
+                messages[case["label"]] = self.expect_input_error(
+                    tables={case["table"]: lambda text, csv=case["csv"]: csv}, file=case["table"],
+                    line=case["line"], field=case["field"], exit_code=case["code"], contains=case["contains"])
+        return messages

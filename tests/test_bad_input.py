@@ -5,7 +5,9 @@ so every line number is known), breaks one thing, runs
     carecast run SCENARIO -o TMP/out.h5 -n 2
 and checks: exit code 3 (invalid input), exactly one line on stderr naming the file, the line
 and the field, nothing on stdout, no results file, no temporary file left in the folder; and,
-in a second variant, that an existing out.h5 is left byte-for-byte untouched.
+in a second variant, that an existing out.h5 is left byte-for-byte untouched (the contract:
+T.InputErrorCase.expect_input_error). The broken tables are one catalogue, bad_tables(): each
+row a whole CSV text with the exit code, line and field its error must name.
 """
 import os
 import re
@@ -21,84 +23,11 @@ import h5py
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import carecast_testlib as T  # noqa: E402
 
-EXISTING_BYTES = b"not an HDF5 file: carecast must leave these bytes alone\n" + bytes(range(256))
-
 
 @T.require_binary
-class BadInputTest(unittest.TestCase):
+class BadInputTest(T.InputErrorCase, unittest.TestCase):
+    """The mini scenario (files() of T.InputErrorCase), broken one way per test."""
     maxDiff = None
-
-    # -- machinery ------------------------------------------------------------------------------
-
-    def build(self, folder, ini=None, tables=None, drop=()):
-        """Write the mini scenario into folder, with ini(text) -> text and tables
-        {name: fn(text) -> text} applied, and the files in drop left out."""
-        files = T.mini_files()
-        if ini:
-            files["scenario.ini"] = ini(files["scenario.ini"])
-        for name, change in (tables or {}).items():
-            files[name] = change(files[name])
-        for name in drop:
-            del files[name]
-        T.write_files(folder, files)
-        return files
-
-    def expect_input_error(self, ini=None, tables=None, drop=(), extra_args=(), file=None, line=None,
-                           field=None, contains=(), exit_code=T.EXIT_INPUT, prepare=None, as_nobody=False,
-                           output=None, replications_arg=True, existing_variant=True):
-        """Run the broken scenario twice (no output file yet / an existing one) and check the
-        error contract. file is a name inside the temp folder (or a callable of the folder);
-        line the expected line number (None: no line applies); field the field named;
-        contains further substrings the message must hold (callables of the folder allowed).
-        Returns the stderr line of the first variant."""
-        if as_nobody and os.geteuid() == 0 and not T.can_drop_privileges():
-            self.skipTest("running as root and setpriv is missing: cannot make a file unreadable")
-        first_message = None
-        for existing in (False, True) if existing_variant else (False,):
-            with self.subTest(existing_output=existing), tempfile.TemporaryDirectory() as tmp:
-                files = self.build(tmp, ini, tables, drop)
-                out = os.path.join(tmp, "out.h5") if output is None else output(tmp)
-                if existing:
-                    with open(out, "wb") as f:
-                        f.write(EXISTING_BYTES)
-                if prepare:
-                    prepare(tmp, files)
-                if as_nobody and os.geteuid() == 0:
-                    os.chmod(tmp, 0o777)  # nobody may enter, read the rest, and write the output
-                args = ["run", os.path.join(tmp, "scenario.ini"), "-o", out]
-                args += (["-n", "2"] if replications_arg else []) + list(extra_args)
-                result = T.run(args, as_nobody=as_nobody and os.geteuid() == 0)
-                where = "stderr was:\n" + result.stderr
-                if exit_code is None:  # any failure
-                    self.assertNotEqual(result.returncode, 0, where)
-                else:
-                    self.assertEqual(result.returncode, exit_code, where)
-                self.assertEqual(result.stdout, "", "nothing on stdout for an error")
-                lines = result.stderr.splitlines()
-                self.assertEqual(len(lines), 1, "exactly one line on stderr; " + where)
-                message = lines[0]
-                self.assertTrue(message.startswith("carecast: "), message)
-                if file is not None:
-                    path = file(tmp) if callable(file) else os.path.join(tmp, file)
-                    self.assertIn(path, message, "the message names the file")
-                    if line is not None:
-                        self.assertRegex(message, re.escape(path) + ":%d(?!\\d)" % line,
-                                         "the message names the line")
-                if field is not None:
-                    self.assertIn("'%s'" % field, message, "the message names the field")
-                for text in contains:
-                    self.assertIn(text(tmp) if callable(text) else text, message)
-                if existing:
-                    with open(out, "rb") as f:
-                        self.assertEqual(f.read(), EXISTING_BYTES, "an existing results file is untouched")
-                else:
-                    self.assertFalse(os.path.exists(out), "no results file after an input error")
-                out_dir = os.path.dirname(out)
-                if os.path.isdir(out_dir):
-                    self.assertEqual(T.temp_leftovers(out_dir), [], "no temporary file left behind")
-                self.assertEqual(T.temp_leftovers(tmp), [], "no temporary file left behind")
-                first_message = first_message or message
-        return first_message
 
     # -- a control: the unbroken scenario runs --------------------------------------------------
 
@@ -324,89 +253,59 @@ class BadInputTest(unittest.TestCase):
             self.check_run_or_clear_name_error(tmp, ["run", scenario, scenario, "-o", out, "-n", "2"],
                                                T.line_of(T.MINI_INI, "name ="), out)
 
-    # -- tables ----------------------------------------------------------------------------------
+    # -- tables: one catalogue ----------------------------------------------------------------
 
-    def population_case(self, old_line_prefix, new_line, field, **kwargs):
-        """Replace one population.csv row; expect an error at that row's line."""
-        text = T.mini_population_csv()
-        changed = T.replace_line(text, old_line_prefix, new_line)
-        line = kwargs.pop("line", None) or T.line_of(text, old_line_prefix)
-        return self.expect_input_error(tables={"population.csv": lambda s: changed}, file="population.csv",
-                                       line=line, field=field, **kwargs)
+    def test_bad_tables(self):
+        """Every row of bad_tables(): exit code, one line naming the table, the line and the field."""
+        self.check_bad_tables(bad_tables())
 
-    def test_malformed_number_in_csv(self):
-        self.population_case("female,40,64,", "female,40,64,32OO", "population", contains=["'32OO'"])
 
-    def test_malformed_integer_in_csv(self):
-        self.population_case("male,20,39,", "male,20,3x,2500", "age_hi", contains=["'3x'"])
+def bad_tables():
+    """The bad-table catalogue of the mini scenario: [T.bad_table(label, table, csv, line, field,
+    code, contains)], each a whole broken CSV text."""
+    population, mortality = T.mini_population_csv(), T.mini_mortality_csv()
+    fertility = T.mini_fertility_csv()
 
-    def test_non_finite_number_in_csv(self):
-        for text in ("inf", "nan", "-inf"):
-            with self.subTest(table="population.csv", value=text):
-                self.population_case("female,40,64,", "female,40,64," + text, "population",
-                                     contains=["'%s'" % text])
-        mortality = T.mini_mortality_csv()
-        for text in ("nan", "inf"):
-            with self.subTest(table="mortality.csv", value=text):
-                changed = T.replace_line(mortality, "male,50,", "male,50," + text)
-                self.expect_input_error(tables={"mortality.csv": lambda s: changed}, file="mortality.csv",
-                                        line=T.line_of(mortality, "male,50,"), field="qx")
-        fertility = T.mini_fertility_csv()
-        changed_fertility = T.replace_line(fertility, "30,", "30,nan")
-        with self.subTest(table="fertility.csv", value="nan"):
-            self.expect_input_error(tables={"fertility.csv": lambda s: changed_fertility}, file="fertility.csv",
-                                    line=T.line_of(fertility, "30,"), field="asfr")
+    def case(label, table, text, prefix, new_line, field, report_at=None, contains=()):
+        csv, line = T.edit_row(text, prefix, new_line, report_at)
+        return T.bad_table(label, table, csv, line, field, contains=contains)
 
-    def test_negative_count_in_population(self):
-        self.population_case("female,40,64,", "female,40,64,-3200", "population", contains=["-3200"])
-
-    def test_probability_outside_unit_interval(self):
-        mortality = T.mini_mortality_csv()
-        for value, prefix in (("1.5", "female,30,"), ("-0.01", "male,70,")):
-            with self.subTest(qx=value):
-                changed = T.replace_line(mortality, prefix, prefix + value)
-                self.expect_input_error(tables={"mortality.csv": lambda s: changed}, file="mortality.csv",
-                                        line=T.line_of(mortality, prefix), field="qx")
-
-    def test_age_groups_with_a_gap(self):
-        text = T.mini_population_csv()
-        changed = T.replace_line(text, "female,20,39,", None)  # female 0-19 then 40-64
-        # the row after the gap is reported: in the changed file it sits where 20-39 was
-        self.expect_input_error(tables={"population.csv": lambda s: changed}, file="population.csv",
-                                line=T.line_of(changed, "female,40,64,"), field="age_lo", contains=["20"])
-
-    def test_age_groups_with_an_overlap(self):
-        self.population_case("female,40,64,", "female,35,64,3200", "age_lo")
-
-    def test_age_group_running_into_the_open_group(self):
-        # Regression (fixed in src/ages.c): a closed group that reaches 100 or beyond and
-        # overlaps or straddles the open group (85-100 then 100+; 85-104 then 105+) is accepted,
-        # and the split then moves the whole group into 100+ (ages 85-99 get nobody): silent
-        # corruption of the base population.
-        text = T.mini_population_csv()
-        for closed, open_row in (("female,85,100,600", "female,100,,9"), ("female,85,104,600", "female,105,,9")):
-            with self.subTest(groups=closed + " / " + open_row):
-                changed = T.replace_line(T.replace_line(text, "female,85,99,", closed), "female,100,", open_row)
-                lines = (T.line_of(changed, closed), T.line_of(changed, open_row))
-                with tempfile.TemporaryDirectory() as tmp:
-                    self.build(tmp, tables={"population.csv": lambda s: changed})
-                    out = os.path.join(tmp, "out.h5")
-                    result = T.run(["run", os.path.join(tmp, "scenario.ini"), "-o", out, "-n", "2"])
-                    self.assertEqual(result.returncode, T.EXIT_INPUT, result.stderr)
-                    self.assertEqual(len(result.stderr.splitlines()), 1, result.stderr)
-                    path = re.escape(os.path.join(tmp, "population.csv"))
-                    self.assertRegex(result.stderr, "%s:(%d|%d)(?!\\d)" % ((path,) + lines))
-                    self.assertRegex(result.stderr, "'age_(lo|hi)'")
-                    self.assertFalse(os.path.exists(out))
-
-    def test_age_groups_with_no_open_interval(self):
-        text = T.mini_population_csv()
-        with self.subTest(case="open row removed"):
-            changed = T.replace_line(text, "female,100,", None)
-            self.expect_input_error(tables={"population.csv": lambda s: changed}, file="population.csv",
-                                    line=T.line_of(changed, "female,85,99,"), field="age_hi")
-        with self.subTest(case="open row closed"):
-            self.population_case("female,100,", "female,100,104,9", "age_hi")
+    cases = [
+        case("malformed number", "population.csv", population, "female,40,64,", "female,40,64,32OO",
+             "population", contains=["'32OO'"]),
+        case("malformed integer", "population.csv", population, "male,20,39,", "male,20,3x,2500", "age_hi",
+             contains=["'3x'"]),
+        case("negative count", "population.csv", population, "female,40,64,", "female,40,64,-3200",
+             "population", contains=["-3200"]),
+        case("age groups with a gap", "population.csv", population, "female,20,39,", None, "age_lo",
+             # female 0-19 then 40-64: the row after the gap is reported (where 20-39 was)
+             report_at="female,40,64,", contains=["20"]),
+        case("age groups that overlap", "population.csv", population, "female,40,64,", "female,35,64,3200",
+             "age_lo"),
+        case("no open age group (open row removed)", "population.csv", population, "female,100,", None,
+             "age_hi", report_at="female,85,99,"),
+        case("no open age group (open row closed)", "population.csv", population, "female,100,",
+             "female,100,104,9", "age_hi"),
+        case("probability above 1", "mortality.csv", mortality, "female,30,", "female,30,1.5", "qx"),
+        case("probability below 0", "mortality.csv", mortality, "male,70,", "male,70,-0.01", "qx"),
+        case("non-finite fertility rate nan", "fertility.csv", fertility, "30,", "30,nan", "asfr"),
+    ]
+    for text in ("inf", "nan", "-inf"):
+        cases.append(case("non-finite count " + text, "population.csv", population, "female,40,64,",
+                          "female,40,64," + text, "population", contains=["'%s'" % text]))
+    for text in ("nan", "inf"):
+        cases.append(case("non-finite probability " + text, "mortality.csv", mortality, "male,50,",
+                          "male,50," + text, "qx"))
+    # Regression (fixed in src/ages.c): a closed group that reaches 100 or beyond and overlaps
+    # or straddles the open group (85-100 then 100+; 85-104 then 105+) was accepted, and the
+    # split then moved the whole group into 100+ (ages 85-99 got nobody): silent corruption of
+    # the base population. Either row may be the one reported, as age_lo or age_hi.
+    for closed, open_row in (("female,85,100,600", "female,100,,9"), ("female,85,104,600", "female,105,,9")):
+        changed = T.replace_line(T.replace_line(population, "female,85,99,", closed), "female,100,", open_row)
+        cases.append(T.bad_table("closed group running into the open group: %s / %s" % (closed, open_row),
+                                 "population.csv", changed,
+                                 (T.line_of(changed, closed), T.line_of(changed, open_row)), ("age_lo", "age_hi")))
+    return cases
 
 
 @T.require_binary
@@ -497,7 +396,7 @@ class CommandLineTest(unittest.TestCase):
                 T.write_files(tmp, T.mini_files())
                 out = os.path.join(tmp, "out.h5")
                 with open(out, "wb") as f:
-                    f.write(EXISTING_BYTES)
+                    f.write(T.EXISTING_BYTES)
                 cmd = [T.carecast_bin(), "run", os.path.join(tmp, "scenario.ini"), "-o", out, "-n", "1000", "-j", "1",
                        "--set", "simulation.end_year=2300"]
                 proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, universal_newlines=True)
@@ -507,7 +406,7 @@ class CommandLineTest(unittest.TestCase):
                 self.assertEqual(proc.returncode, T.EXIT_INTERRUPTED, stderr)
                 self.assertEqual(len(stderr.splitlines()), 1, stderr)
                 with open(out, "rb") as f:
-                    self.assertEqual(f.read(), EXISTING_BYTES)
+                    self.assertEqual(f.read(), T.EXISTING_BYTES)
                 self.assertEqual(T.temp_leftovers(tmp), [])
 
     def test_output_path_is_a_folder(self):

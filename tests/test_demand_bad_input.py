@@ -1,13 +1,14 @@
 """Bad demand inputs of `carecast run`: rate tables and [demand] keys.
 
-Same contract and machinery as tests/test_bad_input.py (whose error-assertion helper is reused
-here): every case starts from the small valid mini scenario of tests/carecast_testlib.py, given
+Same contract and machinery as tests/test_bad_input.py (T.InputErrorCase of
+tests/carecast_testlib.py): every case starts from the small valid mini scenario of tests/carecast_testlib.py, given
 a [demand] section naming copies of the three shipped rate tables (scenarios/data/demand_*.csv)
 in the temporary folder, breaks one thing, runs
     carecast run TMP/scenario.ini -o TMP/out.h5 -n 2
 and checks: exit code 3, exactly one line on stderr naming the file, the line and the field,
 nothing on stdout, no results file, no temporary file; and, in a second variant, that an
-existing out.h5 is left byte-for-byte untouched.
+existing out.h5 is left byte-for-byte untouched. The broken rate tables are one catalogue,
+bad_rate_tables(): each row a whole CSV text with the exit code, line and field.
 """
 import os
 import sys
@@ -18,7 +19,6 @@ import h5py
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import carecast_testlib as T  # noqa: E402
-import test_bad_input  # noqa: E402  (its error-assertion helper; the module, so its tests are not run twice)
 
 # name in the temporary folder -> shipped table it copies
 RATE_FILES = {
@@ -56,23 +56,12 @@ def demand_mini_files():
 
 
 @T.require_binary
-class DemandBadInputTest(unittest.TestCase):
+class DemandBadInputTest(T.InputErrorCase, unittest.TestCase):
     maxDiff = None
 
-    expect_input_error = test_bad_input.BadInputTest.expect_input_error
-
-    def build(self, folder, ini=None, tables=None, drop=()):
-        """The mini scenario with demand (rate tables included) written into folder, with
-        ini(text) -> text and tables {name: fn(text) -> text} applied, files in drop left out."""
-        files = demand_mini_files()
-        if ini:
-            files["scenario.ini"] = ini(files["scenario.ini"])
-        for name, change in (tables or {}).items():
-            files[name] = change(files[name])
-        for name in drop:
-            del files[name]
-        T.write_files(folder, files)
-        return files
+    def files(self):
+        """The mini scenario with demand (rate tables included)."""
+        return demand_mini_files()
 
     # -- control ---------------------------------------------------------------------------------
 
@@ -87,51 +76,11 @@ class DemandBadInputTest(unittest.TestCase):
                 self.assertEqual(h5["demand/inpatient/replications"].shape, (1, 2, 6, 3, 5))
                 self.assertGreater(h5["demand/home_care/mean"][0, -1, 2, 4], 0)
 
-    # -- rate tables -----------------------------------------------------------------------------
+    # -- rate tables: one catalogue -----------------------------------------------------------
 
-    def rate_case(self, name, old_prefix, new_line, field, line_in="original", **kwargs):
-        """Replace (new_line) or delete (None) the row of table name starting with old_prefix;
-        expect an error in that table at that row's line, or, with line_in a row prefix, at the
-        line of that row in the changed table (the row after a deleted one)."""
-        text = shipped_rate_table(name)
-        changed = T.replace_line(text, old_prefix, new_line)
-        line = T.line_of(text, old_prefix) if line_in == "original" else T.line_of(changed, line_in)
-        return self.expect_input_error(tables={name: lambda s: changed}, file=name, line=line, field=field,
-                                       **kwargs)
-
-    def test_negative_rate(self):
-        self.rate_case("inpatient.csv", "male,65,69,", "male,65,69,-1032.8283", "rate_per_100k",
-                       contains=["-1032.83"])
-
-    def test_negative_rate_in_home_care_open_group(self):
-        self.rate_case("home_care.csv", "female,85,,", "female,85,,-0.5", "rate_per_100k")
-
-    def test_rates_with_a_gap_in_age_groups(self):
-        # female 15-19 then 25-29: ages 20-24 have no rate; the row after the gap is reported
-        self.rate_case("outpatient.csv", "female,20,24,", None, "age_lo", line_in="female,25,29,",
-                       contains=["20"])
-
-    def test_rates_with_a_gap_in_home_care(self):
-        # male 0-14 then 35-64
-        self.rate_case("home_care.csv", "male,15,34,", None, "age_lo", line_in="male,35,64,")
-
-    def test_rates_with_no_open_group(self):
-        # the last group closed at 99 (or at 100): ages above it have no rate
-        for hi in ("99", "100"):
-            with self.subTest(last_group="90-" + hi):
-                self.rate_case("inpatient.csv", "female,90,,", "female,90,%s,5138.2486" % hi, "age_hi")
-
-    def test_rates_with_the_open_group_removed(self):
-        text = shipped_rate_table("home_care.csv")
-        changed = T.replace_line(text, "male,85,,", None)  # male now ends with the closed 75-84
-        self.expect_input_error(tables={"home_care.csv": lambda s: changed}, file="home_care.csv",
-                                line=T.line_of(changed, "male,75,84,"), field="age_hi")
-
-    def test_rate_table_without_the_rate_column(self):
-        text = shipped_rate_table("home_care.csv")
-        changed = text.replace("rate_per_100k", "rate", 1)
-        self.expect_input_error(tables={"home_care.csv": lambda s: changed}, file="home_care.csv", line=1,
-                                field="rate_per_100k")
+    def test_bad_rate_tables(self):
+        """Every row of bad_rate_tables(): exit code, one line naming the table, line and field."""
+        self.check_bad_tables(bad_rate_tables())
 
     # -- [demand] keys ---------------------------------------------------------------------------
 
@@ -172,6 +121,34 @@ class DemandBadInputTest(unittest.TestCase):
                                  "names the line of a rate table that is given")
                 self.assertRegex(message, "field '(%s)'" % "|".join(given), "names a given rate-table field")
                 self.assertRegex(message, "(%s) is missing" % "|".join(missing), "says which table is missing")
+
+
+def bad_rate_tables():
+    """The bad-rate-table catalogue: [T.bad_table(label, table, csv, line, field, code,
+    contains)], each a whole broken copy of a shipped rate table."""
+    def case(label, name, prefix, new_line, field, report_at=None, contains=()):
+        csv, line = T.edit_row(shipped_rate_table(name), prefix, new_line, report_at)
+        return T.bad_table(label, name, csv, line, field, contains=contains)
+
+    header_renamed = shipped_rate_table("home_care.csv").replace("rate_per_100k", "rate", 1)
+    return [
+        case("negative rate", "inpatient.csv", "male,65,69,", "male,65,69,-1032.8283", "rate_per_100k",
+             contains=["-1032.83"]),
+        case("negative rate in the open group", "home_care.csv", "female,85,,", "female,85,,-0.5",
+             "rate_per_100k"),
+        # female 15-19 then 25-29: ages 20-24 have no rate; the row after the gap is reported
+        case("gap in age groups", "outpatient.csv", "female,20,24,", None, "age_lo", report_at="female,25,29,",
+             contains=["20"]),
+        # male 0-14 then 35-64
+        case("gap in home-care age groups", "home_care.csv", "male,15,34,", None, "age_lo",
+             report_at="male,35,64,"),
+        # the last group closed at 99 (or at 100): ages above it have no rate
+        case("no open group (90-99)", "inpatient.csv", "female,90,,", "female,90,99,5138.2486", "age_hi"),
+        case("no open group (90-100)", "inpatient.csv", "female,90,,", "female,90,100,5138.2486", "age_hi"),
+        # male now ends with the closed 75-84
+        case("open group removed", "home_care.csv", "male,85,,", None, "age_hi", report_at="male,75,84,"),
+        T.bad_table("no rate_per_100k column", "home_care.csv", header_renamed, 1, "rate_per_100k"),
+    ]
 
 
 if __name__ == "__main__":
