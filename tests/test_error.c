@@ -105,6 +105,43 @@ static void test_error_format_full(void **state)
     assert_string_equal(buf, "scen/a.ini:12: field 'seed': '12x' is not an integer");
 }
 
+/* Every code has a category a program can turn into an exit code; input problems are apart
+ * from failures to write and from running out of memory. */
+static void test_every_code_has_a_category(void **state)
+{
+    (void)state;
+    for (int code = CC_ERR_NOMEM; code >= -(CC_ERR_COUNT - 1); code--)
+        assert_int_not_equal(cc_error_default_category(code), CC_CATEGORY_NONE);
+    assert_int_equal(cc_error_default_category(CC_OK), CC_CATEGORY_NONE);
+    assert_int_equal(cc_error_default_category(CC_ERR_NOMEM), CC_CATEGORY_RESOURCES);
+    assert_int_equal(cc_error_default_category(CC_ERR_IO), CC_CATEGORY_IO);
+    assert_int_equal(cc_error_default_category(CC_ERR_HDF5), CC_CATEGORY_IO);
+    assert_int_equal(cc_error_default_category(CC_ERR_RANGE), CC_CATEGORY_INPUT);
+    assert_int_equal(cc_error_default_category(CC_ERR_TABLE), CC_CATEGORY_INPUT);
+    assert_int_equal(cc_error_default_category(CC_ERR_USAGE), CC_CATEGORY_USAGE);
+    assert_int_equal(cc_error_default_category(CC_ERR_INTERRUPTED), CC_CATEGORY_INTERRUPTED);
+    cc_error err;
+    cc_error_set(&err, CC_ERR_IO, "out.h5", 0, NULL, "disk full");
+    assert_int_equal(err.category, CC_CATEGORY_IO);
+}
+
+/* A model's error names the section and key, not a file; the format says both. */
+static void test_error_set_key_and_format(void **state)
+{
+    (void)state;
+    cc_error err;
+    char buf[256];
+    cc_error_set_key(&err, CC_ERR_RANGE, "mortality", "target_e0_male", "cannot be reached");
+    assert_string_equal(err.file, "");
+    assert_string_equal(err.section, "mortality");
+    assert_string_equal(err.field, "target_e0_male");
+    assert_int_equal(err.category, CC_CATEGORY_INPUT);
+    snprintf(err.file, sizeof err.file, "k.ini");
+    err.line = 7;
+    cc_error_format(&err, buf, sizeof buf);
+    assert_string_equal(buf, "k.ini:7: field 'target_e0_male' in [mortality]: cannot be reached");
+}
+
 static void test_error_format_without_line_or_field(void **state)
 {
     (void)state;
@@ -156,6 +193,8 @@ int main(int argc, char **argv)
         cmocka_unit_test(test_error_clear),
         cmocka_unit_test(test_error_format_full),
         cmocka_unit_test(test_error_format_without_line_or_field),
+        cmocka_unit_test(test_every_code_has_a_category),
+        cmocka_unit_test(test_error_set_key_and_format),
         cmocka_unit_test(test_error_format_empty_message_uses_strerror),
         cmocka_unit_test(test_error_format_truncates_safely),
     };

@@ -771,12 +771,142 @@ static void test_override_errors(void **state)
     assert_cc_error(ret, &fx->err, CC_ERR_RANGE, "command line", 0, "replications");
 }
 
+
+/* --- the registry binds each key to its field --- */
+
+/* A value inside key's range, distinct per key (index i), as text and number. */
+static double probe_value(const cc_key_info *key, int i)
+{
+    double lo = key->min > -1e300 ? key->min : 0, hi = key->max < 1e300 ? key->max : lo + 1000;
+    if (key->type == CC_KEY_INT) {
+        double v = lo + 1 + i;
+        return v <= hi ? v : hi;
+    }
+    return lo + (hi - lo) * (0.1 + 0.8 * ((i * 37) % 100) / 100.0);
+}
+
+static double field_value(const cc_scenario *s, const cc_key_info *key)
+{
+    const char *field = (const char *)s + key->offset;
+    if (key->type == CC_KEY_DOUBLE) {
+        double v;
+        memcpy(&v, field, sizeof v);
+        return v;
+    }
+    if (key->size == sizeof(int)) {
+        int v;
+        memcpy(&v, field, sizeof v);
+        return v;
+    }
+    long long v;
+    memcpy(&v, field, sizeof v);
+    return (double)v;
+}
+
+/* Every bound number key, set from the command line, lands in its own field and only there:
+ * a registry line with the wrong field would put the value elsewhere. */
+static void test_every_bound_key_fills_its_field(void **state)
+{
+    fixture *fx = *state;
+    int n;
+    const cc_key_info *keys = cc_scenario_keys(&n);
+    for (int i = 0; i < n; i++) {
+        const cc_key_info *key = &keys[i];
+        if (key->offset == CC_KEY_UNBOUND || (key->type != CC_KEY_INT && key->type != CC_KEY_DOUBLE))
+            continue;
+        if (strcmp(key->name, "base_year") == 0 || strcmp(key->name, "end_year") == 0 ||
+            strcmp(key->name, "target_year") == 0)
+            continue; /* constrained by the other keys; covered by test_valid_scenario_values */
+        char text[64];
+        double value = probe_value(key, i);
+        snprintf(text, sizeof text, key->type == CC_KEY_INT ? "%.0f" : "%.17g", value);
+        load_ok(fx, VALID);
+        cc_scenario before = fx->s; /* shallow: compared field by field below */
+        char *before_bytes = malloc(sizeof before);
+        memcpy(before_bytes, &before, sizeof before);
+        fx->s.population.history_year = NULL; /* keep the copy's pointers from being freed twice */
+        fx->s.population.history_rate = NULL;
+        cc_scenario_free(&fx->s);
+        if (load_with(fx, VALID, key->section, key->name, text) != 0) {
+            print_error("[%s] %s = %s: %s\n", key->section, key->name, text, fx->err.message);
+            free(before_bytes);
+            fail();
+        }
+        assert_double_equal(field_value(&fx->s, key), value, 1e-9 * fabs(value) + 1e-12);
+        /* the other bound fields are unchanged */
+        for (int j = 0; j < n; j++)
+            if (j != i && keys[j].offset != CC_KEY_UNBOUND && keys[j].offset != key->offset &&
+                (keys[j].type == CC_KEY_INT || keys[j].type == CC_KEY_DOUBLE))
+                assert_double_equal(field_value(&fx->s, &keys[j]), field_value((cc_scenario *)before_bytes, &keys[j]),
+                                    0);
+        free(before_bytes);
+        cc_scenario_free(&fx->s);
+    }
+}
+
+static void test_choice_keys_store_the_index(void **state)
+{
+    fixture *fx = *state;
+    assert_cc_ok(load_with(fx, VALID, "migration", "schedule", "rogers_castro"), &fx->err);
+    assert_int_equal(fx->s.population.migration_schedule, 1);
+    cc_scenario_free(&fx->s);
+    assert_cc_ok(load_with(fx, VALID, "simulation", "expected_values", "true"), &fx->err);
+    assert_int_equal(fx->s.run.expected_values, 1);
+}
+
+/* A range error says the range in words and does not repeat the key's name in its text. */
+static void test_range_error_in_words(void **state)
+{
+    fixture *fx = *state;
+    int ret = load_with(fx, VALID, "demand", "occupancy", "0");
+    assert_cc_error(ret, &fx->err, CC_ERR_RANGE, "command line", 0, "occupancy");
+    assert_string_equal(fx->err.section, "demand");
+    assert_string_equal(fx->err.message, "0 is out of range (allowed: more than 0 and at most 1)");
+    assert_int_equal(fx->err.category, CC_CATEGORY_INPUT);
+}
+
+/* A model's error names section and key; cc_scenario_locate adds the line that set the key. */
+static void test_locate_adds_file_and_line(void **state)
+{
+    fixture *fx = *state;
+    load_ok(fx, VALID);
+    cc_error err;
+    cc_error_set_key(&err, CC_ERR_RANGE, "simulation", "seed", "cannot be met");
+    assert_string_equal(err.file, "");
+    cc_scenario_locate(&fx->s, &err);
+    assert_string_equal(err.file, fx->ini);
+    assert_int_equal(err.line, 5);
+    cc_error_set_key(&err, CC_ERR_RANGE, "demand", "occupancy", "a default"); /* not in the file */
+    cc_scenario_locate(&fx->s, &err);
+    assert_string_equal(err.file, fx->ini);
+    assert_int_equal(err.line, 0);
+    cc_error_set(&err, CC_ERR_TABLE, "t.csv", 4, "rate", "already placed");
+    cc_scenario_locate(&fx->s, &err);
+    assert_string_equal(err.file, "t.csv");
+    assert_int_equal(err.line, 4);
+}
+
+/* A scenario or table that cannot be read is bad input (exit 3), not an I/O failure. */
+static void test_unreadable_input_is_an_input_error(void **state)
+{
+    fixture *fx = *state;
+    char missing[PATH_MAX + 16];
+    snprintf(missing, sizeof missing, "%s.nope", fx->ini);
+    assert_int_equal(cc_scenario_load(&fx->s, missing, &fx->err), CC_ERR_IO);
+    assert_int_equal(fx->err.category, CC_CATEGORY_INPUT);
+}
+
 #define T(name) cmocka_unit_test_setup_teardown(name, setup, teardown)
 
 int main(int argc, char **argv)
 {
     const struct CMUnitTest tests[] = {
         T(test_valid_scenario_values),
+        T(test_every_bound_key_fills_its_field),
+        T(test_choice_keys_store_the_index),
+        T(test_range_error_in_words),
+        T(test_locate_adds_file_and_line),
+        T(test_unreadable_input_is_an_input_error),
         T(test_defaults),
         T(test_origins),
         T(test_name_defaults_to_file_name),
