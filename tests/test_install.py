@@ -34,22 +34,27 @@ def build_folder():
     return folder if rel.startswith("..") else rel
 
 
-def sanitizer_flags(build):
-    """The compile flags the library was built with, as far as linking against it needs them:
-    $CFLAGS (make check passes the ASan+UBSan flags to the tests this way), or, when the test
-    runs by hand against a sanitized build, -fsanitize=address,undefined."""
-    env_flags = shlex.split(os.environ.get("CFLAGS", ""))
-    flags = [f for f in env_flags if f.startswith("-fsanitize") or f == "-fno-omit-frame-pointer"]
-    if not flags:
-        lib = os.path.join(T.source_root(), build, "libcarecast.a")
-        try:
-            with open(lib, "rb") as f:
-                data = f.read()
-        except OSError:
-            data = b""
-        if b"__asan_" in data:
-            flags = ["-fsanitize=address,undefined"]
-    return flags
+def build_cflags(build):
+    """CFLAGS the build folder was made with, for make and for linking against the library:
+    None when $CFLAGS is set (make check passes its ASan+UBSan flags to the tests that way, and
+    make takes them from the environment) or the build is a plain one; the Makefile's
+    ASAN_FLAGS when the test runs by hand against a sanitized build (libcarecast.a calls ASan)."""
+    if "CFLAGS" in os.environ:
+        return None
+    try:
+        with open(os.path.join(T.source_root(), build, "libcarecast.a"), "rb") as f:
+            sanitized = b"__asan_" in f.read()
+        with open(os.path.join(T.source_root(), "Makefile")) as f:
+            asan = re.search(r"^ASAN_FLAGS\s*=\s*(.*)$", f.read(), re.M)
+    except OSError:
+        return None
+    return asan.group(1).strip() if sanitized and asan else None
+
+
+def sanitizer_flags(cflags):
+    """The flags of cflags (or $CFLAGS) that a program linked against the library needs too."""
+    text = cflags if cflags is not None else os.environ.get("CFLAGS", "")
+    return [f for f in shlex.split(text) if f.startswith("-fsanitize") or f == "-fno-omit-frame-pointer"]
 
 
 def needed_libraries(program):
@@ -67,10 +72,22 @@ class Install(unittest.TestCase):
         cls.tmp = tempfile.TemporaryDirectory()
         cls.destdir = os.path.join(cls.tmp.name, "stage")
         cls.build = build_folder()
-        cls.install = subprocess.run(
-            ["make", "--no-print-directory", "-C", T.source_root(), "BUILD=" + cls.build, "install",
-             "DESTDIR=" + cls.destdir, "PREFIX=" + PREFIX],
-            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, universal_newlines=True, timeout=900)
+        cls.cflags = build_cflags(cls.build)
+        cls.make = ["make", "--no-print-directory", "-C", T.source_root(), "BUILD=" + cls.build]
+        if cls.cflags is not None:
+            cls.make.append("CFLAGS=" + cls.cflags)
+        # Install what was built and tested, without rebuilding it: a build folder older than the
+        # sources (edited since) is not what the other tests ran; say so rather than remake it.
+        up_to_date = subprocess.run(cls.make + ["-q", os.path.join(cls.build, "carecast"),
+                                                os.path.join(cls.build, "libcarecast.a")],
+                                    stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        if up_to_date.returncode != 0:
+            cls.tmp.cleanup()
+            raise unittest.SkipTest("%s is older than the sources: run `make BUILD=%s` first"
+                                    % (cls.build, cls.build))
+        cls.install = subprocess.run(cls.make + ["install", "DESTDIR=" + cls.destdir, "PREFIX=" + PREFIX],
+                                     stdout=subprocess.PIPE, stderr=subprocess.STDOUT, universal_newlines=True,
+                                     timeout=900)
         cls.root = cls.destdir + PREFIX  # the installed tree as seen through DESTDIR
         cls.work = os.path.join(cls.tmp.name, "work")
         os.makedirs(cls.work)
@@ -96,7 +113,7 @@ class Install(unittest.TestCase):
     def compile(self, name, libs):
         cflags = self.pkg_config("--cflags")
         program = os.path.join(self.work, name)
-        cmd = (["cc", "-std=c11", "-Wall", "-Wextra", "-Werror"] + sanitizer_flags(self.build) + cflags
+        cmd = (["cc", "-std=c11", "-Wall", "-Wextra", "-Werror"] + sanitizer_flags(self.cflags) + cflags
                + [os.path.join(self.work, "install_smoke.c"), "-o", program] + libs)
         result = subprocess.run(cmd, cwd=self.work, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
                                 universal_newlines=True, timeout=300)
@@ -168,8 +185,7 @@ class Install(unittest.TestCase):
 
     def test_uninstall_removes_every_file(self):
         stage = os.path.join(self.tmp.name, "stage-uninstall")
-        make = ["make", "--no-print-directory", "-C", T.source_root(), "BUILD=" + self.build,
-                "DESTDIR=" + stage, "PREFIX=" + PREFIX]
+        make = self.make + ["DESTDIR=" + stage, "PREFIX=" + PREFIX]
         for target in ("install", "uninstall"):
             result = subprocess.run(make + [target], stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
                                     universal_newlines=True, timeout=900)
