@@ -9,6 +9,7 @@
 #include "carecast/error.h"
 #include "carecast/lee_carter.h"
 #include "carecast/lifetable.h"
+#include "carecast/options.h"
 #include "carecast/population.h"
 #include "carecast/results.h"
 #include "carecast/rng.h"
