@@ -8,7 +8,6 @@ import tempfile
 import time
 import unittest
 
-import h5py
 import numpy as np
 
 import carecast_testlib as T
@@ -24,54 +23,44 @@ def write(path, text):
 class OverrideTest(unittest.TestCase):
     def test_end_year_override_recalibrates_migration(self):
         """--set simulation.end_year=2030: only the 2030 target applies, and it is met."""
-        with tempfile.TemporaryDirectory() as tmp:
-            out = os.path.join(tmp, "k.h5")
-            result = T.run(["run", T.scenario_path("kashiwa.ini"), "-n", "1", "-q", "-o", out,
-                            "--set", "simulation.end_year=2030", "--set", "simulation.expected_values=true"])
-            self.assertEqual(result.returncode, 0, result.stderr)
-            with h5py.File(out, "r") as f:
-                self.assertEqual(list(f["axes/year"][()]), list(range(2025, 2031)))
-                self.assertEqual(list(f["population/fitted/kashiwa/calibration_target_year"][()]), [2030])
-                total_2030 = f["population/total/mean"][0, -1, 2]
-                self.assertAlmostEqual(total_2030, 439526, delta=1.0)
-                level = f["population/fitted/kashiwa/migration_level"][()]
-                self.assertTrue(np.all(level == level[0]) and 0 < level[0] < 10000, level)
+        run = T.cached_results(T.scenario_path("kashiwa.ini"), "-n", "1", "-q", "--set", "simulation.end_year=2030",
+                               "--set", "simulation.expected_values=true")
+        run.check(self)
+        f = run.open()
+        self.assertEqual(list(f["axes/year"][()]), list(range(2025, 2031)))
+        self.assertEqual(list(f["population/fitted/kashiwa/calibration_target_year"][()]), [2030])
+        total_2030 = f["population/total/mean"][0, -1, 2]
+        self.assertAlmostEqual(total_2030, 439526, delta=1.0)
+        level = f["population/fitted/kashiwa/migration_level"][()]
+        self.assertTrue(np.all(level == level[0]) and 0 < level[0] < 10000, level)
 
     def test_age_split_override_changes_the_base_population(self):
-        with tempfile.TemporaryDirectory() as tmp:
-            outs = []
-            for split in ("spline", "uniform"):
-                out = os.path.join(tmp, split + ".h5")
-                result = T.run(["run", T.scenario_path("kashiwa.ini"), "-n", "1", "-q", "-o", out,
-                                "--set", "population.age_split=" + split, "--set", "simulation.end_year=2025"])
-                self.assertEqual(result.returncode, 0, result.stderr)
-                with h5py.File(out, "r") as f:
-                    outs.append(f["population/by_age/mean"][0, 0, 0, :])
-            uniform, spline = np.ptp(outs[1][20:25]), np.ptp(outs[0][20:25])
-            self.assertLessEqual(uniform, 1, "uniform: equal persons within a group, to rounding")
-            self.assertGreater(spline, 1, "spline: a slope within the group")
-            self.assertEqual(outs[0][20:25].sum(), outs[1][20:25].sum(), "both keep the group total")
+        outs = []
+        for split in ("spline", "uniform"):
+            run = T.cached_results(T.scenario_path("kashiwa.ini"), "-n", "1", "-q",
+                                   "--set", "population.age_split=" + split, "--set", "simulation.end_year=2025")
+            run.check(self)
+            outs.append(run.open()["population/by_age/mean"][0, 0, 0, :])
+        uniform, spline = np.ptp(outs[1][20:25]), np.ptp(outs[0][20:25])
+        self.assertLessEqual(uniform, 1, "uniform: equal persons within a group, to rounding")
+        self.assertGreater(spline, 1, "spline: a slope within the group")
+        self.assertEqual(outs[0][20:25].sum(), outs[1][20:25].sum(), "both keep the group total")
 
     def test_set_replications_and_seed(self):
         """--set simulation.replications / seed (not -n / --seed) run and exit cleanly."""
-        with tempfile.TemporaryDirectory() as tmp:
-            out = os.path.join(tmp, "k.h5")
-            result = T.run(["run", T.scenario_path("kashiwa.ini"), "-q", "-o", out,
-                            "--set", "simulation.replications=3", "--set", "simulation.seed=7"])
-            self.assertEqual(result.returncode, 0, result.stderr)
-            with h5py.File(out, "r") as f:
-                self.assertEqual(len(f["axes/replication"]), 3)
-                self.assertEqual(f["provenance"].attrs["seed"], 7)
+        run = T.cached_results(T.scenario_path("kashiwa.ini"), "-q", "--set", "simulation.replications=3",
+                               "--set", "simulation.seed=7")
+        run.check(self)
+        f = run.open()
+        self.assertEqual(len(f["axes/replication"]), 3)
+        self.assertEqual(f["provenance"].attrs["seed"], 7)
 
     def test_command_line_recorded_as_typed(self):
-        with tempfile.TemporaryDirectory() as tmp:
-            out = os.path.join(tmp, "k.h5")
-            args = ["run", "-n", "2", "-q", T.scenario_path("kashiwa.ini"), "--set", "demand.occupancy=0.85",
-                    "-o", out]
-            result = T.run(args)
-            self.assertEqual(result.returncode, 0, result.stderr)
-            with h5py.File(out, "r") as f:
-                self.assertEqual(f["provenance"].attrs["command_line"], "carecast " + " ".join(args))
+        args = ["-n", "2", "-q", T.scenario_path("kashiwa.ini"), "--set", "demand.occupancy=0.85"]
+        run = T.cached_results(*args)  # carecast run ARGS -o FILE
+        run.check(self)
+        self.assertEqual(run.open()["provenance"].attrs["command_line"],
+                         "carecast run " + " ".join(args) + " -o " + run.path)
 
 
 @T.require_binary

@@ -11,15 +11,14 @@ CV rate_cv; the day's count is Poisson around it; urgent calls = Poisson(enrolle
 patient-month); beds needed = inpatients / occupancy; from inpatient_shift_year a share of the
 expected inpatients moves into home care.
 
-Runs (each once per class, in the class's temporary folder; all together a few seconds):
+Runs (each once per test process, shared through T.cached_results; all together a few seconds):
     kashiwa.ini with expected values, n = 1 (and a copy shifting 10% of inpatients from 2030);
     kashiwa.ini, n = 400; kashiwa.ini + kashiwa-shift.ini, n = 100;
-    kashiwa.ini, n = 100, then again with [demand] bed_capacity set; carecast check kashiwa.ini.
+    kashiwa.ini, n = 101, then again with [demand] bed_capacity set; carecast check kashiwa.ini.
 """
 import os
 import re
 import sys
-import tempfile
 import unittest
 
 import h5py
@@ -93,12 +92,6 @@ def growth_moment(trend, sd, t, power=1):
     return float(np.sum(weights * (1 + trend + sd * nodes) ** (power * t)) / np.sqrt(2 * np.pi))
 
 
-def run_ok(testcase, args):
-    result = T.run(args)
-    testcase.assertEqual(result.returncode, 0, result.stderr)
-    return result
-
-
 # -- 1. expected values ------------------------------------------------------------------------------
 
 @T.require_binary
@@ -108,26 +101,18 @@ class ExpectedValuesTest(unittest.TestCase):
 
     @classmethod
     def setUpClass(cls):
-        cls.tmp = tempfile.TemporaryDirectory()
         cls.demand, cls.ini = kashiwa_demand()
         cls.rates = kashiwa_rates()
-        cls.base = os.path.join(cls.tmp.name, "base.h5")
-        cls.shifted = os.path.join(cls.tmp.name, "shift.h5")
-        cls.shift_ini = os.path.join(cls.tmp.name, "shift10.ini")
-        with open(cls.shift_ini, "w") as f:
-            f.write("[scenario]\nbase = %s\nname = shift10\n\n[demand]\ninpatient_shift_share = 0.1\n"
-                    "inpatient_shift_year = 2030\n" % T.scenario_path("kashiwa.ini"))
+        cls.shift_ini = T.scenario_file("shift10.ini", "[scenario]\nbase = %s\nname = shift10\n\n[demand]\n"
+                                        "inpatient_shift_share = 0.1\ninpatient_shift_year = 2030\n"
+                                        % T.scenario_path("kashiwa.ini"))
         ev = ["--set", "simulation.expected_values=true", "-n", "1", "-q"]
-        cls.results = [T.run(["run", T.scenario_path("kashiwa.ini"), "-o", cls.base] + ev),
-                       T.run(["run", cls.shift_ini, "-o", cls.shifted] + ev)]
-
-    @classmethod
-    def tearDownClass(cls):
-        cls.tmp.cleanup()
+        cls.runs = [T.cached_results(T.scenario_path("kashiwa.ini"), *ev), T.cached_results(cls.shift_ini, *ev)]
+        cls.base, cls.shifted = cls.runs[0].path, cls.runs[1].path
 
     def setUp(self):
-        for result in self.results:
-            self.assertEqual(result.returncode, 0, result.stderr)
+        for run in self.runs:
+            run.check(self)
 
     def read(self, path):
         with h5py.File(path, "r") as h5:
@@ -202,21 +187,13 @@ class NoiseTest(unittest.TestCase):
 
     @classmethod
     def setUpClass(cls):
-        cls.tmp = tempfile.TemporaryDirectory()
-        cls.path = os.path.join(cls.tmp.name, "k400.h5")
-        cls.result = T.run(["run", T.scenario_path("kashiwa.ini"), "-n", str(NOISE_REPLICATIONS), "-q",
-                            "-o", cls.path])
+        cls.noisy = T.cached_results(T.scenario_path("kashiwa.ini"), "-n", str(NOISE_REPLICATIONS), "-q")
         cls.demand, cls.ini = kashiwa_demand()
         cls.rates = kashiwa_rates()
 
-    @classmethod
-    def tearDownClass(cls):
-        cls.tmp.cleanup()
-
     def setUp(self):
-        self.assertEqual(self.result.returncode, 0, self.result.stderr)
-        self.h5 = h5py.File(self.path, "r")
-        self.addCleanup(self.h5.close)
+        self.noisy.check(self)
+        self.h5 = self.noisy.open()
         self.years = list(self.h5["axes/year"][()])
         self.rates_year = int(self.demand["rates_year"])
         self.trend_sd = float(self.demand["trend_sd"])
@@ -271,11 +248,11 @@ class NoiseTest(unittest.TestCase):
         sigma^2), sigma^2 = ln(1 + cv^2) (4 SE on its mean, sd within 15%); and the mean of
         home care (both sexes, all ages) in 2040 within 4 SE of its expectation as above."""
         cv = 0.8
-        path = os.path.join(self.tmp.name, "cv.h5")
-        run_ok(self, ["run", T.scenario_path("kashiwa.ini"), "-n", str(NOISE_REPLICATIONS), "-q", "-o", path,
-                      "--set", "demand.rate_cv=%g" % cv])
+        run = T.cached_results(T.scenario_path("kashiwa.ini"), "-n", str(NOISE_REPLICATIONS), "-q",
+                               "--set", "demand.rate_cv=%g" % cv)
+        run.check(self)
         sigma = np.sqrt(np.log(1 + cv * cv))
-        with h5py.File(path, "r") as h5:
+        with h5py.File(run.path, "r") as h5:
             logs = np.log(h5["demand/parameters/rate_multiplier"][0])
             reps = h5["demand/home_care/replications"][0, :, self.years.index(2040), 2, 4]
             by_age = h5["population/by_age/mean"][0, self.years.index(2040), :2]
@@ -374,19 +351,12 @@ class ComparisonTest(unittest.TestCase):
 
     @classmethod
     def setUpClass(cls):
-        cls.tmp = tempfile.TemporaryDirectory()
-        cls.path = os.path.join(cls.tmp.name, "compare.h5")
-        cls.result = T.run(["run", T.scenario_path("kashiwa.ini"), T.scenario_path("kashiwa-shift.ini"),
-                            "-n", str(COMPARE_REPLICATIONS), "-q", "-o", cls.path])
-
-    @classmethod
-    def tearDownClass(cls):
-        cls.tmp.cleanup()
+        cls.compared = T.cached_results(T.scenario_path("kashiwa.ini"), T.scenario_path("kashiwa-shift.ini"),
+                                        "-n", str(COMPARE_REPLICATIONS), "-q")
 
     def setUp(self):
-        self.assertEqual(self.result.returncode, 0, self.result.stderr)
-        self.h5 = h5py.File(self.path, "r")
-        self.addCleanup(self.h5.close)
+        self.compared.check(self)
+        self.h5 = self.compared.open()
         self.years = list(self.h5["axes/year"][()])
         names = [v.decode() if isinstance(v, bytes) else v for v in self.h5["axes/scenario"][()]]
         self.assertEqual(names, ["kashiwa", "kashiwa-shift"])
@@ -493,32 +463,24 @@ class BedCapacityTest(unittest.TestCase):
 
     @classmethod
     def setUpClass(cls):
-        cls.tmp = tempfile.TemporaryDirectory()
-        cls.first = os.path.join(cls.tmp.name, "first.h5")
-        cls.second = os.path.join(cls.tmp.name, "beds.h5")
-        cls.results = [T.run(["run", T.scenario_path("kashiwa.ini"), "-n", str(BED_REPLICATIONS), "-q",
-                              "-o", cls.first])]
+        cls.runs = [T.cached_results(T.scenario_path("kashiwa.ini"), "-n", str(BED_REPLICATIONS), "-q")]
+        cls.first = cls.runs[0].path
         cls.capacity = None
-        if cls.results[0].returncode == 0:
-            with h5py.File(cls.first, "r") as h5:
-                y = list(h5["axes/year"][()]).index(BED_YEAR)
-                cls.capacity = float(np.median(h5["demand/beds_needed/expected_total/replications"][0, :, y]))
-            cls.scenario = os.path.join(cls.tmp.name, "beds.ini")
-            with open(cls.scenario, "w") as f:
-                f.write("[scenario]\nbase = %s\nname = beds\n\n[demand]\nbed_capacity = %r\n"
-                        % (T.scenario_path("kashiwa.ini"), cls.capacity))
-            cls.results.append(T.run(["run", cls.scenario, "-n", str(BED_REPLICATIONS), "-q", "-o", cls.second]))
-
-    @classmethod
-    def tearDownClass(cls):
-        cls.tmp.cleanup()
+        if cls.runs[0].ok:
+            h5 = cls.runs[0].open()
+            y = list(h5["axes/year"][()]).index(BED_YEAR)
+            cls.capacity = float(np.median(h5["demand/beds_needed/expected_total/replications"][0, :, y]))
+            cls.scenario = T.scenario_file("beds-%r.ini" % cls.capacity,
+                                           "[scenario]\nbase = %s\nname = beds\n\n[demand]\nbed_capacity = %r\n"
+                                           % (T.scenario_path("kashiwa.ini"), cls.capacity))
+            cls.runs.append(T.cached_results(cls.scenario, "-n", str(BED_REPLICATIONS), "-q"))
+            cls.second = cls.runs[1].path
 
     def setUp(self):
-        for result in self.results:
-            self.assertEqual(result.returncode, 0, result.stderr)
-        self.assertEqual(len(self.results), 2)
-        self.h5 = h5py.File(self.second, "r")
-        self.addCleanup(self.h5.close)
+        for run in self.runs:
+            run.check(self)
+        self.assertEqual(len(self.runs), 2)
+        self.h5 = self.runs[1].open()
         self.years = self.h5["axes/year"][()]
         # exceedance is judged on expected beds needed (no one-day Poisson noise)
         self.beds = self.h5["demand/beds_needed/expected_total/replications"][0]  # [replication, year]

@@ -25,10 +25,8 @@ path, migration), so the test runs a scenario derived from each shipped one: the
 """
 import os
 import sys
-import tempfile
 import unittest
 
-import h5py
 import numpy as np
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
@@ -155,7 +153,7 @@ def project(base, tables, fertility, sex_ratio, years):
 class ReferenceProjectionTest(unittest.TestCase):
     maxDiff = None
 
-    def derived_scenario(self, shipped, folder):
+    def derived_scenario(self, shipped):
         """A scenario with only the keys the reference models, tables by absolute path."""
         ini = T.read_ini(shipped)
         base = os.path.dirname(shipped)
@@ -171,25 +169,20 @@ class ReferenceProjectionTest(unittest.TestCase):
                         value = os.path.join(base, value)
                     lines.append("%s = %s" % (key, value))
                     settings[key] = value
-        path = os.path.join(folder, "reference.ini")
-        with open(path, "w") as f:
-            f.write("\n".join(lines) + "\n")
-        return path, settings
+        name = "%s_reference.ini" % os.path.splitext(os.path.basename(shipped))[0]
+        return T.scenario_file(name, "\n".join(lines) + "\n"), settings
 
     def check_against_reference(self, name, replications=1):
         shipped = T.scenario_path(name)
-        with tempfile.TemporaryDirectory() as tmp:
-            scenario, settings = self.derived_scenario(shipped, tmp)
-            out = os.path.join(tmp, "reference.h5")
-            result = T.run(["run", scenario, "-n", str(replications), "--set", "simulation.expected_values=true",
-                            "-o", out])
-            self.assertEqual(result.returncode, 0, result.stderr)
-            with h5py.File(out, "r") as h5:
-                by_age = h5["population/by_age/mean"][0]
-                sd = h5["population/by_age/sd"][0]
-                years = h5["axes/year"][()]
-                series = {key: h5["population"][key]["mean"][0] for key in
-                          ("total", "births", "deaths", "life_expectancy_0", "life_expectancy_65")}
+        scenario, settings = self.derived_scenario(shipped)
+        run = T.cached_results(scenario, "-n", str(replications), "--set", "simulation.expected_values=true")
+        run.check(self)
+        h5 = run.open()
+        by_age = h5["population/by_age/mean"][0]
+        sd = h5["population/by_age/sd"][0]
+        years = h5["axes/year"][()]
+        series = {key: h5["population"][key]["mean"][0] for key in
+                  ("total", "births", "deaths", "life_expectancy_0", "life_expectancy_65")}
         tables = read_mortality(settings["mortality"])
         fertility = read_fertility(settings["fertility"])
         sex_ratio = float(settings.get("sex_ratio_at_birth", 1.05))
