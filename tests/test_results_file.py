@@ -1,5 +1,5 @@
-"""The results file, read back with a real client (h5py): layout of DESIGN.md, attributes,
-dimension scales, provenance, and the consistency of the statistics it stores.
+"""The results file, read back with a real client (h5py): the layout of the README's "The results
+file", attributes, dimension scales, provenance, and the consistency of the statistics it stores.
 
 Runs `carecast run scenarios/kashiwa.ini -n 20 -o TMP/k.h5` (once per test, in the test's own
 temporary folder: a run takes a fraction of a second).
@@ -124,7 +124,10 @@ class ResultsFileTest(unittest.TestCase):
         self.assertEqual(len(dset.dims), len(axes))
         for i, axis in enumerate(axes):
             self.assertEqual(len(dset.dims[i]), 1, "one scale on dimension %d of %s" % (i, dset.name))
-            self.assertEqual(dset.dims[i][0].name, "/axes/" + axis)
+            scale = dset.dims[i][0]
+            self.assertEqual(scale.id, self.h5[axis].id, "the root group's /%s" % axis)
+            self.assertEqual(scale.id, self.h5["axes"][axis].id, "/axes/%s: the same dataset" % axis)
+            self.assertEqual(dset.dims[i].label, axis)
             self.assertEqual(dset.dims[i][0].shape[0], dset.shape[i])
 
     # -- provenance ------------------------------------------------------------------------------

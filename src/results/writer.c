@@ -1,5 +1,5 @@
-/* Writing cc_results to HDF5 in the fixed layout (DESIGN.md), readable by HDF5 and netCDF-4
- * clients alike:
+/* Writing cc_results to HDF5 in the fixed layout (README, "The results file"), readable by
+ * HDF5 and netCDF-4 clients alike:
  * - the shared axes (scenario, replication, quantile, year, sex, age, age_band, bound,
  *   setting) are dimension scales in the ROOT group, because netCDF-4 sees a dimension only
  *   in the group that defines it and in that group's subgroups; /axes/<name> are hard links to
@@ -734,7 +734,7 @@ int cc_results_write(const cc_results *r, const cc_scenario *scenarios, int nsce
     }
     TRY(w.file = H5Fcreate(tmp, H5F_ACC_TRUNC, H5P_DEFAULT, H5P_DEFAULT));
     TRY(set_string_attr(w.file, "title", "carecast results"));
-    TRY(set_string_attr(w.file, "layout", "carecast results layout 1 (DESIGN.md)"));
+    TRY(set_string_attr(w.file, "layout", "carecast results layout 1 (README: The results file)"));
     TRY(write_axes(&w, r));
     TRY(write_population(&w, r, scenarios));
     if (r->has_demand)
