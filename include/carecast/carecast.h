@@ -5,8 +5,10 @@
 #define CC_VERSION "0.1.0"
 
 #include "carecast/ages.h"
+#include "carecast/calendar.h"
 #include "carecast/demand.h"
 #include "carecast/error.h"
+#include "carecast/event_queue.h"
 #include "carecast/lee_carter.h"
 #include "carecast/lifetable.h"
 #include "carecast/options.h"
