@@ -10,6 +10,7 @@
 #include <stdio.h>
 
 #include "carecast/ages.h"
+#include "carecast/coverage.h"
 #include "carecast/demand.h"
 #include "carecast/error.h"
 #include "carecast/options.h"
@@ -72,6 +73,7 @@ typedef struct {
     cc_run_options run;               /* [simulation] seed, replications, expected_values */
     cc_population_params population;  /* [simulation] base/end year, [population] ... [migration] */
     cc_demand_params demand;          /* [demand] */
+    cc_coverage_params coverage;      /* [coverage] and the clinics table */
     /* provenance */
     int nsettings;
     cc_setting *settings;
