@@ -82,6 +82,9 @@ typedef struct {
     int *clinic_first_doctor; /* [nclinics] index of the clinic's first doctor, -1 if not participating */
     int *pair;              /* [nclinics] primary: its backup clinic; backup and others: -1 */
     int paired_by_engine;   /* 1 when some pairs were chosen by the engine */
+    int unpaired_primaries; /* participating primaries left without a backup */
+    int blocks_without_doctors; /* blocks with a population share and no participating doctor:
+                                   their patients are uncovered (a warning, not an error) */
 } cc_coverage_layout;
 
 /* Check the clinics (blocks in range, pairs to backups, at most max_primaries_per_backup per

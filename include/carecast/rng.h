@@ -17,7 +17,11 @@ typedef enum {
     CC_STREAM_FERTILITY_LEVEL = 5,
     CC_STREAM_MIGRATION_LEVEL = 6,
     CC_STREAM_DEMAND_PARAMS = 7,
-    CC_STREAM_DEMAND_COUNTS = 8
+    CC_STREAM_DEMAND_COUNTS = 8,
+    /* coverage: the entity word is (target-year index << 20) | patient slot or doctor, so each
+     * target year, patient slot and doctor has its own stream whatever the scheme */
+    CC_STREAM_COVERAGE_PATIENTS = 9,
+    CC_STREAM_COVERAGE_ABSENCES = 10
 } cc_stream_purpose;
 
 /* A Philox generator for GSL's distributions; free with gsl_rng_free. NULL if out of memory. */
