@@ -2,9 +2,10 @@
 program wrote before the file became netCDF-4 readable (root-group scales, long names) reads
 back equal, exactly (NaN equal to NaN), from a run of today's program with the same arguments.
 
-The references (tests/data/reference-{one,two}.npz, written by tests/data/make_reference.py
-with the program of commit 0a81210) hold every dataset outside /provenance of a run of
-scenarios/kashiwa.ini, and of kashiwa.ini with kashiwa-shift.ini, 3 replications, 2025-2030.
+The references (tests/data/reference-*.npz, written by tests/data/make_reference.py with the
+program of commit 0a81210) hold every dataset outside /provenance of runs of
+scenarios/kashiwa.ini; of kashiwa.ini with kashiwa-shift.ini (with and without a bed capacity);
+and of japan.ini (population only), 3 replications, 2025-2030.
 tests/results_compare.py compares two whole results files the same way (for larger runs).
 """
 import os
@@ -40,7 +41,7 @@ class ReferenceValuesTest(unittest.TestCase):
 
     def check(self, name):
         reference = load_reference(name)
-        self.assertGreater(len(reference), 50, "the reference holds the file's datasets")
+        self.assertGreater(len(reference), 40, "the reference holds the file's datasets")
         with tempfile.TemporaryDirectory() as tmp:
             path = self.run_like(reference, tmp)
             problems = []
@@ -63,6 +64,14 @@ class ReferenceValuesTest(unittest.TestCase):
 
     def test_two_scenarios_values_unchanged(self):
         self.check("two")
+
+    def test_bed_capacity_values_unchanged(self):
+        """With a bed capacity: exceedance probability, first exceedance year and shares."""
+        self.check("capacity")
+
+    def test_population_only_values_unchanged(self):
+        """japan.ini: no demand tables, no calibration targets (empty vectors)."""
+        self.check("japan")
 
 
 @T.require_binary

@@ -1,102 +1,86 @@
-/* Results of a run held in memory, in the layout of the results file: per-replication rows
- * of the headline series, and mean / standard deviation of the full age x sex x year arrays
- * accumulated in replication order (so they do not depend on the thread count). */
+/* The results store: what a run produced, held in memory until it is written. Each stage
+ * hands over one row per replication (cc_population_row, cc_demand_row, together a cc_row);
+ * cc_results_add_row stores it, in replication order within each scenario, so a distributed
+ * run needs only to send rows to one process. Per replication the store keeps every headline
+ * series, demand count, expectation and drawn parameter; of the full age x sex x year arrays
+ * it keeps running means and sums of squared deviations (Welford, in replication order, so
+ * they do not depend on the thread count or on how rows were produced). What each scenario's
+ * model fitted is stored once per scenario, as data (cc_results_set_scenario).
+ * Summaries (quantiles, differences, peak years, ...) are computed from the store by the
+ * summaries module; cc_results_write writes both. */
 #ifndef CARECAST_RESULTS_H
 #define CARECAST_RESULTS_H
 
-#include "carecast/error.h"
 #include <signal.h>
 
-#include "carecast/demand.h"
-#include "carecast/population.h"
+#include "carecast/demand_row.h"
+#include "carecast/error.h"
+#include "carecast/population_row.h"
 #include "carecast/scenario.h"
 
-#define CC_SEX_AXIS 3       /* male, female, total */
 #define CC_QUANTILES 5
 extern const double cc_quantile_levels[CC_QUANTILES]; /* 0.05 0.25 0.5 0.75 0.95 */
 
-/* Headline series: one value per scenario, replication, year and sex. */
-typedef enum {
-    CC_SERIES_TOTAL, CC_SERIES_AGE65PLUS, CC_SERIES_AGE75PLUS, CC_SERIES_AGE85PLUS,
-    CC_SERIES_BIRTHS, CC_SERIES_DEATHS, CC_SERIES_NET_MIGRATION,
-    CC_SERIES_LIFE_EXPECTANCY_0, CC_SERIES_LIFE_EXPECTANCY_65,
-    CC_SERIES_COUNT
-} cc_series_id;
-
+/* One replication of one scenario: the row of each stage. */
 typedef struct {
-    const char *name, *units, *description;
-    const char *long_name; /* the quantity, as a reader labels it ("Population aged 75 and over") */
-} cc_series_info;
-const cc_series_info *cc_series(cc_series_id id);
+    const cc_population_row *population;
+    const cc_demand_row *demand; /* NULL when the run has no demand */
+} cc_row;
+
+/* What the store keeps of a scenario besides its rows. */
+typedef struct {
+    char *name;
+    double bed_capacity;          /* [demand] bed_capacity (0: none given) */
+    double clinics;               /* [demand] clinics */
+    cc_population_fitted fitted;  /* what the population model fitted or calibrated */
+} cc_results_scenario;
 
 typedef struct {
     int nscenarios, replications, years, base_year;
-    int threads; /* threads for the summaries (quantiles); results do not depend on it */
-    char **scenario_names;
+    int has_demand;
+    int threads;                    /* threads for the summaries; results do not depend on it */
+    cc_results_scenario *scenarios; /* [nscenarios] */
     /* [series][scenario][replication][year][CC_SEX_AXIS] */
     double *series[CC_SERIES_COUNT];
-    /* [scenario][year][CC_SEX_AXIS][CC_AGES] */
-    double *age_mean, *age_sd;
+    /* [scenario][year][CC_SEX_AXIS][CC_AGES]: running mean and sum of squared deviations */
+    double *age_mean, *age_m2;
     /* demand (when has_demand): [series][scenario][replication][year][CC_SEX_AXIS][CC_AGE_BANDS] */
-    int has_demand;
     double *demand[CC_DEMAND_SERIES];
-    double *demand_expected[CC_DEMAND_SERIES]; /* [scenario][replication][year]: expectation, both sexes, all ages */
-    double *demand_draws; /* [scenario][replication][CC_RATE_SETTINGS][2]: multiplier, trend */
-    /* [scenario]: what each scenario's model fitted and calibrated */
-    cc_population_model *models;
-    /* internal: Welford sums of squares, replications accumulated */
-    double *age_m2;
-    long accumulated;
+    double *demand_expected[CC_DEMAND_SERIES]; /* [scenario][replication][year] */
+    double *rate_multiplier, *rate_trend;      /* [scenario][replication][CC_RATE_SETTINGS] as drawn */
+    long *rows_added;                          /* [scenario] */
 } cc_results;
 
+/* An empty store for nscenarios x replications rows of `years` years from base_year. Returns
+ * 0 or CC_ERR_NOMEM (res freed); cc_results_free is always safe afterwards. */
 int cc_results_init(cc_results *res, int nscenarios, int replications, int years, int base_year, int has_demand);
 void cc_results_free(cc_results *res);
 
-static inline size_t cc_results_demand_index(const cc_results *r, int scenario, int rep, int year, int sex, int band)
-{
-    return ((((size_t)scenario * r->replications + rep) * r->years + year) * CC_SEX_AXIS + sex) * CC_AGE_BANDS + band;
-}
+/* Name a scenario and keep what its summaries and file need: the demand parameters the
+ * summaries use and a copy of its fitted record. Returns 0, CC_ERR_NOMEM or CC_ERR_USAGE. */
+int cc_results_set_scenario(cc_results *res, int scenario, const char *name, double bed_capacity, double clinics,
+                            const cc_population_fitted *fitted);
 
+/* Store the row of one replication. Rows of a scenario must come in replication order
+ * (0, 1, 2, ...); row->demand is required exactly when the store has demand. Returns 0, or
+ * CC_ERR_USAGE (out of order, wrong size or missing stage; nothing stored). */
+int cc_results_add_row(cc_results *res, int scenario, int replication, const cc_row *row);
+
+/* Index of a headline value in res->series[id]. */
 static inline size_t cc_results_series_index(const cc_results *r, int scenario, int rep, int year, int sex)
 {
     return (((size_t)scenario * r->replications + rep) * r->years + year) * CC_SEX_AXIS + sex;
 }
 
-/* Generic forms over data[scenario][replication][cells]: quantiles out[scenario][q][cells],
- * means out[scenario][cells] (accumulated in replication order). */
-int cc_stats_quantiles(const double *data, int nscenarios, int replications, size_t cells, double *out,
-                       int threads);
-void cc_stats_means(const double *data, int nscenarios, int replications, size_t cells, double *out);
-
-/* Paired comparison with scenario 0 (common random numbers): for every scenario s and cell,
- * the quantiles of the per-replication differences x[s] - x[0] (quantiles[s][q][cells]), and
- * 95% intervals for the mean difference, paired (t on the differences) and, for reference,
- * unpaired (Welch, as if the runs were independent): ci[s][3][cells] = lower, mean, upper. */
-int cc_stats_differences(const double *data, int nscenarios, int replications, size_t cells, double *quantiles,
-                         double *ci_paired, double *ci_unpaired, int threads);
-
-/* Per replication, the year in which a demand series' expectation (both sexes, all ages; the
- * replication's parameters and population, without one survey day's Poisson noise) is highest:
- * years[scenario][replication]; share[scenario][year] of replications peaking in each year. */
-void cc_results_peak_years(const cc_results *res, cc_demand_series id, int *years, double *share);
-
-/* Expected beds needed (as for peak years) against a capacity: probability[scenario][year] that
- * they exceed it;
- * first[scenario][replication] the first year they do (0: never within the run);
- * first_share[scenario][year] the distribution of that year; never[scenario] the rest. */
-void cc_results_exceedance(const cc_results *res, const double *capacity, double *probability, int *first,
-                           double *first_share, double *never);
-
-/* Quantiles over replications of one series: out[scenario][quantile][year][sex] (caller
- * allocates nscenarios * CC_QUANTILES * years * CC_SEX_AXIS doubles). Exact: linear
- * interpolation between order statistics (gsl_stats_quantile_from_sorted_data). */
-int cc_results_quantiles(const cc_results *res, cc_series_id id, double *out);
-/* Mean over replications of one series: out[scenario][year][sex]. */
-void cc_results_mean(const cc_results *res, cc_series_id id, double *out);
+/* Index of a demand count in res->demand[id]. */
+static inline size_t cc_results_demand_index(const cc_results *r, int scenario, int rep, int year, int sex, int band)
+{
+    return cc_results_series_index(r, scenario, rep, year, sex) * CC_AGE_BANDS + band;
+}
 
 /* Write the results file atomically (temp file in the same folder, then rename): either the
- * complete file appears at path or nothing changes there. Provenance from the scenarios and
- * run facts. */
+ * complete file appears at path or nothing changes there. The summaries are computed here
+ * (cc_summaries_compute); provenance comes from the scenarios and run facts. */
 typedef struct {
     int threads, ranks;
     const char *command_line;

@@ -1,5 +1,5 @@
 #!/usr/bin/python3
-"""Write tests/data/reference-{one,two}.npz: every dataset (outside /provenance) of a results
+"""Write tests/data/reference-{one,two,capacity,japan}.npz: every dataset (outside /provenance) of a results
 file written by a carecast binary, as NumPy arrays keyed by dataset path, with the command that
 wrote it under the key "__args__". tests/test_results_reference.py runs the current binary with
 the same arguments and requires every one of these datasets to read back equal.
@@ -21,9 +21,11 @@ import h5py
 import numpy as np
 
 HERE = os.path.dirname(os.path.abspath(__file__))
-RUNS = {
+RUNS = {  # name: scenarios and options beyond OPTIONS
     "one": ["kashiwa.ini"],
     "two": ["kashiwa.ini", "kashiwa-shift.ini"],
+    "capacity": ["kashiwa.ini", "kashiwa-shift.ini", "--set", "demand.bed_capacity=3500"],
+    "japan": ["japan.ini"],
 }
 OPTIONS = ["-n", "3", "--set", "simulation.end_year=2030", "-q", "-j", "1"]
 
@@ -48,13 +50,14 @@ def main(argv):
         sys.stderr.write(__doc__)
         return 2
     binary, scenarios = argv[1], argv[2]
-    for name, files in RUNS.items():
+    for name, args in RUNS.items():
+        args = args + OPTIONS
         with tempfile.TemporaryDirectory() as tmp:
             out = os.path.join(tmp, name + ".h5")
-            subprocess.run([binary, "run"] + [os.path.join(scenarios, s) for s in files] + OPTIONS + ["-o", out],
-                           check=True)
+            subprocess.run([binary, "run"] + [os.path.join(scenarios, a) if a.endswith(".ini") else a for a in args]
+                           + ["-o", out], check=True)
             arrays = arrays_of(out)
-        arrays["__args__"] = np.array(files + OPTIONS, dtype=str)
+        arrays["__args__"] = np.array(args, dtype=str)
         target = os.path.join(HERE, "reference-%s.npz" % name)
         np.savez_compressed(target, **arrays)
         print("%s: %d datasets, %d bytes" % (target, len(arrays) - 1, os.path.getsize(target)))

@@ -1,0 +1,48 @@
+/* The layout of the results file, as one table of groups, datasets and attributes (README,
+ * "The results file"), walked over a results store and its summaries. Each item the walk
+ * visits carries its path, axes, values and metadata; the HDF5 writer creates one object per
+ * item, and anything else that needs what the file holds (tests, other formats) walks the same
+ * table. A new stage adds its row type, its store columns and its entries to the table. */
+#ifndef CARECAST_LAYOUT_H
+#define CARECAST_LAYOUT_H
+
+#include <stddef.h>
+
+#include "carecast/results.h"
+#include "carecast/summaries.h"
+
+#define CC_LAYOUT_MAX_RANK 6
+
+typedef enum {
+    CC_ITEM_GROUP,     /* a group; description may be NULL */
+    CC_ITEM_SCALE,     /* a 1-D dataset that is a dimension scale named `name` */
+    CC_ITEM_DATASET,   /* a dataset; every dimension has a scale (axis_path) */
+    CC_ITEM_ATTRIBUTE, /* attribute `name` of the object at path; one value (data) */
+    CC_ITEM_LINK       /* a second name (path) of the object at target: a hard link */
+} cc_item_kind;
+
+typedef enum { CC_VALUE_DOUBLE, CC_VALUE_INT, CC_VALUE_STRING } cc_value_type;
+
+typedef struct {
+    cc_item_kind kind;
+    const char *path;   /* without a leading '/': "population/total/quantiles" */
+    const char *name;   /* SCALE: the dimension's name; ATTRIBUTE: the attribute's name */
+    const char *target; /* LINK: path of the object linked to */
+    int rank;
+    size_t dims[CC_LAYOUT_MAX_RANK];
+    const char *axis[CC_LAYOUT_MAX_RANK];      /* DATASET: name of each dimension */
+    const char *axis_path[CC_LAYOUT_MAX_RANK]; /* DATASET: path of each dimension's scale */
+    cc_value_type type;
+    const void *data; /* row-major values: double, int, or const char * for strings */
+    const char *units, *long_name, *description;
+} cc_layout_item;
+
+/* Called for each item in order (a group before its members, a scale before its users).
+ * A nonzero return stops the walk and is returned by it. */
+typedef int (*cc_layout_visitor)(const cc_layout_item *item, void *user);
+
+/* Walk the layout over res and its summaries s (from cc_summaries_compute). Returns 0, the
+ * visitor's nonzero return, or CC_ERR_NOMEM. */
+int cc_layout_walk(const cc_results *res, const cc_summaries *s, cc_layout_visitor visit, void *user);
+
+#endif

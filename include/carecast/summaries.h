@@ -1,0 +1,68 @@
+/* Summaries of a results store, computed from its rows: quantiles and means over
+ * replications, paired differences from the first scenario, the standard deviation by age,
+ * outpatient visits per clinic, peak years of expected demand and the bed-capacity exceedance.
+ * Exact and independent of the thread count: quantiles by linear interpolation between order
+ * statistics (gsl_stats_quantile_from_sorted_data), each cell sorted by one thread; means and
+ * variances accumulated in replication order. */
+#ifndef CARECAST_SUMMARIES_H
+#define CARECAST_SUMMARIES_H
+
+#include "carecast/results.h"
+
+/* A replicated quantity data[scenario][replication][cells] summarised over replications. */
+typedef struct {
+    double *quantiles;        /* [scenario][CC_QUANTILES][cells] */
+    double *mean;             /* [scenario][cells] */
+    /* with several scenarios (else NULL): each scenario minus the first, replication by
+     * replication (common random numbers); scenario 0's rows are zero */
+    double *diff_quantiles;   /* [scenario][CC_QUANTILES][cells] */
+    double *diff_ci;          /* [scenario][3][cells] lower, mean, upper: paired 95% interval */
+    double *diff_ci_unpaired; /* [scenario][3][cells] the same as if the runs were independent (Welch) */
+} cc_replicated_summary;
+
+/* Summarise data[scenario][replication][cells]. Returns 0 or CC_ERR_NOMEM (out freed). */
+int cc_replicated_summary_compute(cc_replicated_summary *out, const double *data, int nscenarios, int replications,
+                                  size_t cells, int threads);
+void cc_replicated_summary_free(cc_replicated_summary *s);
+
+typedef struct {
+    int nscenarios, replications, years;
+    cc_replicated_summary series[CC_SERIES_COUNT]; /* cells [year][CC_SEX_AXIS] */
+    double *age_sd;                                 /* [scenario][year][CC_SEX_AXIS][CC_AGES] (n - 1) */
+    /* demand (when the store has it) */
+    cc_replicated_summary demand[CC_DEMAND_SERIES];          /* cells [year][CC_SEX_AXIS][CC_AGE_BANDS] */
+    cc_replicated_summary demand_expected[CC_DEMAND_SERIES]; /* cells [year] */
+    double *visits_per_clinic;                    /* [scenario][replication][year]: outpatient total / clinics */
+    cc_replicated_summary visits_per_clinic_summary;
+    /* peak year of the expectation, for inpatient and outpatient demand (else NULL) */
+    int *peak_year[CC_DEMAND_SERIES];             /* [scenario][replication] calendar year */
+    double *peak_year_share[CC_DEMAND_SERIES];    /* [scenario][year] share of replications */
+    /* expected beds needed against each scenario's capacity (when any scenario gives one) */
+    int has_capacity;
+    double *capacity;                             /* [scenario] (0: none given) */
+    double *exceedance_probability;               /* [scenario][year] */
+    int *first_exceedance_year;                   /* [scenario][replication] (0: never within the run) */
+    double *first_exceedance_share;               /* [scenario][year] */
+    double *never_exceeded_share;                 /* [scenario] */
+} cc_summaries;
+
+/* Every summary of res, sorting with `threads` threads (results do not depend on it).
+ * Returns 0 or CC_ERR_NOMEM (s freed); cc_summaries_free is always safe afterwards. */
+int cc_summaries_compute(cc_summaries *s, const cc_results *res, int threads);
+void cc_summaries_free(cc_summaries *s);
+
+/* The building blocks, over data[scenario][replication][cells]: quantiles
+ * out[scenario][q][cells]; means out[scenario][cells] (accumulated in replication order). */
+int cc_stats_quantiles(const double *data, int nscenarios, int replications, size_t cells, double *out,
+                       int threads);
+void cc_stats_means(const double *data, int nscenarios, int replications, size_t cells, double *out);
+
+/* Paired comparison with scenario 0 (common random numbers): for every scenario s and cell,
+ * the quantiles of the per-replication differences x[s] - x[0] (quantiles[s][q][cells]), and
+ * 95% intervals for the mean difference, paired (t on the differences) and, for reference,
+ * unpaired (Welch, as if the runs were independent): ci[s][3][cells] = lower, mean, upper.
+ * One replication has no spread to estimate: its intervals are NaN. */
+int cc_stats_differences(const double *data, int nscenarios, int replications, size_t cells, double *quantiles,
+                         double *ci_paired, double *ci_unpaired, int threads);
+
+#endif

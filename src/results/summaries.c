@@ -1,0 +1,271 @@
+/* Summaries computed from the rows of a results store (see summaries.h): quantiles, means and
+ * paired differences of every replicated quantity, the standard deviation by age, visits per
+ * clinic, peak years and bed exceedance. Nothing here depends on the thread count: each cell is
+ * sorted by one thread, and every sum runs in replication order. */
+#include "carecast/summaries.h"
+
+#include <gsl/gsl_cdf.h>
+#include <gsl/gsl_sort.h>
+#include <gsl/gsl_statistics_double.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+int cc_stats_quantiles(const double *data, int nscenarios, int replications, size_t cells, double *out,
+                       int threads)
+{
+    int failed = 0;
+    long total = (long)nscenarios * (long)cells;
+    /* cells are independent: sorted in parallel, each by one thread, so results do not depend
+     * on the thread count */
+#pragma omp parallel num_threads(threads > 0 ? threads : 1) reduction(| : failed)
+    {
+        double *column = malloc((size_t)replications * sizeof *column);
+        failed |= column == NULL;
+#pragma omp for schedule(static)
+        for (long i = 0; i < total; i++) {
+            if (!column)
+                continue;
+            size_t sc = (size_t)(i / (long)cells), c = (size_t)(i % (long)cells);
+            for (int rep = 0; rep < replications; rep++)
+                column[rep] = data[(sc * replications + rep) * cells + c];
+            gsl_sort(column, 1, replications);
+            for (int q = 0; q < CC_QUANTILES; q++)
+                out[(sc * CC_QUANTILES + q) * cells + c] =
+                    gsl_stats_quantile_from_sorted_data(column, 1, replications, cc_quantile_levels[q]);
+        }
+        free(column);
+    }
+    return failed ? CC_ERR_NOMEM : 0;
+}
+
+void cc_stats_means(const double *data, int nscenarios, int replications, size_t cells, double *out)
+{
+    for (int sc = 0; sc < nscenarios; sc++)
+        for (size_t c = 0; c < cells; c++) {
+            double mean = 0; /* running mean in replication order */
+            for (int rep = 0; rep < replications; rep++)
+                mean += (data[((size_t)sc * replications + rep) * cells + c] - mean) / (rep + 1);
+            out[(size_t)sc * cells + c] = mean;
+        }
+}
+
+static void interval(double mean, double variance_of_mean, double df, double *out3, size_t stride)
+{
+    /* one replication has no spread to estimate: the interval is unknown (NaN), not zero */
+    double half = df <= 0 ? NAN : variance_of_mean > 0 ? gsl_cdf_tdist_Pinv(0.975, df) * sqrt(variance_of_mean) : 0.0;
+    out3[0] = mean - half;
+    out3[stride] = mean;
+    out3[2 * stride] = mean + half;
+}
+
+int cc_stats_differences(const double *data, int nscenarios, int replications, size_t cells, double *quantiles,
+                         double *ci_paired, double *ci_unpaired, int threads)
+{
+    size_t per_scenario = (size_t)replications * cells;
+    double *diff = malloc(per_scenario * sizeof *diff);
+    if (!diff)
+        return CC_ERR_NOMEM;
+    memset(quantiles, 0, (size_t)CC_QUANTILES * cells * sizeof *quantiles); /* scenario 0 vs itself */
+    memset(ci_paired, 0, 3 * cells * sizeof *ci_paired);
+    memset(ci_unpaired, 0, 3 * cells * sizeof *ci_unpaired);
+    double n = replications;
+    for (int sc = 1; sc < nscenarios; sc++) {
+        const double *a = data, *b = data + sc * per_scenario;
+        for (size_t i = 0; i < per_scenario; i++)
+            diff[i] = b[i] - a[i];
+        int ret = cc_stats_quantiles(diff, 1, replications, cells, quantiles + (size_t)sc * CC_QUANTILES * cells,
+                                     threads);
+        if (ret != 0) { free(diff); return ret; }
+        for (size_t c = 0; c < cells; c++) {
+            double md = 0, vd = 0, ma = 0, va = 0, mb = 0, vb = 0;
+            for (int rep = 0; rep < replications; rep++) { /* Welford, in replication order */
+                double k = rep + 1, x = diff[(size_t)rep * cells + c], y = a[(size_t)rep * cells + c],
+                       z = b[(size_t)rep * cells + c], d;
+                d = x - md; md += d / k; vd += d * (x - md);
+                d = y - ma; ma += d / k; va += d * (y - ma);
+                d = z - mb; mb += d / k; vb += d * (z - mb);
+            }
+            double sd2 = n > 1 ? vd / (n - 1) : 0, sa2 = n > 1 ? va / (n - 1) : 0, sb2 = n > 1 ? vb / (n - 1) : 0;
+            double welch_var = (sa2 + sb2) / n;
+            double welch_df = welch_var > 0 ? welch_var * welch_var /
+                                                  ((sa2 / n) * (sa2 / n) / (n - 1) + (sb2 / n) * (sb2 / n) / (n - 1))
+                                            : 0;
+            interval(md, sd2 / n, n - 1, ci_paired + (size_t)sc * 3 * cells + c, cells);
+            interval(mb - ma, welch_var, welch_df, ci_unpaired + (size_t)sc * 3 * cells + c, cells);
+        }
+    }
+    free(diff);
+    return 0;
+}
+
+
+int cc_replicated_summary_compute(cc_replicated_summary *out, const double *data, int nscenarios, int replications,
+                                  size_t cells, int threads)
+{
+    memset(out, 0, sizeof *out);
+    size_t n = (size_t)nscenarios * cells;
+    int ok = (out->quantiles = malloc(n * CC_QUANTILES * sizeof(double))) &&
+             (out->mean = malloc(n * sizeof(double))) &&
+             cc_stats_quantiles(data, nscenarios, replications, cells, out->quantiles, threads) == 0;
+    if (ok)
+        cc_stats_means(data, nscenarios, replications, cells, out->mean);
+    if (ok && nscenarios > 1)
+        ok = (out->diff_quantiles = malloc(n * CC_QUANTILES * sizeof(double))) &&
+             (out->diff_ci = malloc(n * 3 * sizeof(double))) &&
+             (out->diff_ci_unpaired = malloc(n * 3 * sizeof(double))) &&
+             cc_stats_differences(data, nscenarios, replications, cells, out->diff_quantiles, out->diff_ci,
+                                  out->diff_ci_unpaired, threads) == 0;
+    if (!ok) {
+        cc_replicated_summary_free(out);
+        return CC_ERR_NOMEM;
+    }
+    return 0;
+}
+
+void cc_replicated_summary_free(cc_replicated_summary *s)
+{
+    free(s->quantiles);
+    free(s->mean);
+    free(s->diff_quantiles);
+    free(s->diff_ci);
+    free(s->diff_ci_unpaired);
+    memset(s, 0, sizeof *s);
+}
+
+static double expected_total(const cc_results *r, cc_demand_series id, int sc, int rep, int y)
+{
+    return r->demand_expected[id][((size_t)sc * r->replications + rep) * r->years + y];
+}
+
+/* Per replication, the year in which a demand series' expectation (both sexes, all ages; the
+ * replication's parameters and population, without one day's Poisson noise) is highest, and
+ * the share of replications peaking in each year. */
+static int peak_years(cc_summaries *s, const cc_results *r, cc_demand_series id)
+{
+    int *years = s->peak_year[id] = malloc((size_t)r->nscenarios * r->replications * sizeof(int));
+    double *share = s->peak_year_share[id] = calloc((size_t)r->nscenarios * r->years, sizeof(double));
+    if (!years || !share)
+        return CC_ERR_NOMEM;
+    for (int sc = 0; sc < r->nscenarios; sc++)
+        for (int rep = 0; rep < r->replications; rep++) {
+            int best = 0;
+            for (int y = 1; y < r->years; y++)
+                if (expected_total(r, id, sc, rep, y) > expected_total(r, id, sc, rep, best))
+                    best = y;
+            years[(size_t)sc * r->replications + rep] = r->base_year + best;
+            share[(size_t)sc * r->years + best] += 1.0 / r->replications;
+        }
+    return 0;
+}
+
+/* Expected beds needed against each scenario's capacity: the probability per year that they
+ * exceed it, the first year they do per replication (0: never within the run), the
+ * distribution of that year and the share that never exceed it. */
+static int exceedance(cc_summaries *s, const cc_results *r)
+{
+    size_t cells = (size_t)r->nscenarios * r->years;
+    s->capacity = calloc(r->nscenarios, sizeof(double));
+    s->never_exceeded_share = calloc(r->nscenarios, sizeof(double));
+    s->exceedance_probability = calloc(cells, sizeof(double));
+    s->first_exceedance_share = calloc(cells, sizeof(double));
+    s->first_exceedance_year = calloc((size_t)r->nscenarios * r->replications, sizeof(int));
+    if (!s->capacity || !s->never_exceeded_share || !s->exceedance_probability || !s->first_exceedance_share ||
+        !s->first_exceedance_year)
+        return CC_ERR_NOMEM;
+    for (int sc = 0; sc < r->nscenarios; sc++) {
+        s->capacity[sc] = r->scenarios[sc].bed_capacity > 0 ? r->scenarios[sc].bed_capacity : 0;
+        s->has_capacity |= s->capacity[sc] > 0;
+    }
+    for (int sc = 0; sc < r->nscenarios; sc++)
+        for (int rep = 0; rep < r->replications; rep++) {
+            int found = 0;
+            for (int y = 0; y < r->years; y++)
+                if (expected_total(r, CC_DEMAND_BEDS_NEEDED, sc, rep, y) > s->capacity[sc]) {
+                    s->exceedance_probability[(size_t)sc * r->years + y] += 1.0 / r->replications;
+                    if (!found) {
+                        found = r->base_year + y;
+                        s->first_exceedance_share[(size_t)sc * r->years + y] += 1.0 / r->replications;
+                    }
+                }
+            s->first_exceedance_year[(size_t)sc * r->replications + rep] = found;
+            if (!found)
+                s->never_exceeded_share[sc] += 1.0 / r->replications;
+        }
+    return 0;
+}
+
+/* All outpatient visits per weekday divided by the scenario's clinics, per replication. */
+static int visits_per_clinic(cc_summaries *s, const cc_results *r, int threads)
+{
+    size_t rows = (size_t)r->nscenarios * r->replications;
+    double *v = s->visits_per_clinic = malloc(rows * r->years * sizeof *v);
+    if (!v)
+        return CC_ERR_NOMEM;
+    for (size_t i = 0; i < rows; i++) {
+        int sc = (int)(i / r->replications), rep = (int)(i % r->replications);
+        for (int y = 0; y < r->years; y++)
+            v[i * r->years + y] = r->demand[CC_DEMAND_OUTPATIENT][cc_results_demand_index(r, sc, rep, y, 2, 4)] /
+                                  r->scenarios[sc].clinics;
+    }
+    return cc_replicated_summary_compute(&s->visits_per_clinic_summary, v, r->nscenarios, r->replications,
+                                         (size_t)r->years, threads);
+}
+
+static int demand_summaries(cc_summaries *s, const cc_results *r, int threads)
+{
+    size_t cells = (size_t)r->years * CC_SEX_AXIS * CC_AGE_BANDS;
+    for (int d = 0; d < CC_DEMAND_SERIES; d++)
+        if (cc_replicated_summary_compute(&s->demand[d], r->demand[d], r->nscenarios, r->replications, cells,
+                                          threads) != 0 ||
+            cc_replicated_summary_compute(&s->demand_expected[d], r->demand_expected[d], r->nscenarios,
+                                          r->replications, (size_t)r->years, threads) != 0)
+            return CC_ERR_NOMEM;
+    if (visits_per_clinic(s, r, threads) != 0 || peak_years(s, r, CC_DEMAND_OUTPATIENT) != 0 ||
+        peak_years(s, r, CC_DEMAND_INPATIENT) != 0)
+        return CC_ERR_NOMEM;
+    return exceedance(s, r);
+}
+
+int cc_summaries_compute(cc_summaries *s, const cc_results *r, int threads)
+{
+    memset(s, 0, sizeof *s);
+    s->nscenarios = r->nscenarios;
+    s->replications = r->replications;
+    s->years = r->years;
+    int ret = 0;
+    for (int id = 0; ret == 0 && id < CC_SERIES_COUNT; id++)
+        ret = cc_replicated_summary_compute(&s->series[id], r->series[id], r->nscenarios, r->replications,
+                                            (size_t)r->years * CC_SEX_AXIS, threads);
+    size_t cells = (size_t)r->nscenarios * r->years * CC_SEX_AXIS * CC_AGES;
+    if (ret == 0 && !(s->age_sd = malloc(cells * sizeof *s->age_sd)))
+        ret = CC_ERR_NOMEM;
+    for (size_t i = 0; ret == 0 && i < cells; i++)
+        s->age_sd[i] = r->replications > 1 ? sqrt(r->age_m2[i] / (r->replications - 1)) : 0.0;
+    if (ret == 0 && r->has_demand)
+        ret = demand_summaries(s, r, threads);
+    if (ret != 0)
+        cc_summaries_free(s);
+    return ret;
+}
+
+void cc_summaries_free(cc_summaries *s)
+{
+    for (int id = 0; id < CC_SERIES_COUNT; id++)
+        cc_replicated_summary_free(&s->series[id]);
+    for (int d = 0; d < CC_DEMAND_SERIES; d++) {
+        cc_replicated_summary_free(&s->demand[d]);
+        cc_replicated_summary_free(&s->demand_expected[d]);
+        free(s->peak_year[d]);
+        free(s->peak_year_share[d]);
+    }
+    cc_replicated_summary_free(&s->visits_per_clinic_summary);
+    free(s->visits_per_clinic);
+    free(s->age_sd);
+    free(s->capacity);
+    free(s->exceedance_probability);
+    free(s->first_exceedance_year);
+    free(s->first_exceedance_share);
+    free(s->never_exceeded_share);
+    memset(s, 0, sizeof *s);
+}
