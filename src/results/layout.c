@@ -11,7 +11,7 @@
  *   its per-scenario axes (calibration years, Lee-Carter age groups and fit years) are scales
  *   beside the data, since their lengths may differ between scenarios.
  * Adding a stage: its row type and store columns, source functions below, and table entries. */
-#include "carecast/layout.h"
+#include "carecast/results_layout.h"
 
 #include <stddef.h>
 #include <stdio.h>
@@ -472,7 +472,7 @@ static int shared_axes(walker *w)
     return ret;
 }
 
-int cc_layout_walk(const cc_results *r, const cc_summaries *s, cc_layout_visitor visit, void *user)
+int cc_results_layout_walk(const cc_results *r, const cc_summaries *s, cc_layout_visitor visit, void *user)
 {
     walker *w = calloc(1, sizeof *w);
     if (!w)

@@ -19,7 +19,7 @@
 #include <unistd.h>
 
 #include "carecast/carecast.h"
-#include "carecast/layout.h"
+#include "carecast/results_layout.h"
 #include "carecast/results.h"
 #include "carecast/summaries.h"
 
@@ -183,7 +183,7 @@ static int write_results(writer *w, const cc_results *r)
     cc_summaries s;
     if (cc_summaries_compute(&s, r, r->threads) != 0)
         return CC_ERR_NOMEM;
-    int ret = cc_layout_walk(r, &s, write_item, w);
+    int ret = cc_results_layout_walk(r, &s, write_item, w);
     cc_summaries_free(&s);
     return ret;
 }

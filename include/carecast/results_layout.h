@@ -3,8 +3,8 @@
  * visits carries its path, axes, values and metadata; the HDF5 writer creates one object per
  * item, and anything else that needs what the file holds (tests, other formats) walks the same
  * table. A new stage adds its row type, its store columns and its entries to the table. */
-#ifndef CARECAST_LAYOUT_H
-#define CARECAST_LAYOUT_H
+#ifndef CARECAST_RESULTS_LAYOUT_H
+#define CARECAST_RESULTS_LAYOUT_H
 
 #include <stddef.h>
 
@@ -43,6 +43,6 @@ typedef int (*cc_layout_visitor)(const cc_layout_item *item, void *user);
 
 /* Walk the layout over res and its summaries s (from cc_summaries_compute). Returns 0, the
  * visitor's nonzero return, or CC_ERR_NOMEM. */
-int cc_layout_walk(const cc_results *res, const cc_summaries *s, cc_layout_visitor visit, void *user);
+int cc_results_layout_walk(const cc_results *res, const cc_summaries *s, cc_layout_visitor visit, void *user);
 
 #endif
