@@ -54,6 +54,22 @@ class DeterminismTest(unittest.TestCase):
             whole = subprocess.run(["h5diff", "-q", one, two], stdout=subprocess.PIPE, stderr=subprocess.PIPE)
             self.assertEqual(whole.returncode, 1, "without the exclusion, /provenance differs (threads)")
 
+    def test_two_scenarios_with_a_bed_capacity_one_and_two_threads(self):
+        """Every summary (differences, peak years, exceedance) as well as the rows."""
+        with tempfile.TemporaryDirectory() as tmp:
+            paths = []
+            for threads in ("1", "2"):
+                path = os.path.join(tmp, "j%s.h5" % threads)
+                result = T.run(["run", T.scenario_path("kashiwa.ini"), T.scenario_path("kashiwa-shift.ini"), "-n",
+                                "70", "-q", "-o", path, "-j", threads, "--set", "demand.bed_capacity=3500"])
+                self.assertEqual(result.returncode, 0, result.stderr)
+                paths.append(path)
+            diff = h5diff(*paths)
+            self.assertEqual(diff.returncode, 0, diff.stdout + diff.stderr)
+            with h5py.File(paths[0], "r") as h5:
+                self.assertIn("demand/beds_needed/first_exceedance_year", h5)
+                self.assertIn("population/total/difference/mean_ci", h5)
+
     def test_more_threads_than_cores(self):
         with tempfile.TemporaryDirectory() as tmp:
             one = self.run_kashiwa(tmp, "j1.h5", "-j", "1")
