@@ -127,6 +127,91 @@ static const cc_key_info keys[] = {
      "Clinics the outpatient visits are divided by (visits_per_clinic). The rates count hospital "
      "outpatient departments too, so the result is an upper bound of a clinic's load.",
      "Kashiwa: 251 general clinics in 2024 (a regional medical-care portal; moderately reliable, see scenarios/data/SOURCES.md)"},
+    {"coverage", "clinics", CC_KEY_PATH, UNBOUND, "", ANY, NULL, "-",
+     "CSV of the clinics of the on-call simulation: id,block,type,doctors,panel_capacity,participates,backup "
+     "(see Tables). Empty: no coverage stage. Needs the [demand] rate tables (its patients are the "
+     "demand stage's home-care patients).", "scenario table (scripts/make-clinics-table.py for Kashiwa)"},
+    {"coverage", "blocks", CC_KEY_INT, AT(coverage.nblocks), "3", 1, CC_COVERAGE_MAX_BLOCKS, 0, NULL, "blocks",
+     "Blocks of the region; the clinics table's block column counts from 1.",
+     "Kashiwa City Medical Association: 3 blocks (JKRI 2015, scenarios/data/SOURCES.md)"},
+    {"coverage", "block_shares", CC_KEY_STRING, UNBOUND, "", ANY, NULL, "-",
+     "Population share of each block, comma-separated, one per block, each above 0, summing to 1 "
+     "(within 1e-6; rescaled to sum exactly). Empty: equal shares.", "assumption: blocks of equal population"},
+    {"coverage", "area_km2", CC_KEY_DOUBLE, AT(coverage.area_km2), "114.74", 0, 1e6, CC_KEY_MIN_EXCLUSIVE, NULL, "km2",
+     "Area of the region, split equally over the blocks (travel distances).",
+     "Kashiwa city area (scenarios/data/SOURCES.md)"},
+    {"coverage", "target_years", CC_KEY_STRING, UNBOUND, "2025,2030,2040", ANY, NULL, "years",
+     "Years simulated, comma-separated, increasing, none before [simulation] base_year, within 2000-2100 "
+     "(the calendar's range); years after end_year are left out (at least one must remain).", "user's choice: the first year, 2030 and 2040"},
+    {"coverage", "schemes", CC_KEY_STRING, UNBOUND, "pairing,rotation,solo,cooperative", ANY, NULL, "-",
+     "Coverage schemes compared, comma-separated, each at most once, from pairing, rotation, solo and "
+     "cooperative; the first is the reference of the paired differences.",
+     "the schemes of the comparison (pairing first: Kashiwa's own)"},
+    {"coverage", "replications", CC_KEY_INT, AT(coverage.replications), "50", 0, 100000000, 0, NULL, "replications",
+     "Replications simulated by the coverage stage (the first ones); 0: all. A value above [simulation] "
+     "replications is lowered to it.", "run setting (not a model parameter): keeps a run near a minute"},
+    {"coverage", "max_primaries_per_backup", CC_KEY_INT, AT(coverage.max_primaries_per_backup), "5", 1, 100, 0, NULL, "clinics",
+     "Most primary clinics one backup clinic pairs with (given in the table or chosen by the engine).",
+     "the 2011-13 Kashiwa pilot: 5 primaries, 1 backup (SEIHUKAI, scenarios/data/SOURCES.md)"},
+    {"coverage", "scheduled_visits_per_patient_month", CC_KEY_DOUBLE, AT(coverage.scheduled_visits_per_patient_month), "2.4", 0, 31, CC_KEY_MIN_EXCLUSIVE, NULL, "visits/patient-month",
+     "Scheduled visits per patient-month, uniform over in-hours time (Saturday mornings included).",
+     "derived: JMA 58.3 visits / 23.6 patients a clinic-month = 2.47 (range 1.9-2.5)"},
+    {"coverage", "scheduled_visit_minutes", CC_KEY_DOUBLE, AT(coverage.scheduled_visit_minutes), "20", 0, 240, CC_KEY_MIN_EXCLUSIVE, NULL, "minutes",
+     "Length of a scheduled visit (travel apart).",
+     "derived: mean visit times 17.5-25.8 min (Chuikyo 2022 survey; range 15-30)"},
+    {"coverage", "urgent_visit_share", CC_KEY_DOUBLE, AT(coverage.urgent_visit_share), "0.6", 0, 1, 0, NULL, "-",
+     "Share of urgent calls answered by a visit; the rest by phone advice.", "assumption (range 0.4-0.8)"},
+    {"coverage", "urgent_visit_minutes", CC_KEY_DOUBLE, AT(coverage.urgent_visit_minutes), "30", 0, 480, CC_KEY_MIN_EXCLUSIVE, NULL, "minutes",
+     "Length of an urgent visit (travel apart).", "assumption (range 20-60)"},
+    {"coverage", "phone_minutes", CC_KEY_DOUBLE, AT(coverage.phone_minutes), "10", 0, 240, CC_KEY_MIN_EXCLUSIVE, NULL, "minutes",
+     "Length of phone advice.", "assumption (no range set)"},
+    {"coverage", "call_rate_shape", CC_KEY_DOUBLE, AT(coverage.call_rate_shape), "1", 0, 1000, CC_KEY_MIN_EXCLUSIVE, NULL, "-",
+     "Gamma shape of the patients' urgent-call rates (mean 1, drawn once per patient; "
+     "the rate itself is [demand] urgent_calls_per_patient_month).",
+     "derived: with 0.8 x 0.6 visits a patient-month it puts 12.5% of patients at 1+ a month, "
+     "13.0% observed (Kashiwa/Tsukuba cohort; range 0.5-2)"},
+    {"coverage", "in_hours_call_share", CC_KEY_DOUBLE, AT(coverage.in_hours_call_share), "0.65", 0, 1, 0, NULL, "-",
+     "Share of urgent calls arriving in hours (uniform over in-hours time).",
+     "assumption: 35% out of hours (range 0.5-0.8)"},
+    {"coverage", "night_share_of_ooh", CC_KEY_DOUBLE, AT(coverage.night_share_of_ooh), "0.3333333", 0, 1, 0, NULL, "-",
+     "Share of the out-of-hours calls arriving at night (22:00-06:00); the rest are uniform over the "
+     "other out-of-hours time.", "assumption: a third (range 0.2-0.5)"},
+    {"coverage", "exit_short_share", CC_KEY_DOUBLE, AT(coverage.exit_short_share), "0.215", 0, 1, 0, NULL, "-",
+     "Time on home care, a mixture of two exponentials: share of entrants with a short stay.",
+     "derived: least-squares fit to the entrants' survival 73.4/64.2/52.6/34.6% at 6/12/24/48 months "
+     "(Kaneko 2021); mean 46.9 months, 2.13% exits a month (range 1.5-3.6%)"},
+    {"coverage", "exit_short_mean_months", CC_KEY_DOUBLE, AT(coverage.exit_short_mean_months), "2.8", 0, 600, CC_KEY_MIN_EXCLUSIVE, NULL, "months",
+     "Mean of the short stays.", "derived: the same fit (see exit_short_share)"},
+    {"coverage", "exit_long_mean_months", CC_KEY_DOUBLE, AT(coverage.exit_long_mean_months), "59", 0, 1200, CC_KEY_MIN_EXCLUSIVE, NULL, "months",
+     "Mean of the long stays.", "derived: the same fit (see exit_short_share)"},
+    {"coverage", "home_death_share", CC_KEY_DOUBLE, AT(coverage.home_death_share), "0.5", 0, 1, 0, NULL, "-",
+     "Share of exits that are deaths at home (needing a doctor at any hour), independent of the length "
+     "of stay; every exit is replaced by a new patient.", "assumption (range 0.3-0.7)"},
+    {"coverage", "death_visit_minutes", CC_KEY_DOUBLE, AT(coverage.death_visit_minutes), "45", 0, 480, CC_KEY_MIN_EXCLUSIVE, NULL, "minutes",
+     "Length of the visit for a death at home (travel apart).", "assumption (range 30-60)"},
+    {"coverage", "absence_days", CC_KEY_DOUBLE, AT(coverage.absence_days), "15", 0, 180, 0, NULL, "days/year",
+     "Days each doctor is away a year, in non-overlapping spells of 1 to absence_max_spell_days days, "
+     "each day 08:30-08:30.", "assumption (range 5-30)"},
+    {"coverage", "absence_max_spell_days", CC_KEY_INT, AT(coverage.absence_max_spell_days), "5", 1, 60, 0, NULL, "days",
+     "Longest spell of absence.", "assumption: spells of 1-5 days"},
+    {"coverage", "max_wait_minutes", CC_KEY_DOUBLE, AT(coverage.max_wait_minutes), "120", 0, 1440, CC_KEY_MIN_EXCLUSIVE, NULL, "minutes",
+     "Longest wait from a call to the doctor's arrival (visit) or answer (phone); a call that cannot "
+     "be met within it escalates to ambulance and hospital.", "assumption: 2 h (range 60-240 min)"},
+    {"coverage", "speed_kmh", CC_KEY_DOUBLE, AT(coverage.speed_kmh), "25", 0, 200, CC_KEY_MIN_EXCLUSIVE, NULL, "km/h",
+     "Travel speed; a visit's travel is the round trip.", "assumption (range 15-40)"},
+    {"coverage", "distance_factor", CC_KEY_DOUBLE, AT(coverage.distance_factor), "0.52", 0, 2, CC_KEY_MIN_EXCLUSIVE, NULL, "-",
+     "One-way distance = distance_factor x sqrt(block area).",
+     "geometry: mean distance between two random points of a square is 0.5214 x its side"},
+    {"coverage", "max_duty_nights_per_month", CC_KEY_DOUBLE, AT(coverage.max_duty_nights_per_month), "12", 0, 31, 0, NULL, "nights/doctor-month",
+     "Load limit: duty nights per doctor-month (the year's total / 12).",
+     "assumption for the medical association to set (range 6-15)"},
+    {"coverage", "max_disturbed_nights_per_month", CC_KEY_DOUBLE, AT(coverage.max_disturbed_nights_per_month), "4", 0, 31, 0, NULL, "nights/doctor-month",
+     "Load limit: disturbed nights (an answer started 22:00-06:00) per doctor-month.",
+     "assumption for the medical association to set (range 2-8)"},
+    {"coverage", "closures", CC_KEY_STRING, UNBOUND, "", ANY, NULL, "dates",
+     "Extra closure dates YYYY-MM-DD, comma-separated (clinics closed: duty day and night), beside the "
+     "national holidays and the year-end closure 29 December-3 January.",
+     "none (the year-end closure is built in: assumption, the customary closure)"},
 };
 
 const cc_key_info *cc_scenario_keys(int *n)

@@ -1,6 +1,6 @@
 /* Scenario loading: the settings in effect (registry defaults, then the INI files and their
  * bases, then command-line overrides), their conversion into each stage's parameters
- * (cc_population_params, cc_demand_params) and the run options, the checks that span several
+ * (cc_population_params, cc_demand_params, cc_coverage_params) and the run options, the checks that span several
  * keys, and the tables (tables.c). Also: locating a model's error at the line that set the
  * key, `carecast check` output and the Markdown key reference.
  * Invariant: after a failed load the scenario is freed and err names file, line and field. */
@@ -139,6 +139,37 @@ static int incompatible(const cc_scenario *later, const char *section, const cha
     return cc_setting_error(cc_scenario_setting(later, section, name), err, CC_ERR_RANGE, "%s", detail);
 }
 
+/* Scenarios run together share the coverage datasets' axes: all simulate coverage or none, and
+ * then the same target years, schemes (in order) and coverage replications. */
+static int check_coverage_compatible(const cc_scenario *first, const cc_scenario *s, cc_error *err)
+{
+    const cc_coverage_params *a = &first->coverage, *b = &s->coverage;
+    char detail[600];
+    const char *key = NULL;
+    if (a->enabled != b->enabled)
+        key = "clinics";
+    else if (!a->enabled)
+        return 0;
+    else if (a->nyears != b->nyears || memcmp(a->target_year, b->target_year, a->nyears * sizeof a->target_year[0]))
+        key = "target_years";
+    else if (a->nschemes != b->nschemes || memcmp(a->scheme, b->scheme, a->nschemes * sizeof a->scheme[0]))
+        key = "schemes";
+    else if (a->replications != b->replications)
+        key = "replications";
+    if (!key)
+        return 0;
+    if (strcmp(key, "clinics") == 0)
+        snprintf(detail, sizeof detail, "%s a clinics table and %s %s; scenarios run together must all simulate "
+                 "coverage or none", b->enabled ? "gives" : "gives no", first->path, a->enabled ? "does" : "does not");
+    else
+        snprintf(detail, sizeof detail, "differs from %s; scenarios run together share the coverage stage's "
+                 "target_years, schemes and replications", first->path);
+    int ret = incompatible(s, "coverage", key, detail, err);
+    if (!err->file[0] || strcmp(err->file, "default") == 0)
+        snprintf(err->file, sizeof err->file, "%s", s->path);
+    return ret;
+}
+
 int cc_scenarios_check_compatible(const cc_scenario *scenarios, int n, cc_error *err)
 {
     const cc_scenario *first = &scenarios[0];
@@ -169,6 +200,9 @@ int cc_scenarios_check_compatible(const cc_scenario *scenarios, int n, cc_error 
                 snprintf(err->file, sizeof err->file, "%s", s->path);
             return ret;
         }
+        int coverage = check_coverage_compatible(first, s, err);
+        if (coverage != 0)
+            return coverage;
     }
     return 0;
 }
@@ -184,6 +218,7 @@ void cc_scenario_free(cc_scenario *s)
     }
     free(s->population.history_year);
     free(s->population.history_rate);
+    free(s->coverage.clinics);
     for (int i = 0; i < s->ntables; i++) {
         free(s->tables[i].key);
         free(s->tables[i].path);
@@ -196,6 +231,34 @@ void cc_scenario_free(cc_scenario *s)
 }
 
 static const char *shown_value(const cc_setting *st) { return st->value && st->value[0] ? st->value : "(none)"; }
+
+/* The coverage stage in one paragraph: clinics, doctors, blocks, years, schemes. */
+static void print_coverage(const cc_coverage_params *c, long run_replications, FILE *out)
+{
+    if (!c->enabled) {
+        fprintf(out, "coverage: not simulated (no [coverage] clinics table)\n");
+        return;
+    }
+    int primaries = 0, backups = 0, participating = 0, doctors = 0, paired = 0;
+    for (int i = 0; i < c->nclinics; i++) {
+        const cc_clinic *k = &c->clinics[i];
+        if (k->type == CC_CLINIC_BACKUP) backups++; else primaries++;
+        if (k->participates) { participating++; doctors += k->doctors; }
+        paired += k->backup >= 0;
+    }
+    fprintf(out, "coverage: %d clinics (%d primary, %d backup), %d participating with %d doctors, in %d blocks "
+            "(shares", c->nclinics, primaries, backups, participating, doctors, c->nblocks);
+    for (int b = 0; b < c->nblocks; b++)
+        fprintf(out, " %.4g", c->block_share[b]);
+    fprintf(out, "); %d primaries paired in the table, the rest by the engine\n", paired);
+    fprintf(out, "  target years");
+    for (int i = 0; i < c->nyears; i++)
+        fprintf(out, "%s%d", i ? ", " : " ", c->target_year[i]);
+    fprintf(out, "; schemes");
+    for (int i = 0; i < c->nschemes; i++)
+        fprintf(out, "%s%s", i ? ", " : " ", cc_scheme_name(c->scheme[i]));
+    fprintf(out, "; %ld replications\n", c->replications > 0 ? c->replications : run_replications);
+}
 
 void cc_scenario_print(const cc_scenario *s, FILE *out)
 {
@@ -231,6 +294,7 @@ void cc_scenario_print(const cc_scenario *s, FILE *out)
     fprintf(out, "base TFR %.4f; projection %d-%d (%d years), %ld replications, seed %llu%s\n", tfr,
             p->base_year, p->end_year, cc_scenario_years(s), s->run.replications,
             (unsigned long long)s->run.seed, s->run.expected_values ? ", expected values (no noise)" : "");
+    print_coverage(&s->coverage, s->run.replications, out);
 }
 
 void cc_scenario_keys_markdown(FILE *out)

@@ -1,7 +1,8 @@
 /* Reading a scenario's CSV tables into single-year arrays: the base population (split from
  * age groups), base mortality (life table lx, probabilities qx, or grouped death rates, all
  * turned into central death rates m(x)), fertility and optional net migration. Each table's
- * path is relative to the scenario file that named it; each is checksummed for provenance. */
+ * path is relative to the scenario file that named it; each is checksummed for provenance.
+ * The coverage stage's clinics table is read in clinics.c. */
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -9,6 +10,7 @@
 
 #include "tables.h"
 
+#include "clinics.h"
 #include "csv_table.h"
 #include "ini_reader.h"
 #include "settings.h"
@@ -25,7 +27,7 @@ static int sex_index(const cc_table *t, int row, int col, int *sex, cc_error *er
 }
 
 /* Open the table named by a path setting; record its checksum. */
-static int open_table(cc_scenario *s, const char *section, const char *name, cc_table *t, cc_error *err)
+int cc_scenario_open_table(cc_scenario *s, const char *section, const char *name, cc_table *t, cc_error *err)
 {
     const cc_setting *st = cc_scenario_setting(s, section, name);
     int ret;
@@ -95,7 +97,7 @@ static int read_population(cc_scenario *s, cc_error *err)
     cc_table t;
     cc_age_group groups[CC_SEXES][CC_AGES];
     int n[CC_SEXES], ret;
-    if ((ret = open_table(s, "population", "base_population", &t, err)) == 0 &&
+    if ((ret = cc_scenario_open_table(s, "population", "base_population", &t, err)) == 0 &&
         (ret = read_groups(&t, "population", 0, CC_AGE_OPEN, groups, n, err)) == 0)
         for (int sex = 0; sex < CC_SEXES && ret == 0; sex++)
             ret = cc_age_groups_split(groups[sex], n[sex], s->population.age_split, 1, s->population.base_population[sex], err);
@@ -111,7 +113,7 @@ static int read_migration(cc_scenario *s, cc_error *err)
     cc_table t;
     cc_age_group groups[CC_SEXES][CC_AGES];
     int n[CC_SEXES], ret;
-    if ((ret = open_table(s, "population", "migration", &t, err)) == 0 &&
+    if ((ret = cc_scenario_open_table(s, "population", "migration", &t, err)) == 0 &&
         (ret = read_groups(&t, "net_migrants", 1, CC_AGE_OPEN, groups, n, err)) == 0)
         for (int sex = 0; sex < CC_SEXES && ret == 0; sex++) /* signed counts: uniform split */
             ret = cc_age_groups_split_signed(groups[sex], n[sex], s->population.net_migration[sex]);
@@ -189,7 +191,7 @@ static int read_mortality(cc_scenario *s, cc_error *err)
 {
     cc_table t;
     int ret;
-    if ((ret = open_table(s, "population", "mortality", &t, err)) != 0)
+    if ((ret = cc_scenario_open_table(s, "population", "mortality", &t, err)) != 0)
         return ret;
     if (cc_table_find_column(&t, "lx") >= 0 || cc_table_find_column(&t, "qx") >= 0) {
         ret = read_single_year_mortality(s, &t, cc_table_find_column(&t, "lx") >= 0, err);
@@ -214,7 +216,7 @@ static int read_fertility(cc_scenario *s, cc_error *err)
 {
     cc_table t;
     int ret, cage, crate;
-    if ((ret = open_table(s, "population", "fertility", &t, err)) != 0)
+    if ((ret = cc_scenario_open_table(s, "population", "fertility", &t, err)) != 0)
         return ret;
     if ((ret = cc_table_column(&t, "age", &cage, err)) == 0 && (ret = cc_table_column(&t, "asfr", &crate, err)) == 0) {
         int seen[CC_AGES] = {0};
@@ -284,7 +286,7 @@ static int read_history(cc_scenario *s, cc_error *err)
     cc_table t;
     int ret, cyear, csex, clo, chi, crate;
     year_list excluded;
-    if ((ret = parse_year_list(s, &excluded, err)) || (ret = open_table(s, "mortality", "history", &t, err)))
+    if ((ret = parse_year_list(s, &excluded, err)) || (ret = cc_scenario_open_table(s, "mortality", "history", &t, err)))
         return ret;
     if ((ret = cc_table_column(&t, "year", &cyear, err)) || (ret = cc_table_column(&t, "sex", &csex, err)) ||
         (ret = cc_table_column(&t, "age_lo", &clo, err)) || (ret = cc_table_column(&t, "age_hi", &chi, err)) ||
@@ -359,7 +361,7 @@ static int read_targets(cc_scenario *s, cc_error *err)
         return 0;
     cc_table t;
     int ret, cyear, ctotal;
-    if ((ret = open_table(s, "migration", "calibrate_to", &t, err)))
+    if ((ret = cc_scenario_open_table(s, "migration", "calibrate_to", &t, err)))
         return ret;
     if ((ret = cc_table_column(&t, "year", &cyear, err)) || (ret = cc_table_column(&t, "total_population", &ctotal, err)))
         goto out;
@@ -412,7 +414,7 @@ static int read_demand(cc_scenario *s, cc_error *err)
         cc_table t;
         cc_age_group groups[CC_SEXES][CC_AGES];
         int n[CC_SEXES], ret;
-        if ((ret = open_table(s, "demand", keys[k], &t, err)) == 0 &&
+        if ((ret = cc_scenario_open_table(s, "demand", keys[k], &t, err)) == 0 &&
             (ret = read_groups(&t, "rate_per_100k", 0, 1, groups, n, err)) == 0)
             for (int sex = 0; sex < CC_SEXES; sex++)
                 cc_age_groups_spread(groups[sex], n[sex], s->demand.rate[k][sex]);
@@ -438,5 +440,5 @@ int cc_scenario_read_tables(cc_scenario *s, cc_error *err)
     if (s->population.has_migration_table && s->population.migration_schedule != 0)
         return cc_setting_error(cc_scenario_setting(s, "migration", "schedule"), err, CC_ERR_RANGE, "%s",
                                 "give either a [population] migration table or a [migration] schedule, not both");
-    return 0;
+    return cc_scenario_read_coverage(s, err);
 }
