@@ -545,7 +545,7 @@ class CheckDemandKeysTest(unittest.TestCase):
         self.assertEqual(sorted(sources), sorted(keys), "parsed a source for every [demand] key")
         self.assertGreaterEqual(len(keys), 15)
         self.assertIn("[demand]", result.stdout)
-        demand_part = result.stdout.split("[demand]", 1)[1]
+        demand_part = result.stdout.split("[demand]", 1)[1].split("\n[", 1)[0]
         for name in keys:
             with self.subTest(key=name):
                 lines = re.findall(r"(?m)^\s+%s\s+= .*$" % re.escape(name), demand_part)
