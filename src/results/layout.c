@@ -7,10 +7,12 @@
  *   group with replications, quantiles and mean, and with several scenarios
  *   difference/{quantiles, mean_ci, mean_ci_unpaired}; long names are the quantity's plus
  *   what each dataset holds.
- * - An entry whose path holds "%s" is written once per scenario, under the scenario's name;
- *   its per-scenario axes (calibration years, Lee-Carter age groups and fit years) are scales
- *   beside the data, since their lengths may differ between scenarios.
- * Adding a stage: its row type and store columns, source functions below, and table entries. */
+ * - An entry can be repeated (each scenario; a later stage: each target year and scheme): its
+ *   path's "%s" takes the instance's name. Per-scenario axes (calibration years, Lee-Carter age
+ *   groups and fit years) are scales beside the data, since their lengths may differ between
+ *   scenarios.
+ * Adding a stage: its row type and store columns, source functions below, and table entries
+ * (and, for /coverage/<year>/<scheme>/..., a repetition over target years and schemes). */
 #include "carecast/results_layout.h"
 
 #include <stddef.h>
@@ -80,7 +82,7 @@ static size_t axis_length(const cc_results *r, int axis, int sc)
 typedef const void *(*source_fn)(const cc_results *r, const cc_summaries *s, int scenario, int index);
 typedef const cc_replicated_summary *(*summary_fn)(const cc_summaries *s, int index);
 
-#define FITTED (&r->scenarios[sc].fitted)
+#define FIT (&r->scenarios[sc].fitted)
 /* each source has the same signature; most use only some of its arguments */
 #define SOURCE(fn, expr)                                                                   \
     static const void *fn(const cc_results *r, const cc_summaries *s, int sc, int i)       \
@@ -103,24 +105,24 @@ SOURCE(exceedance_probability, s->exceedance_probability)
 SOURCE(first_exceedance_year, s->first_exceedance_year)
 SOURCE(first_exceedance_share, s->first_exceedance_share)
 SOURCE(never_exceeded_share, s->never_exceeded_share)
-SOURCE(migration_level, FITTED->migration_level)
-SOURCE(target_year, FITTED->target_year)
-SOURCE(target_total, FITTED->target_total)
-SOURCE(base_tfr, &FITTED->base_tfr)
-SOURCE(median_e0, &FITTED->median_e0_end_year[i])
-SOURCE(group_label, FITTED->group_label)
-SOURCE(group_lo, FITTED->group_lo)
-SOURCE(group_hi, FITTED->group_hi)
-SOURCE(fit_year, FITTED->fit_year)
-SOURCE(lc_ax, FITTED->sex[i].ax)
-SOURCE(lc_bx, FITTED->sex[i].bx)
-SOURCE(lc_kt, FITTED->sex[i].kt)
-SOURCE(lc_drift_fitted, &FITTED->sex[i].drift_fitted)
-SOURCE(lc_sigma_fitted, &FITTED->sex[i].sigma_fitted)
-SOURCE(lc_drift_used, &FITTED->sex[i].drift_used)
-SOURCE(lc_sigma_used, &FITTED->sex[i].sigma_used)
-SOURCE(lc_explained, &FITTED->sex[i].explained_variance)
-SOURCE(lc_max_error, &FITTED->sex[i].max_abs_log_error)
+SOURCE(migration_level, FIT->migration_level)
+SOURCE(target_year, FIT->target_year)
+SOURCE(target_total, FIT->target_total)
+SOURCE(base_tfr, &FIT->base_tfr)
+SOURCE(median_e0, &FIT->median_e0_end_year[i])
+SOURCE(group_label, FIT->group_label)
+SOURCE(group_lo, FIT->group_lo)
+SOURCE(group_hi, FIT->group_hi)
+SOURCE(fit_year, FIT->fit_year)
+SOURCE(lc_ax, FIT->sex[i].ax)
+SOURCE(lc_bx, FIT->sex[i].bx)
+SOURCE(lc_kt, FIT->sex[i].kt)
+SOURCE(lc_drift_fitted, &FIT->sex[i].drift_fitted)
+SOURCE(lc_sigma_fitted, &FIT->sex[i].sigma_fitted)
+SOURCE(lc_drift_used, &FIT->sex[i].drift_used)
+SOURCE(lc_sigma_used, &FIT->sex[i].sigma_used)
+SOURCE(lc_explained, &FIT->sex[i].explained_variance)
+SOURCE(lc_max_error, &FIT->sex[i].max_abs_log_error)
 
 static const cc_replicated_summary *series_summary(const cc_summaries *s, int i) { return &s->series[i]; }
 static const cc_replicated_summary *demand_summary(const cc_summaries *s, int i) { return &s->demand[i]; }
@@ -136,66 +138,93 @@ static const cc_replicated_summary *visits_summary(const cc_summaries *s, int i)
 typedef enum { E_GROUP, E_REPLICATED, E_DATASET, E_SCALE, E_ATTRIBUTE } entry_kind;
 typedef enum { ALWAYS, WITH_DEMAND, WITH_CAPACITY, WITH_LEE_CARTER } condition;
 
+/* What an entry is repeated over: its path's "%s" takes each instance's name, and its sources
+ * get the instance's index. (A later stage adds its own, e.g. target year x scheme.) */
+typedef enum { ONCE, EACH_SCENARIO } repetition;
+
+static int instances(const cc_results *r, repetition each)
+{
+    return each == EACH_SCENARIO ? r->nscenarios : 1;
+}
+
+static const char *instance_name(const cc_results *r, repetition each, int k)
+{
+    return each == EACH_SCENARIO ? r->scenarios[k].name : "";
+}
+
 typedef struct {
     entry_kind kind;
-    const char *path;  /* "%s": once per scenario, under its name */
+    const char *path;  /* "%s": the instance's name (see each) */
+    repetition each;
     const char *name;  /* E_ATTRIBUTE: the attribute */
     condition when;
     int rank;
     int axes[CC_LAYOUT_MAX_RANK]; /* E_REPLICATED: the axes after [scenario, replication]; E_SCALE: its own */
-    cc_value_type type;
+    cc_value_type type;           /* E_DATASET, E_SCALE, E_ATTRIBUTE (E_REPLICATED: doubles) */
     const char *units, *long_name, *description;
-    source_fn values;      /* E_REPLICATED: the rows [scenario][replication][cells] */
-    summary_fn summary;    /* E_REPLICATED */
-    int index;             /* passed to values and summary */
+    source_fn values;             /* E_REPLICATED: the rows [scenario][replication][cells] */
+    summary_fn summary;           /* E_REPLICATED */
+    int index;                    /* passed to values and summary */
 } entry;
 
-#define GROUP(p, d) {E_GROUP, p, NULL, ALWAYS, 0, {0}, CC_VALUE_DOUBLE, NULL, NULL, d, NULL, NULL, 0}
-#define GROUP_IF(w, p, d) {E_GROUP, p, NULL, w, 0, {0}, CC_VALUE_DOUBLE, NULL, NULL, d, NULL, NULL, 0}
-#define POPULATION(p, id, u, ln, d) \
-    {E_REPLICATED, "population/" p, NULL, ALWAYS, 2, {AX_YEAR, AX_SEX}, CC_VALUE_DOUBLE, u, ln, d, \
-     series_rows, series_summary, id}
-#define DEMAND(p, id, u, ln, d) \
-    {E_REPLICATED, "demand/" p, NULL, WITH_DEMAND, 3, {AX_YEAR, AX_SEX, AX_AGE_BAND}, CC_VALUE_DOUBLE, u, ln, d, \
-     demand_rows, demand_summary, id}, \
-    {E_REPLICATED, "demand/" p "/expected_total", NULL, WITH_DEMAND, 1, {AX_YEAR}, CC_VALUE_DOUBLE, u, \
-     ln ", expected (both sexes, all ages)", \
-     "Expected demand of each replication, both sexes, all ages: its parameters and population, without the " \
-     "Poisson noise of one day (peak years and bed exceedance use it)", expected_rows, expected_summary, id}
-#define PEAK(p, id, ln) \
-    {E_DATASET, "demand/" p "/peak_year", NULL, WITH_DEMAND, 2, {AX_SCENARIO, AX_REPLICATION}, CC_VALUE_INT, \
-     "year", ln ", year of the expected peak", \
-     "Year of the highest expected total (both sexes, all ages) within the run, per replication", peak_year, \
-     NULL, id}, \
-    {E_DATASET, "demand/" p "/peak_year_share", NULL, WITH_DEMAND, 2, {AX_SCENARIO, AX_YEAR}, CC_VALUE_DOUBLE, "1", \
-     ln ", share of replications peaking in the year", \
-     "Share of replications whose total peaks in each year (a peak in the last year may lie beyond the run)", \
-     peak_year_share, NULL, id}
-#define FITTED_ATTR(p, n, fn, i) {E_ATTRIBUTE, p, n, ALWAYS, 0, {0}, CC_VALUE_DOUBLE, NULL, NULL, NULL, fn, NULL, i}
-#define LC "population/fitted/%s/lee_carter"
-#define LEE_CARTER_SEX(sex, i) \
-    GROUP_IF(WITH_LEE_CARTER, LC "/" sex, NULL), \
-    {E_DATASET, LC "/" sex "/ax", NULL, WITH_LEE_CARTER, 1, {AX_AGE_GROUP}, CC_VALUE_DOUBLE, \
-     "log(deaths per person-year)", "Lee-Carter a(x)", "Mean log death rate by group", lc_ax, NULL, i}, \
-    {E_DATASET, LC "/" sex "/bx", NULL, WITH_LEE_CARTER, 1, {AX_AGE_GROUP}, CC_VALUE_DOUBLE, "1", "Lee-Carter b(x)", \
-     "Age response to the period index (sums to 1)", lc_bx, NULL, i}, \
-    {E_DATASET, LC "/" sex "/kt", NULL, WITH_LEE_CARTER, 1, {AX_FIT_YEAR}, CC_VALUE_DOUBLE, "1", "Lee-Carter k(t)", \
-     "Fitted period index by fit year (sums to 0)", lc_kt, NULL, i}, \
-    {E_ATTRIBUTE, LC "/" sex, "drift_fitted", WITH_LEE_CARTER, 0, {0}, CC_VALUE_DOUBLE, NULL, NULL, NULL, \
-     lc_drift_fitted, NULL, i}, \
-    {E_ATTRIBUTE, LC "/" sex, "sigma_fitted", WITH_LEE_CARTER, 0, {0}, CC_VALUE_DOUBLE, NULL, NULL, NULL, \
-     lc_sigma_fitted, NULL, i}, \
-    {E_ATTRIBUTE, LC "/" sex, "drift_used", WITH_LEE_CARTER, 0, {0}, CC_VALUE_DOUBLE, NULL, NULL, NULL, \
-     lc_drift_used, NULL, i}, \
-    {E_ATTRIBUTE, LC "/" sex, "sigma_used", WITH_LEE_CARTER, 0, {0}, CC_VALUE_DOUBLE, NULL, NULL, NULL, \
-     lc_sigma_used, NULL, i}, \
-    {E_ATTRIBUTE, LC "/" sex, "explained_variance", WITH_LEE_CARTER, 0, {0}, CC_VALUE_DOUBLE, NULL, NULL, NULL, \
-     lc_explained, NULL, i}, \
-    {E_ATTRIBUTE, LC "/" sex, "max_abs_log_error", WITH_LEE_CARTER, 0, {0}, CC_VALUE_DOUBLE, NULL, NULL, NULL, \
-     lc_max_error, NULL, i}
+#define GROUP(p, w, d) {.kind = E_GROUP, .path = p, .when = w, .description = d}
+#define POPULATION(p, id, u, ln, d)                                                                 \
+    {.kind = E_REPLICATED, .path = "population/" p, .rank = 2, .axes = {AX_YEAR, AX_SEX}, .units = u, \
+     .long_name = ln, .description = d, .values = series_rows, .summary = series_summary, .index = id}
+#define DEMAND(p, id, u, ln, d)                                                                     \
+    {.kind = E_REPLICATED, .path = "demand/" p, .when = WITH_DEMAND, .rank = 3,                    \
+     .axes = {AX_YEAR, AX_SEX, AX_AGE_BAND}, .units = u, .long_name = ln, .description = d,          \
+     .values = demand_rows, .summary = demand_summary, .index = id},                                \
+    {.kind = E_REPLICATED, .path = "demand/" p "/expected_total", .when = WITH_DEMAND, .rank = 1,  \
+     .axes = {AX_YEAR}, .units = u, .long_name = ln ", expected (both sexes, all ages)",              \
+     .description = "Expected demand of each replication, both sexes, all ages: its parameters and " \
+                    "population, without the Poisson noise of one day (peak years and bed "          \
+                    "exceedance use it)",                                                            \
+     .values = expected_rows, .summary = expected_summary, .index = id}
+#define PEAK(p, id, ln)                                                                             \
+    {.kind = E_DATASET, .path = "demand/" p "/peak_year", .when = WITH_DEMAND, .rank = 2,           \
+     .axes = {AX_SCENARIO, AX_REPLICATION}, .type = CC_VALUE_INT, .units = "year",                   \
+     .long_name = ln ", year of the expected peak",                                                  \
+     .description = "Year of the highest expected total (both sexes, all ages) within the run, per " \
+                    "replication",                                                                   \
+     .values = peak_year, .index = id},                                                             \
+    {.kind = E_DATASET, .path = "demand/" p "/peak_year_share", .when = WITH_DEMAND, .rank = 2,     \
+     .axes = {AX_SCENARIO, AX_YEAR}, .units = "1", .long_name = ln ", share of replications peaking in the year", \
+     .description = "Share of replications whose total peaks in each year (a peak in the last year may " \
+                    "lie beyond the run)",                                                           \
+     .values = peak_year_share, .index = id}
+#define ARRAY(p, w, r, ax, t, u, ln, d, src)                                                        \
+    {.kind = E_DATASET, .path = p, .when = w, .rank = r, .axes = ax, .type = t, .units = u,          \
+     .long_name = ln, .description = d, .values = src}
+#define AXES(...) {__VA_ARGS__}
+/* per scenario, under population/fitted/<scenario> */
+#define FITTED "population/fitted/%s"
+#define LC FITTED "/lee_carter"
+#define FITTED_VECTOR(p, w, axis, t, u, ln, d, src, i)                                              \
+    {.kind = E_DATASET, .path = p, .each = EACH_SCENARIO, .when = w, .rank = 1, .axes = {axis},      \
+     .type = t, .units = u, .long_name = ln, .description = d, .values = src, .index = i}
+#define FITTED_SCALE(p, w, axis, t, src)                                                            \
+    {.kind = E_SCALE, .path = p, .each = EACH_SCENARIO, .when = w, .rank = 1, .axes = {axis}, .type = t, \
+     .values = src}
+#define FITTED_ATTR(p, w, n, src, i)                                                                \
+    {.kind = E_ATTRIBUTE, .path = p, .each = EACH_SCENARIO, .name = n, .when = w, .values = src, .index = i}
+#define LEE_CARTER_SEX(sex, i)                                                                      \
+    {.kind = E_GROUP, .path = LC "/" sex, .each = EACH_SCENARIO, .when = WITH_LEE_CARTER},          \
+    FITTED_VECTOR(LC "/" sex "/ax", WITH_LEE_CARTER, AX_AGE_GROUP, CC_VALUE_DOUBLE,                   \
+                  "log(deaths per person-year)", "Lee-Carter a(x)", "Mean log death rate by group", lc_ax, i), \
+    FITTED_VECTOR(LC "/" sex "/bx", WITH_LEE_CARTER, AX_AGE_GROUP, CC_VALUE_DOUBLE, "1", "Lee-Carter b(x)", \
+                  "Age response to the period index (sums to 1)", lc_bx, i),                         \
+    FITTED_VECTOR(LC "/" sex "/kt", WITH_LEE_CARTER, AX_FIT_YEAR, CC_VALUE_DOUBLE, "1", "Lee-Carter k(t)", \
+                  "Fitted period index by fit year (sums to 0)", lc_kt, i),                          \
+    FITTED_ATTR(LC "/" sex, WITH_LEE_CARTER, "drift_fitted", lc_drift_fitted, i),                    \
+    FITTED_ATTR(LC "/" sex, WITH_LEE_CARTER, "sigma_fitted", lc_sigma_fitted, i),                    \
+    FITTED_ATTR(LC "/" sex, WITH_LEE_CARTER, "drift_used", lc_drift_used, i),                        \
+    FITTED_ATTR(LC "/" sex, WITH_LEE_CARTER, "sigma_used", lc_sigma_used, i),                        \
+    FITTED_ATTR(LC "/" sex, WITH_LEE_CARTER, "explained_variance", lc_explained, i),                 \
+    FITTED_ATTR(LC "/" sex, WITH_LEE_CARTER, "max_abs_log_error", lc_max_error, i)
 
 static const entry layout[] = {
-    GROUP("population", "Population projection: headline series and age structure"),
+    GROUP("population", ALWAYS, "Population projection: headline series and age structure"),
     POPULATION("total", CC_SERIES_TOTAL, "persons", "Population, all ages",
                "Population of all ages at the base date's day of each year"),
     POPULATION("age65plus", CC_SERIES_AGE65PLUS, "persons", "Population aged 65 and over",
@@ -215,42 +244,37 @@ static const entry layout[] = {
                "at the sex ratio at birth)"),
     POPULATION("life_expectancy_65", CC_SERIES_LIFE_EXPECTANCY_65, "years", "Period life expectancy at 65",
                "Period life expectancy at 65 of the year's mortality rates (total: weighted by survivors to 65)"),
-    GROUP("population/by_age", "Population by single year of age (100 = 100+)"),
-    {E_DATASET, "population/by_age/mean", NULL, ALWAYS, 4, {AX_SCENARIO, AX_YEAR, AX_SEX, AX_AGE}, CC_VALUE_DOUBLE,
-     "persons", "Population by single year of age, mean over replications", "Mean over replications", age_mean,
-     NULL, 0},
-    {E_DATASET, "population/by_age/sd", NULL, ALWAYS, 4, {AX_SCENARIO, AX_YEAR, AX_SEX, AX_AGE}, CC_VALUE_DOUBLE,
-     "persons", "Population by single year of age, standard deviation over replications",
-     "Standard deviation over replications (n - 1 denominator)", age_sd, NULL, 0},
-    GROUP("population/fitted", "Parameters the model fitted or calibrated, per scenario"),
-    GROUP("population/fitted/%s", NULL),
-    {E_DATASET, "population/fitted/%s/migration_level", NULL, ALWAYS, 1, {AX_YEAR}, CC_VALUE_DOUBLE, "persons/year",
-     "Expected net migration of the migration schedule",
-     "Expected net migrants per year (both sexes) of the migration schedule; calibrated per period when the "
-     "scenario gives official totals", migration_level, NULL, 0},
-    {E_SCALE, "population/fitted/%s/calibration_target_year", NULL, ALWAYS, 1, {AX_TARGET_YEAR}, CC_VALUE_INT,
-     NULL, NULL, NULL, target_year, NULL, 0},
-    {E_DATASET, "population/fitted/%s/calibration_target_total", NULL, ALWAYS, 1, {AX_TARGET_YEAR},
-     CC_VALUE_DOUBLE, "persons", "Official population total", "Official totals the median projection meets",
-     target_total, NULL, 0},
-    FITTED_ATTR("population/fitted/%s", "base_tfr", base_tfr, 0),
-    FITTED_ATTR("population/fitted/%s", "median_e0_male_end_year", median_e0, CC_MALE),
-    FITTED_ATTR("population/fitted/%s", "median_e0_female_end_year", median_e0, CC_FEMALE),
-    GROUP_IF(WITH_LEE_CARTER, LC,
-             "Lee-Carter fit log m(x,t) = a(x) + b(x) k(t) to the mortality history (SVD; sum b = 1, sum k = 0); "
-             "projection: m(x,y) = m_base(x) exp(b(x) k(y)), k(base year) = 0, k a random walk with drift_used and "
-             "sigma_used"),
-    {E_SCALE, LC "/age_group", NULL, WITH_LEE_CARTER, 1, {AX_AGE_GROUP}, CC_VALUE_STRING, NULL, NULL, NULL,
-     group_label, NULL, 0},
-    {E_SCALE, LC "/fit_years", NULL, WITH_LEE_CARTER, 1, {AX_FIT_YEAR}, CC_VALUE_INT, NULL, NULL, NULL, fit_year,
-     NULL, 0},
-    {E_DATASET, LC "/group_age_lo", NULL, WITH_LEE_CARTER, 1, {AX_AGE_GROUP}, CC_VALUE_INT, "years",
-     "First age of the age group", "First age of each group", group_lo, NULL, 0},
-    {E_DATASET, LC "/group_age_hi", NULL, WITH_LEE_CARTER, 1, {AX_AGE_GROUP}, CC_VALUE_INT, "years",
-     "Last age of the age group", "Last age of each group (-1: open)", group_hi, NULL, 0},
+    GROUP("population/by_age", ALWAYS, "Population by single year of age (100 = 100+)"),
+    ARRAY("population/by_age/mean", ALWAYS, 4, AXES(AX_SCENARIO, AX_YEAR, AX_SEX, AX_AGE), CC_VALUE_DOUBLE,
+          "persons", "Population by single year of age, mean over replications", "Mean over replications", age_mean),
+    ARRAY("population/by_age/sd", ALWAYS, 4, AXES(AX_SCENARIO, AX_YEAR, AX_SEX, AX_AGE), CC_VALUE_DOUBLE, "persons",
+          "Population by single year of age, standard deviation over replications",
+          "Standard deviation over replications (n - 1 denominator)", age_sd),
+    GROUP("population/fitted", ALWAYS, "Parameters the model fitted or calibrated, per scenario"),
+    {.kind = E_GROUP, .path = FITTED, .each = EACH_SCENARIO},
+    FITTED_VECTOR(FITTED "/migration_level", ALWAYS, AX_YEAR, CC_VALUE_DOUBLE, "persons/year",
+                  "Expected net migration of the migration schedule",
+                  "Expected net migrants per year (both sexes) of the migration schedule; calibrated per period "
+                  "when the scenario gives official totals", migration_level, 0),
+    FITTED_SCALE(FITTED "/calibration_target_year", ALWAYS, AX_TARGET_YEAR, CC_VALUE_INT, target_year),
+    FITTED_VECTOR(FITTED "/calibration_target_total", ALWAYS, AX_TARGET_YEAR, CC_VALUE_DOUBLE, "persons",
+                  "Official population total", "Official totals the median projection meets", target_total, 0),
+    FITTED_ATTR(FITTED, ALWAYS, "base_tfr", base_tfr, 0),
+    FITTED_ATTR(FITTED, ALWAYS, "median_e0_male_end_year", median_e0, CC_MALE),
+    FITTED_ATTR(FITTED, ALWAYS, "median_e0_female_end_year", median_e0, CC_FEMALE),
+    {.kind = E_GROUP, .path = LC, .each = EACH_SCENARIO, .when = WITH_LEE_CARTER,
+     .description = "Lee-Carter fit log m(x,t) = a(x) + b(x) k(t) to the mortality history (SVD; sum b = 1, "
+                    "sum k = 0); projection: m(x,y) = m_base(x) exp(b(x) k(y)), k(base year) = 0, k a random walk "
+                    "with drift_used and sigma_used"},
+    FITTED_SCALE(LC "/age_group", WITH_LEE_CARTER, AX_AGE_GROUP, CC_VALUE_STRING, group_label),
+    FITTED_SCALE(LC "/fit_years", WITH_LEE_CARTER, AX_FIT_YEAR, CC_VALUE_INT, fit_year),
+    FITTED_VECTOR(LC "/group_age_lo", WITH_LEE_CARTER, AX_AGE_GROUP, CC_VALUE_INT, "years",
+                  "First age of the age group", "First age of each group", group_lo, 0),
+    FITTED_VECTOR(LC "/group_age_hi", WITH_LEE_CARTER, AX_AGE_GROUP, CC_VALUE_INT, "years",
+                  "Last age of the age group", "Last age of each group (-1: open)", group_hi, 0),
     LEE_CARTER_SEX("male", CC_MALE),
     LEE_CARTER_SEX("female", CC_FEMALE),
-    GROUP_IF(WITH_DEMAND, "demand", "Demand for hospital, outpatient and home medical care by sex and age band"),
+    GROUP("demand", WITH_DEMAND, "Demand for hospital, outpatient and home medical care by sex and age band"),
     DEMAND("inpatient", CC_DEMAND_INPATIENT, "patients", "Inpatients on a day",
            "Inpatients on a day (occupied beds), after any shift into home care"),
     DEMAND("outpatient", CC_DEMAND_OUTPATIENT, "visits/weekday", "Outpatient visits per weekday",
@@ -261,36 +285,36 @@ static const entry layout[] = {
            "Urgent house-call requests per month from enrolled home-care patients"),
     DEMAND("beds_needed", CC_DEMAND_BEDS_NEEDED, "beds", "Hospital beds needed",
            "Beds needed to hold the day's inpatients at the target occupancy"),
-    {E_REPLICATED, "demand/outpatient/visits_per_clinic", NULL, WITH_DEMAND, 1, {AX_YEAR}, CC_VALUE_DOUBLE,
-     "visits/clinic/weekday", "Outpatient visits per clinic per weekday",
-     "All outpatient visits per weekday (hospital outpatient departments included, as in the Patient Survey "
-     "rates) divided by [demand] clinics: an upper bound of a clinic's share", visits_rows, visits_summary, 0},
-    GROUP_IF(WITH_DEMAND, "demand/parameters", NULL),
-    {E_DATASET, "demand/parameters/rate_multiplier", NULL, WITH_DEMAND, 3, {AX_SCENARIO, AX_REPLICATION, AX_SETTING},
-     CC_VALUE_DOUBLE, "1", "Rate-level multiplier drawn per replication",
-     "Rate-level multiplier drawn per replication (index 2: inpatient, outpatient, home care)", rate_multiplier,
-     NULL, 0},
-    {E_DATASET, "demand/parameters/rate_trend", NULL, WITH_DEMAND, 3, {AX_SCENARIO, AX_REPLICATION, AX_SETTING},
-     CC_VALUE_DOUBLE, "per year", "Annual relative change of the rates drawn per replication",
-     "Annual relative change of the rates drawn per replication (index 2: inpatient, outpatient, home care)",
-     rate_trend, NULL, 0},
-    {E_DATASET, "demand/beds_needed/capacity", NULL, WITH_CAPACITY, 1, {AX_SCENARIO}, CC_VALUE_DOUBLE, "beds",
-     "Hospital bed capacity", "Bed capacity given by each scenario (0: none given; its rows below are meaningless)",
-     capacity, NULL, 0},
-    {E_DATASET, "demand/beds_needed/exceedance_probability", NULL, WITH_CAPACITY, 2, {AX_SCENARIO, AX_YEAR},
-     CC_VALUE_DOUBLE, "1", "Probability that expected beds needed exceed the capacity",
-     "Probability that expected beds needed exceed the capacity, per year", exceedance_probability, NULL, 0},
-    {E_DATASET, "demand/beds_needed/first_exceedance_year", NULL, WITH_CAPACITY, 2, {AX_SCENARIO, AX_REPLICATION},
-     CC_VALUE_INT, "year", "First year expected beds needed exceed the capacity",
-     "First year expected beds needed exceed the capacity, per replication (0: not within the run)",
-     first_exceedance_year, NULL, 0},
-    {E_DATASET, "demand/beds_needed/first_exceedance_share", NULL, WITH_CAPACITY, 2, {AX_SCENARIO, AX_YEAR},
-     CC_VALUE_DOUBLE, "1", "Share of replications first exceeding the bed capacity in the year",
-     "Distribution of the first exceedance year over replications", first_exceedance_share, NULL, 0},
-    {E_DATASET, "demand/beds_needed/never_exceeded_share", NULL, WITH_CAPACITY, 1, {AX_SCENARIO}, CC_VALUE_DOUBLE,
-     "1", "Share of replications never exceeding the bed capacity",
-     "Share of replications whose expected beds needed never exceed the capacity within the run",
-     never_exceeded_share, NULL, 0},
+    {.kind = E_REPLICATED, .path = "demand/outpatient/visits_per_clinic", .when = WITH_DEMAND, .rank = 1,
+     .axes = {AX_YEAR}, .units = "visits/clinic/weekday", .long_name = "Outpatient visits per clinic per weekday",
+     .description = "All outpatient visits per weekday (hospital outpatient departments included, as in the "
+                    "Patient Survey rates) divided by [demand] clinics: an upper bound of a clinic's share",
+     .values = visits_rows, .summary = visits_summary},
+    GROUP("demand/parameters", WITH_DEMAND, NULL),
+    ARRAY("demand/parameters/rate_multiplier", WITH_DEMAND, 3, AXES(AX_SCENARIO, AX_REPLICATION, AX_SETTING),
+          CC_VALUE_DOUBLE, "1", "Rate-level multiplier drawn per replication",
+          "Rate-level multiplier drawn per replication (index 2: inpatient, outpatient, home care)", rate_multiplier),
+    ARRAY("demand/parameters/rate_trend", WITH_DEMAND, 3, AXES(AX_SCENARIO, AX_REPLICATION, AX_SETTING),
+          CC_VALUE_DOUBLE, "per year", "Annual relative change of the rates drawn per replication",
+          "Annual relative change of the rates drawn per replication (index 2: inpatient, outpatient, home care)",
+          rate_trend),
+    ARRAY("demand/beds_needed/capacity", WITH_CAPACITY, 1, AXES(AX_SCENARIO), CC_VALUE_DOUBLE, "beds",
+          "Hospital bed capacity", "Bed capacity given by each scenario (0: none given; its rows below are "
+          "meaningless)", capacity),
+    ARRAY("demand/beds_needed/exceedance_probability", WITH_CAPACITY, 2, AXES(AX_SCENARIO, AX_YEAR),
+          CC_VALUE_DOUBLE, "1", "Probability that expected beds needed exceed the capacity",
+          "Probability that expected beds needed exceed the capacity, per year", exceedance_probability),
+    ARRAY("demand/beds_needed/first_exceedance_year", WITH_CAPACITY, 2, AXES(AX_SCENARIO, AX_REPLICATION),
+          CC_VALUE_INT, "year", "First year expected beds needed exceed the capacity",
+          "First year expected beds needed exceed the capacity, per replication (0: not within the run)",
+          first_exceedance_year),
+    ARRAY("demand/beds_needed/first_exceedance_share", WITH_CAPACITY, 2, AXES(AX_SCENARIO, AX_YEAR),
+          CC_VALUE_DOUBLE, "1", "Share of replications first exceeding the bed capacity in the year",
+          "Distribution of the first exceedance year over replications", first_exceedance_share),
+    ARRAY("demand/beds_needed/never_exceeded_share", WITH_CAPACITY, 1, AXES(AX_SCENARIO), CC_VALUE_DOUBLE, "1",
+          "Share of replications never exceeding the bed capacity",
+          "Share of replications whose expected beds needed never exceed the capacity within the run",
+          never_exceeded_share),
     PEAK("outpatient", CC_DEMAND_OUTPATIENT, "Outpatient visits per weekday"),
     PEAK("inpatient", CC_DEMAND_INPATIENT, "Inpatients on a day"),
 };
@@ -315,9 +339,10 @@ static int holds(const walker *w, condition when, int sc)
     }
 }
 
-static void format_path(char *out, size_t size, const char *pattern, const walker *w, int sc)
+/* A path pattern with the name of instance k of `each` (scenario k for per-scenario axes). */
+static void format_path(char *out, size_t size, const char *pattern, const walker *w, repetition each, int k)
 {
-    snprintf(out, size, pattern, sc >= 0 ? w->r->scenarios[sc].name : "");
+    snprintf(out, size, pattern, k >= 0 ? instance_name(w->r, each, k) : "");
 }
 
 /* A dataset over the given axes (shared, or per-scenario ones of scenario sc). */
@@ -329,7 +354,7 @@ static int dataset(walker *w, const char *path, int rank, const int *axes, int s
     for (int i = 0; i < rank; i++) {
         item.dims[i] = axis_length(w->r, axes[i], sc);
         item.axis[i] = axis_info[axes[i]].name;
-        format_path(w->axis_path[i], sizeof w->axis_path[i], axis_info[axes[i]].path, w, sc);
+        format_path(w->axis_path[i], sizeof w->axis_path[i], axis_info[axes[i]].path, w, EACH_SCENARIO, sc);
         item.axis_path[i] = w->axis_path[i];
     }
     return w->visit(&item, w->user);
@@ -399,12 +424,12 @@ static int replicated(walker *w, const entry *e)
     return ret;
 }
 
-/* One entry for one scenario (sc, or -1 for an entry over all scenarios). */
+/* One entry for its instance sc (-1 for an entry written once). */
 static int entry_item(walker *w, const entry *e, int sc)
 {
     if (!holds(w, e->when, sc))
         return 0;
-    format_path(w->path, sizeof w->path, e->path, w, sc);
+    format_path(w->path, sizeof w->path, e->path, w, e->each, sc);
     const void *data = e->values ? e->values(w->r, w->s, sc, e->index) : NULL;
     switch (e->kind) {
     case E_GROUP:
@@ -484,11 +509,8 @@ int cc_results_layout_walk(const cc_results *r, const cc_summaries *s, cc_layout
     int ret = shared_axes(w);
     for (size_t i = 0; ret == 0 && i < sizeof layout / sizeof layout[0]; i++) {
         const entry *e = &layout[i];
-        if (strstr(e->path, "%s"))
-            for (int sc = 0; ret == 0 && sc < r->nscenarios; sc++)
-                ret = entry_item(w, e, sc);
-        else
-            ret = entry_item(w, e, -1);
+        for (int k = 0; ret == 0 && k < instances(r, e->each); k++)
+            ret = entry_item(w, e, e->each == ONCE ? -1 : k);
     }
     free(w);
     return ret;
