@@ -188,7 +188,9 @@ static int answer_events(const cc_coverage_params *p, const cc_calendar *cal, co
                 continue; /* skipped, not made up */
             double start = fmax(e->time, s->free_at[own]), minutes = 2 * travel + p->scheduled_visit_minutes;
             s->free_at[own] = start + minutes;
-            if (start + minutes > day * (double)CC_CALENDAR_DAY_MINUTES + cal->in_hours_end[day])
+            /* queued past closing: pushed by earlier jobs to start after in-hours (one that
+             * starts in hours and runs over is in-hours work) */
+            if (start >= day * (double)CC_CALENDAR_DAY_MINUTES + cal->in_hours_end[day])
                 doctor[(size_t)own * CC_DOC_METRICS + CC_DOC_QUEUED_HOURS] += minutes / 60.0;
             continue;
         }
