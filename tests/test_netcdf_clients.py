@@ -215,6 +215,27 @@ print(json.dumps({"dims": list(q.dims), "values": q.values.tolist(),
                     self.assertEqual(got["scenarios"], scenarios)
                     np.testing.assert_array_equal(np.array(got["values"]), want)
 
+    EVERY_GROUP = """
+import sys
+import h5py
+import xarray as xr
+path = sys.argv[1]
+groups = [""]
+with h5py.File(path, "r") as f:
+    f.visititems(lambda name, obj: groups.append(name) if isinstance(obj, h5py.Group) else None)
+for group in groups:
+    with xr.open_dataset(path, engine="h5netcdf", group=group or None) as ds:
+        ds.load()
+print(len(groups))
+"""
+
+    def test_every_group_opens(self):
+        for which, path in FILES.items():
+            with self.subTest(file=which):
+                result = run_in(T.REPO_ROOT, ["/usr/bin/python3", "-c", self.EVERY_GROUP, path])
+                self.assertEqual(result.returncode, 0, result.stderr)
+                self.assertGreater(int(result.stdout), 20)
+
     def test_readme_xarray_snippet_runs(self):
         blocks = [b for b in readme_blocks("python") if "xarray" in b]
         self.assertEqual(len(blocks), 1, "the README shows one xarray snippet")
@@ -238,6 +259,29 @@ with netCDF4.Dataset(sys.argv[1]) as nc:
     print(len(nc.dimensions["scenario"]), list(nc["year"][:])[:2])
     print(nc["demand/home_care"].variables["replications"].dimensions)
 """
+
+    EVERY_VARIABLE = """
+import sys, netCDF4
+count = 0
+def walk(group):
+    global count
+    for variable in group.variables.values():
+        variable.set_auto_mask(False)
+        variable[...]
+        count += 1
+    for child in group.groups.values():
+        walk(child)
+with netCDF4.Dataset(sys.argv[1]) as nc:
+    walk(nc)
+print(count)
+"""
+
+    def test_reads_every_variable(self):
+        for which, path in FILES.items():
+            with self.subTest(file=which):
+                result = run_in(T.REPO_ROOT, ["/usr/bin/python3", "-c", self.EVERY_VARIABLE, path])
+                self.assertEqual(result.returncode, 0, result.stderr)
+                self.assertGreater(int(result.stdout), 80)
 
     def test_opens_file_and_group(self):
         for which, path in FILES.items():
