@@ -6,16 +6,22 @@
 
 #include "carecast/ages.h"
 #include "carecast/calendar.h"
+#include "carecast/coverage.h"
 #include "carecast/demand.h"
+#include "carecast/demand_row.h"
 #include "carecast/error.h"
 #include "carecast/event_queue.h"
 #include "carecast/lee_carter.h"
 #include "carecast/lifetable.h"
 #include "carecast/options.h"
 #include "carecast/population.h"
+#include "carecast/population_row.h"
+#include "carecast/reader.h"
 #include "carecast/results.h"
+#include "carecast/results_layout.h"
 #include "carecast/rng.h"
 #include "carecast/run.h"
 #include "carecast/scenario.h"
+#include "carecast/summaries.h"
 
 #endif

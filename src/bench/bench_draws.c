@@ -20,24 +20,24 @@ int main(int argc, char **argv)
     cc_population_rates r;
     cc_population_path p;
     cc_error err;
-    if (cc_scenario_load(&s, argv[1], &err) != 0 || cc_population_model_build(&s, &m, &err) != 0) {
+    if (cc_scenario_load(&s, argv[1], &err) != 0 || cc_population_model_build(&s.population, &m, &err) != 0) {
         fprintf(stderr, "bench_draws: %s\n", err.message);
         return 3;
     }
     int years = cc_scenario_years(&s);
     long reps = atol(argv[2]), draws = 0;
-    cc_scenario median = s;
+    cc_run_options median = s.run; /* the all-median path: every draw at its expectation */
     median.expected_values = 1;
     if (cc_population_workspace_init(&ws) || cc_population_rates_init(&r, years) || cc_population_path_init(&p, years))
         return 1;
-    cc_population_rates_draw(&median, &m, 0, &ws, &r);
-    cc_population_simulate(&median, &r, 0, &ws, &p);
+    cc_population_rates_draw(&s.population, &m, &median, 0, &ws, &r);
+    cc_population_simulate(&s.population, &r, &median, 0, &ws, &p);
     double (*survival)[CC_SEXES][CC_AGES] = malloc(sizeof *survival * years), birth_survival = 0, sink = 0;
     double *demand = malloc((size_t)CC_DEMAND_SERIES * years * 3 * CC_AGE_BANDS * sizeof *demand);
-    if (s.has_demand) { /* the expected counts of every cell, from the all-median path */
+    if (s.demand.enabled) { /* the expected counts of every cell, from the all-median path */
         cc_demand_draw d;
-        cc_demand_draw_parameters(&median, 0, ws.parameters, &d);
-        cc_demand_compute(&median, &p, &d, 0, ws.parameters, demand, NULL);
+        cc_demand_draw_parameters(&s.demand, &median, 0, ws.parameters, &d);
+        cc_demand_compute(&s.demand, &median, &p, &d, 0, ws.parameters, demand, NULL);
     }
     for (int y = 0; y < years; y++)
         for (int sex = 0; sex < CC_SEXES; sex++) {
@@ -47,12 +47,12 @@ int main(int argc, char **argv)
             cc_lifetable_survival(&t, rates, survival[y][sex], &birth_survival);
         }
     for (long rep = 0; rep < reps; rep++) {
-        cc_rng_set_stream(ws.parameters, s.seed, (uint32_t)rep, CC_STREAM_MORTALITY_INDEX, 0);
+        cc_rng_set_stream(ws.parameters, s.run.seed, (uint32_t)rep, CC_STREAM_MORTALITY_INDEX, 0);
         for (int y = 0; y < years; y++, draws++)
             sink += gsl_ran_gaussian(ws.parameters, 1.0);
-        cc_rng_set_stream(ws.deaths, s.seed, (uint32_t)rep, CC_STREAM_DEATHS, 0);
-        cc_rng_set_stream(ws.births, s.seed, (uint32_t)rep, CC_STREAM_BIRTHS, 0);
-        cc_rng_set_stream(ws.migration, s.seed, (uint32_t)rep, CC_STREAM_MIGRATION, 0);
+        cc_rng_set_stream(ws.deaths, s.run.seed, (uint32_t)rep, CC_STREAM_DEATHS, 0);
+        cc_rng_set_stream(ws.births, s.run.seed, (uint32_t)rep, CC_STREAM_BIRTHS, 0);
+        cc_rng_set_stream(ws.migration, s.run.seed, (uint32_t)rep, CC_STREAM_MIGRATION, 0);
         for (int y = 0; y < years; y++) {
             for (int sex = 0; sex < CC_SEXES; sex++)
                 for (int a = 0; a < CC_AGES; a++, draws++)
@@ -66,9 +66,9 @@ int main(int argc, char **argv)
                 sink += gsl_rng_uniform(ws.migration);
             draws += 5 + CC_SEXES * CC_AGES;
         }
-        if (s.has_demand) {
+        if (s.demand.enabled) {
             cc_demand_draw d;
-            cc_demand_draw_parameters(&s, (uint32_t)rep, ws.parameters, &d); /* 6 normals */
+            cc_demand_draw_parameters(&s.demand, &s.run, (uint32_t)rep, ws.parameters, &d); /* 6 normals */
             draws += 6;
             for (int y = 0; y < years; y++) /* the day's counts: a stream reset and a draw per cell */
                 for (int sex = 0; sex < CC_SEXES; sex++)
@@ -76,7 +76,7 @@ int main(int argc, char **argv)
                         for (int k = 0; k < 4; k++, draws++) {
                             double mean = demand[((((size_t)k * years + y) * 3 + sex) * CC_AGE_BANDS) + b];
                             uint32_t cell = (uint32_t)(((y * CC_SEXES + sex) * 4 + b) * 4 + k);
-                            cc_rng_set_stream(ws.parameters, s.seed, (uint32_t)rep, CC_STREAM_DEMAND_COUNTS, cell);
+                            cc_rng_set_stream(ws.parameters, s.run.seed, (uint32_t)rep, CC_STREAM_DEMAND_COUNTS, cell);
                             sink += mean > 0 ? gsl_ran_poisson(ws.parameters, mean) : 0;
                         }
         }
