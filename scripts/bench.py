@@ -3,7 +3,8 @@
 
 Rows (every one is printed, or the benchmark fails with a message and a non-zero exit):
 1. carecast -j 1 and -j 2: the same run (scenarios/kashiwa.ini, population + demand, N
-   replications, the results file written);
+   replications, the results file written; the on-call stage is turned off by a scenario
+   derived from kashiwa.ini with an empty [coverage] clinics, so every row does the same work);
 2. the floor: carecast's random draws alone (BUILD/bench_draws replays the same binomial,
    Poisson and normal draws with the all-median path's parameters, nothing else);
 3. the peer: scripts/peers/population_demand_numpy.py, what a researcher would write in NumPy
@@ -76,12 +77,15 @@ def main():
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--bin", default=os.path.join(ROOT, "build", "carecast"))
     args = parser.parse_args()
-    scenario = os.path.join(ROOT, "scenarios", "kashiwa.ini")
+    kashiwa = os.path.join(ROOT, "scenarios", "kashiwa.ini")
     draws_bin = os.path.join(os.path.dirname(os.path.abspath(args.bin)), "bench_draws")
     with tempfile.TemporaryDirectory() as tmp:
         out, peer_out = os.path.join(tmp, "bench.h5"), os.path.join(tmp, "peer.h5")
+        scenario = os.path.join(tmp, "kashiwa-population-demand.ini")
+        with open(scenario, "w") as f:  # kashiwa.ini without the on-call stage
+            f.write("[scenario]\nbase = %s\nname = kashiwa\n\n[coverage]\nclinics =\n" % kashiwa)
         run = [args.bin, "run", scenario, "-n", str(args.reps), "-q", "-o", out]
-        peer = [PYTHON, PEER, scenario, "--reps", str(args.reps), "--seed", "1", "--out", peer_out, "--quiet"]
+        peer = [PYTHON, PEER, kashiwa, "--reps", str(args.reps), "--seed", "1", "--out", peer_out, "--quiet"]
         rows = [
             ("carecast -j 1", run + ["-j", "1"], True),
             ("carecast -j 2", run + ["-j", "2"], True),
