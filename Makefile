@@ -33,7 +33,7 @@ $(BUILD)/obj/%.o: src/%.c $(LIB_HDR)
 	$(CC) $(ALL_CFLAGS) -fPIC -c $< -o $@
 
 $(BUILD)/libcarecast.a: $(LIB_OBJ)
-	ar rcs $@ $^
+	rm -f $@ && ar rcs $@ $^ # a fresh archive: members of renamed or removed sources must not linger
 
 $(BUILD)/carecast: src/cli/main.c $(BUILD)/libcarecast.a
 	$(CC) $(ALL_CFLAGS) -o $@ $< $(BUILD)/libcarecast.a $(LDLIBS)
