@@ -1,14 +1,20 @@
 /* Unit tests of the results store, its summaries, the writer and the reader
  * (src/results/{store,summaries,layout,writer,reader}.c):
  * - the round trip: a small in-memory results set (two scenarios of hand-made rows, with
- *   demand, a bed capacity, a Lee-Carter fit for one scenario and none for the other) is
+ *   demand, a bed capacity, a Lee-Carter fit for one scenario and none for the other, and
+ *   coverage: 2 of 3 replications, 2 target years, 2 schemes, 3 doctors and 2, one figure
+ *   undefined (NaN)) is
  *   written with cc_results_write, and every dataset, scale, link and attribute of the layout
  *   reads back equal with the reader, with its axes (names and scale values), units, long_name
  *   and description; the reader lists exactly the layout's datasets plus /provenance;
  * - known values read back by path, without the layout: rows, axes, per-scenario scales;
  * - a real run (cc_run on a data scenario) round-trips the same way;
- * - the store takes rows only in replication order and with the stages it was made for;
+ * - the store takes rows only in replication order and with the stages it was made for
+ *   (coverage exactly for the coverage replications, with the scenario's doctors);
  *   its by-age moments are the mean and sd of the rows;
+ * - coverage by path: the doctors' clinics, blocks, roles and pairs, NaN padding past a
+ *   scenario's roster, quantiles leaving a NaN out, scheme differences replication by
+ *   replication;
  * - the reader's errors: a missing file, a missing dataset or attribute. */
 #include "testutil.h"
 
@@ -24,6 +30,9 @@
 #define REPS 3
 #define YEARS 4
 #define BASE 2030
+#define COV_REPS 2   /* coverage replications */
+#define COV_YEARS 2  /* target years 2031, 2033 */
+#define COV_SCHEMES 2 /* rotation, solo */
 
 /* ---- a hand-made results set -------------------------------------------------------------- */
 
@@ -85,10 +94,76 @@ static void fill_fitted(cc_population_fitted *f, int sc)
     }
 }
 
-/* A store of NSC scenarios x REPS replications with demand. */
+/* ---- coverage: two clinics, a backup (2 doctors) and a primary paired with it (1 doctor);
+ * scenario 0 has both (3 doctors), scenario 1 the backup only (2 doctors) ---- */
+
+static cc_clinic cov_clinics[2] = {
+    {"B-01", 0, CC_CLINIC_BACKUP, 2, 60, 1, -1, 2},
+    {"P-01", 1, CC_CLINIC_PRIMARY, 1, 25, 1, 0, 3},
+};
+
+static void cov_params(cc_coverage_params *p)
+{
+    memset(p, 0, sizeof *p);
+    p->enabled = 1;
+    p->nclinics = 2;
+    p->clinics = cov_clinics;
+    p->nblocks = 2;
+    p->nyears = COV_YEARS;
+    p->target_year[0] = 2031, p->target_year[1] = 2033;
+    p->nschemes = COV_SCHEMES;
+    p->scheme[0] = CC_SCHEME_ROTATION, p->scheme[1] = CC_SCHEME_SOLO;
+    p->replications = COV_REPS;
+    p->max_duty_nights_per_month = 12;
+    p->max_disturbed_nights_per_month = 4;
+}
+
+static int cov_doctor_clinic[3] = {0, 0, 1}, cov_first_doctor[2][2] = {{0, 2}, {0, -1}}, cov_pair[2][2] = {{-1, 0}, {-1, -1}};
+
+static void cov_layout(cc_coverage_layout *l, int sc)
+{
+    memset(l, 0, sizeof *l);
+    l->ndoctors = sc == 0 ? 3 : 2;
+    l->doctor_clinic = cov_doctor_clinic;
+    l->clinic_first_doctor = cov_first_doctor[sc];
+    l->pair = cov_pair[sc];
+}
+
+static double cov_year_value(int m, int y, int sc, int rep) { return 100.0 * m + 10.0 * y + sc + 0.25 * rep; }
+static double cov_scheme_value(int m, int y, int k, int sc, int rep)
+{
+    if (m == CC_SCH_CONTINUITY && sc == 1 && rep == 0)
+        return NAN; /* undefined in that replication: left out of the statistics */
+    return 1000.0 * m + 100.0 * y + 10.0 * k + sc + 0.5 * rep * (k + 1);
+}
+static double cov_doctor_value(int m, int y, int k, int d, int sc, int rep)
+{
+    return 10000.0 * m + 1000.0 * y + 100.0 * k + 10.0 * d + sc + 0.125 * rep;
+}
+
+static void fill_coverage_row(cc_coverage_row *row, int sc, int rep)
+{
+    for (int y = 0; y < COV_YEARS; y++) {
+        cc_coverage_result *r = &row->year[y];
+        for (int m = 0; m < CC_COV_METRICS; m++)
+            r->year[m] = cov_year_value(m, y, sc, rep);
+        for (int k = 0; k < COV_SCHEMES; k++) {
+            for (int m = 0; m < CC_SCH_METRICS; m++)
+                r->scheme[k * CC_SCH_METRICS + m] = cov_scheme_value(m, y, k, sc, rep);
+            for (int d = 0; d < row->ndoctors; d++)
+                for (int m = 0; m < CC_DOC_METRICS; m++)
+                    r->doctor[((size_t)k * row->ndoctors + d) * CC_DOC_METRICS + m] = cov_doctor_value(m, y, k, d, sc, rep);
+        }
+    }
+}
+
+/* A store of NSC scenarios x REPS replications with demand and coverage. */
 static void make_results(cc_results *res)
 {
+    cc_coverage_params params;
+    cov_params(&params);
     assert_int_equal(cc_results_init(res, NSC, REPS, YEARS, BASE, 1), 0);
+    assert_int_equal(cc_results_init_coverage(res, &params, COV_REPS, 3), 0);
     for (int sc = 0; sc < NSC; sc++) {
         cc_population_fitted f;
         fill_fitted(&f, sc);
@@ -98,6 +173,11 @@ static void make_results(cc_results *res)
         cc_population_fitted_free(&f);
         cc_population_row pop;
         cc_demand_row dem;
+        cc_coverage_layout layout;
+        cc_coverage_row cov;
+        cov_layout(&layout, sc);
+        assert_int_equal(cc_results_set_coverage_scenario(res, sc, &params, &layout), 0);
+        assert_int_equal(cc_coverage_row_init(&cov, &params, &layout), 0);
         assert_int_equal(cc_population_row_init(&pop, YEARS), 0);
         assert_int_equal(cc_demand_row_init(&dem, YEARS), 0);
         for (int rep = 0; rep < REPS; rep++) {
@@ -121,9 +201,11 @@ static void make_results(cc_results *res)
                 dem.draw.multiplier[k] = 1 + 0.01 * (k + rep);
                 dem.draw.trend[k] = -0.01 * k + 0.001 * rep;
             }
-            cc_row row = {&pop, &dem};
+            fill_coverage_row(&cov, sc, rep);
+            cc_row row = {&pop, &dem, rep < COV_REPS ? &cov : NULL};
             assert_int_equal(cc_results_add_row(res, sc, rep, &row), 0);
         }
+        cc_coverage_row_free(&cov);
         cc_population_row_free(&pop);
         cc_demand_row_free(&dem);
     }
@@ -483,7 +565,7 @@ static void test_rows_in_replication_order_only(void **state)
     assert_int_equal(cc_results_init(&res, 1, 2, YEARS, BASE, 1), 0);
     assert_int_equal(cc_population_row_init(&pop, YEARS), 0);
     assert_int_equal(cc_demand_row_init(&dem, YEARS), 0);
-    cc_row row = {&pop, &dem}, no_demand = {&pop, NULL};
+    cc_row row = {&pop, &dem, NULL}, no_demand = {&pop, NULL, NULL};
     assert_int_equal(cc_results_add_row(&res, 0, 1, &row), CC_ERR_USAGE);     /* 0 first */
     assert_int_equal(cc_results_add_row(&res, 0, 0, &no_demand), CC_ERR_USAGE); /* demand missing */
     assert_int_equal(cc_results_add_row(&res, 1, 0, &row), CC_ERR_USAGE);     /* no scenario 1 */
@@ -495,10 +577,135 @@ static void test_rows_in_replication_order_only(void **state)
     assert_int_equal(cc_population_row_init(&short_row, YEARS - 1), 0);
     cc_results_free(&res);
     assert_int_equal(cc_results_init(&res, 1, 2, YEARS, BASE, 0), 0);
-    cc_row wrong = {&short_row, NULL};
+    cc_row wrong = {&short_row, NULL, NULL};
     assert_int_equal(cc_results_add_row(&res, 0, 0, &wrong), CC_ERR_USAGE);   /* other years */
     assert_int_equal(cc_results_add_row(&res, 0, 0, &row), CC_ERR_USAGE);     /* demand the store has not */
     cc_population_row_free(&short_row);
+    cc_population_row_free(&pop);
+    cc_demand_row_free(&dem);
+    cc_results_free(&res);
+}
+
+/* Read one dataset by path into d (asserting success). */
+static void read_path(cc_reader *r, const char *path, cc_read_dataset *d)
+{
+    cc_error err;
+    assert_cc_ok(cc_reader_read(r, path, d, &err), &err);
+}
+
+static void test_coverage_by_path(void **state)
+{
+    fixture *fx = *state;
+    cc_reader *r;
+    cc_read_dataset d;
+    cc_error err;
+    assert_cc_ok(cc_reader_open(&r, fx->file, &err), &err);
+    /* the doctors: 3 and 2, padded */
+    read_path(r, "/coverage/doctors/n_doctors", &d);
+    assert_true(d.values[0] == 3 && d.values[1] == 2);
+    cc_read_dataset_free(&d);
+    read_path(r, "/coverage/doctors/clinic", &d);
+    assert_string_equal(d.axes[1].name, "doctor");
+    assert_int_equal(d.dims[1], 3);
+    assert_string_equal(d.strings[2], "P-01");
+    assert_string_equal(d.strings[3 + 1], "B-01");
+    assert_string_equal(d.strings[3 + 2], "");
+    cc_read_dataset_free(&d);
+    read_path(r, "/coverage/doctors/role", &d);
+    assert_string_equal(d.strings[0], "backup");
+    assert_string_equal(d.strings[2], "primary");
+    cc_read_dataset_free(&d);
+    read_path(r, "/coverage/doctors/backup_clinic", &d);
+    assert_string_equal(d.strings[0], "");
+    assert_string_equal(d.strings[2], "B-01");
+    cc_read_dataset_free(&d);
+    read_path(r, "/coverage/doctors/block", &d);
+    assert_true(d.values[0] == 1 && d.values[2] == 2 && d.values[3 + 2] == 0);
+    cc_read_dataset_free(&d);
+    /* a year metric over the coverage replications */
+    read_path(r, "/coverage/2033/uncovered/replications", &d);
+    assert_int_equal(d.rank, 2);
+    assert_string_equal(d.axes[1].name, "coverage_replication");
+    assert_int_equal(d.dims[1], COV_REPS);
+    assert_true(d.values[1 * COV_REPS + 1] == cov_year_value(CC_COV_UNCOVERED, 1, 1, 1));
+    cc_read_dataset_free(&d);
+    /* a scheme metric: the NaN of scenario 1's first replication is left out of its statistics */
+    read_path(r, "/coverage/2031/solo/continuity/quantiles", &d);
+    assert_true(d.values[0 * CC_QUANTILES + 2] ==
+                (cov_scheme_value(CC_SCH_CONTINUITY, 0, 1, 0, 0) + cov_scheme_value(CC_SCH_CONTINUITY, 0, 1, 0, 1)) / 2);
+    for (int q = 0; q < CC_QUANTILES; q++)
+        assert_true(d.values[1 * CC_QUANTILES + q] == cov_scheme_value(CC_SCH_CONTINUITY, 0, 1, 1, 1));
+    cc_read_dataset_free(&d);
+    read_path(r, "/coverage/2031/solo/continuity/mean", &d);
+    assert_true(d.values[1] == cov_scheme_value(CC_SCH_CONTINUITY, 0, 1, 1, 1));
+    cc_read_dataset_free(&d);
+    /* the second scheme minus the first, replication by replication: 10 + 0.5 rep */
+    read_path(r, "/coverage/2033/solo/duty_nights_mean/difference/mean_ci", &d);
+    assert_string_equal(d.axes[1].name, "bound");
+    assert_true(fabs(d.values[1] - 10.25) < 1e-9 && d.values[0] < 10.25 && d.values[2] > 10.25);
+    cc_read_dataset_free(&d);
+    read_path(r, "/coverage/2033/solo/duty_nights_mean/difference/quantiles", &d);
+    assert_true(fabs(d.values[0] - (10 + 0.5 * 0.05)) < 1e-9 && fabs(d.values[4] - (10 + 0.5 * 0.95)) < 1e-9);
+    cc_read_dataset_free(&d);
+    assert_int_equal(cc_reader_read(r, "/coverage/2033/rotation/duty_nights_mean/difference/quantiles", &d, &err),
+                     CC_ERR_IO); /* the first scheme has no difference from itself */
+    /* per doctor: NaN past scenario 1's 2 doctors, per year values, their mean */
+    read_path(r, "/coverage/2033/rotation/doctor/ooh_hours/replications", &d);
+    assert_int_equal(d.rank, 3);
+    assert_string_equal(d.axes[2].name, "doctor");
+    assert_true(d.values[(0 * COV_REPS + 1) * 3 + 2] == cov_doctor_value(CC_DOC_OOH_HOURS, 1, 0, 2, 0, 1));
+    assert_true(isnan(d.values[(1 * COV_REPS + 0) * 3 + 2]) && isnan(d.values[(1 * COV_REPS + 1) * 3 + 2]));
+    assert_true(d.values[(1 * COV_REPS + 1) * 3 + 1] == cov_doctor_value(CC_DOC_OOH_HOURS, 1, 0, 1, 1, 1));
+    cc_read_dataset_free(&d);
+    read_path(r, "/coverage/2033/rotation/doctor/ooh_hours/mean", &d);
+    assert_true(d.values[0 * 3 + 2] == cov_doctor_value(CC_DOC_OOH_HOURS, 1, 0, 2, 0, 0) + 0.0625);
+    assert_true(isnan(d.values[1 * 3 + 2]));
+    cc_read_dataset_free(&d);
+    cc_read_attribute a;
+    assert_cc_ok(cc_reader_attribute(r, "/coverage/2033/rotation/doctor/ooh_hours/mean", "_FillValue", &a, &err), &err);
+    assert_true(isnan(a.value));
+    assert_cc_ok(cc_reader_attribute(r, "/coverage/2033/rotation/doctor/ooh_hours/mean", "units", &a, &err), &err);
+    assert_string_equal(a.string, "hours/year");
+    free(a.string);
+    assert_cc_ok(cc_reader_attribute(r, "/coverage/2031/solo", "description", &a, &err), &err);
+    assert_non_null(strstr(a.string, "One scheme"));
+    free(a.string);
+    assert_int_not_equal(cc_reader_attribute(r, "/coverage/2031/pairing", "description", &a, &err), 0); /* not run */
+    cc_reader_close(r);
+}
+
+/* Coverage rows: exactly for the coverage replications, with the scenario's doctors. */
+static void test_coverage_rows_only_where_expected(void **state)
+{
+    (void)state;
+    cc_results res;
+    cc_population_row pop;
+    cc_demand_row dem;
+    cc_coverage_params params;
+    cc_coverage_layout layout;
+    cc_coverage_row cov, other;
+    cov_params(&params);
+    cov_layout(&layout, 0);
+    assert_int_equal(cc_results_init(&res, 1, 2, YEARS, BASE, 1), 0);
+    assert_int_equal(cc_results_init_coverage(&res, &params, 3, 3), CC_ERR_USAGE); /* more than the run */
+    assert_int_equal(cc_results_init_coverage(&res, &params, 1, 3), 0);
+    assert_int_equal(cc_results_init_coverage(&res, &params, 1, 3), CC_ERR_USAGE); /* twice */
+    assert_int_equal(cc_population_row_init(&pop, YEARS), 0);
+    assert_int_equal(cc_demand_row_init(&dem, YEARS), 0);
+    assert_int_equal(cc_coverage_row_init(&cov, &params, &layout), 0);
+    cov_layout(&layout, 1);
+    assert_int_equal(cc_coverage_row_init(&other, &params, &layout), 0); /* 2 doctors */
+    cov_layout(&layout, 0);
+    cc_row with = {&pop, &dem, &cov}, without = {&pop, &dem, NULL}, wrong = {&pop, &dem, &other};
+    assert_int_equal(cc_results_add_row(&res, 0, 0, &with), CC_ERR_USAGE); /* doctors not set yet */
+    assert_int_equal(cc_results_set_coverage_scenario(&res, 0, &params, &layout), 0);
+    assert_int_equal(cc_results_add_row(&res, 0, 0, &without), CC_ERR_USAGE); /* a coverage replication */
+    assert_int_equal(cc_results_add_row(&res, 0, 0, &wrong), CC_ERR_USAGE);   /* other doctors */
+    assert_int_equal(cc_results_add_row(&res, 0, 0, &with), 0);
+    assert_int_equal(cc_results_add_row(&res, 0, 1, &with), CC_ERR_USAGE);    /* past the coverage replications */
+    assert_int_equal(cc_results_add_row(&res, 0, 1, &without), 0);
+    cc_coverage_row_free(&cov);
+    cc_coverage_row_free(&other);
     cc_population_row_free(&pop);
     cc_demand_row_free(&dem);
     cc_results_free(&res);
@@ -544,6 +751,41 @@ static void test_a_run_round_trips(void **state)
     cc_scenario_free(&s);
 }
 
+/* A real run with coverage (Kashiwa, 3 replications to 2030, 2 coverage replications, and a
+ * second scenario of fewer doctors): every item round-trips, doctors padded. */
+static void test_a_coverage_run_round_trips(void **state)
+{
+    fixture *fx = *state;
+    char kashiwa[PATH_MAX], fewer[PATH_MAX], clinics[PATH_MAX], out[PATH_MAX];
+    cc_scenario s[2];
+    cc_results res;
+    cc_error err;
+    tu_data_path(kashiwa, "../kashiwa.ini");
+    tu_write_file(tu_path(clinics, fx->dir, "clinics.csv"),
+                  "id,block,type,doctors,panel_capacity,participates,backup\n"
+                  "B1,1,backup,2,60,1,\nP1,1,primary,1,25,1,B1\nB2,2,backup,1,60,1,\nB3,3,backup,1,60,0,\n");
+    tu_write_filef(tu_path(fewer, fx->dir, "fewer.ini"),
+                   "[scenario]\nbase = %s\nname = fewer\n[coverage]\nclinics = clinics.csv\n", kashiwa);
+    const cc_override ov[] = {{"simulation", "end_year", "2030"}, {"simulation", "replications", "3"},
+                              {"coverage", "replications", "2"}, {"coverage", "target_years", "2025,2030"}};
+    assert_cc_ok(cc_scenario_load_overrides(&s[0], kashiwa, ov, 4, &err), &err);
+    assert_cc_ok(cc_scenario_load_overrides(&s[1], fewer, ov, 4, &err), &err);
+    cc_run_options options = s[0].run;
+    options.threads = 2;
+    assert_cc_ok(cc_run(s, 2, &options, &res, &err), &err);
+    assert_int_equal(res.coverage.replications, 2);
+    assert_int_equal(res.coverage.n_doctors[0], 174);
+    assert_int_equal(res.coverage.n_doctors[1], 4);
+    assert_int_equal(res.coverage.blocks_without_doctors[1], 1); /* block 3: its backup does not take part */
+    assert_true(res.coverage.year[CC_COV_UNCOVERED][cc_results_coverage_year_index(&res, 1, 1, 0)] > 0);
+    cc_run_facts facts = {2, 1, "test_reader", NULL};
+    assert_cc_ok(cc_results_write(&res, s, 2, &facts, tu_path(out, fx->dir, "coverage.h5"), &err), &err);
+    check_round_trip(&res, out);
+    cc_results_free(&res);
+    cc_scenario_free(&s[0]);
+    cc_scenario_free(&s[1]);
+}
+
 int main(int argc, char **argv)
 {
     const struct CMUnitTest tests[] = {
@@ -552,8 +794,11 @@ int main(int argc, char **argv)
         cmocka_unit_test_setup_teardown(test_list_holds_both_names_of_an_axis, setup, teardown),
         cmocka_unit_test_setup_teardown(test_reader_errors, setup, teardown),
         cmocka_unit_test(test_rows_in_replication_order_only),
+        cmocka_unit_test_setup_teardown(test_coverage_by_path, setup, teardown),
+        cmocka_unit_test(test_coverage_rows_only_where_expected),
         cmocka_unit_test_setup_teardown(test_age_moments_are_mean_and_sd_of_the_rows, setup, teardown),
         cmocka_unit_test_setup_teardown(test_a_run_round_trips, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_a_coverage_run_round_trips, setup, teardown),
     };
     return TU_RUN_TESTS(tests, argc, argv);
 }

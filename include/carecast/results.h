@@ -13,6 +13,7 @@
 
 #include <signal.h>
 
+#include "carecast/coverage_row.h"
 #include "carecast/demand_row.h"
 #include "carecast/error.h"
 #include "carecast/population_row.h"
@@ -24,7 +25,9 @@ extern const double cc_quantile_levels[CC_QUANTILES]; /* 0.05 0.25 0.5 0.75 0.95
 /* One replication of one scenario: the row of each stage. */
 typedef struct {
     const cc_population_row *population;
-    const cc_demand_row *demand; /* NULL when the run has no demand */
+    const cc_demand_row *demand;     /* NULL when the run has no demand */
+    const cc_coverage_row *coverage; /* NULL without coverage, and for replications from the
+                                        coverage replications on */
 } cc_row;
 
 /* What the store keeps of a scenario besides its rows. */
@@ -34,6 +37,32 @@ typedef struct {
     double clinics;               /* [demand] clinics */
     cc_population_fitted fitted;  /* what the population model fitted or calibrated */
 } cc_results_scenario;
+
+/* The coverage stage's part of the store (README, "The results file": /coverage). Values of
+ * the first `replications` replications ("coverage replications") of every scenario; the
+ * doctor axis is as long as the largest scenario's roster, padded with NaN (numbers) or ""
+ * (labels) past a scenario's n_doctors. */
+typedef struct {
+    int enabled;
+    int replications;                   /* coverage replications: the first ones */
+    int nyears, nschemes, max_doctors;
+    int target_year[CC_COVERAGE_MAX_YEARS];
+    cc_scheme_id scheme[CC_SCHEMES];    /* the first is the reference of the differences */
+    /* per scenario, set by cc_results_set_coverage_scenario */
+    int *n_doctors;                     /* [scenario] participating doctors (-1: not set yet) */
+    const char **doctor_clinic;         /* [scenario][max_doctors] clinic id ("" past n_doctors) */
+    int *doctor_block;                  /* [scenario][max_doctors] 1-based block (0 past n_doctors) */
+    const char **doctor_role;           /* [scenario][max_doctors] "primary", "backup" ("") */
+    const char **doctor_backup;         /* [scenario][max_doctors] a primary's backup clinic id ("" none) */
+    char *labels;                       /* storage of the clinic ids above */
+    int *blocks_without_doctors;        /* [scenario] blocks with patients and no participating doctor */
+    int *unpaired_primaries;            /* [scenario] participating primaries without a backup */
+    double *max_duty_nights, *max_disturbed_nights; /* [scenario] the load limits, per doctor-month */
+    /* values; index with cc_results_coverage_index */
+    double *year[CC_COV_METRICS];       /* [year][scenario][replication] */
+    double *scheme_values[CC_SCH_METRICS]; /* [year][scheme][scenario][replication] */
+    double *doctor[CC_DOC_METRICS];     /* [year][scheme][scenario][replication][max_doctors] */
+} cc_results_coverage;
 
 typedef struct {
     int nscenarios, replications, years, base_year;
@@ -49,6 +78,7 @@ typedef struct {
     double *demand_expected[CC_DEMAND_SERIES]; /* [scenario][replication][year] */
     double *rate_multiplier, *rate_trend;      /* [scenario][replication][CC_RATE_SETTINGS] as drawn */
     long *rows_added;                          /* [scenario] */
+    cc_results_coverage coverage;              /* coverage.enabled: see cc_results_init_coverage */
 } cc_results;
 
 /* An empty store for nscenarios x replications rows of `years` years from base_year. Returns
@@ -61,9 +91,23 @@ void cc_results_free(cc_results *res);
 int cc_results_set_scenario(cc_results *res, int scenario, const char *name, double bed_capacity, double clinics,
                             const cc_population_fitted *fitted);
 
+/* Give the store a coverage part for the scenarios' target years and schemes (those of params,
+ * which every scenario of the run shares), `replications` coverage replications (at most the
+ * store's) and a doctor axis of max_doctors (the largest scenario's roster). Call after
+ * cc_results_init, before any row. Returns 0, CC_ERR_NOMEM or CC_ERR_USAGE (store unchanged). */
+int cc_results_init_coverage(cc_results *res, const cc_coverage_params *params, int replications, int max_doctors);
+
+/* Record a scenario's doctors (clinic, block, role, and a primary's backup clinic, from params
+ * and the layout built from it) and what the command line warns about. Returns 0,
+ * CC_ERR_NOMEM or CC_ERR_USAGE (no coverage part, or more doctors than the axis). */
+int cc_results_set_coverage_scenario(cc_results *res, int scenario, const cc_coverage_params *params,
+                                     const cc_coverage_layout *layout);
+
 /* Store the row of one replication. Rows of a scenario must come in replication order
- * (0, 1, 2, ...); row->demand is required exactly when the store has demand. Returns 0, or
- * CC_ERR_USAGE (out of order, wrong size or missing stage; nothing stored). */
+ * (0, 1, 2, ...); row->demand is required exactly when the store has demand, row->coverage
+ * exactly when it has coverage and replication < res->coverage.replications (with the
+ * scenario's doctors, set first). Returns 0, or CC_ERR_USAGE (out of order, wrong size or
+ * missing stage; nothing stored). */
 int cc_results_add_row(cc_results *res, int scenario, int replication, const cc_row *row);
 
 /* Index of a headline value in res->series[id]. */
@@ -76,6 +120,17 @@ static inline size_t cc_results_series_index(const cc_results *r, int scenario, 
 static inline size_t cc_results_demand_index(const cc_results *r, int scenario, int rep, int year, int sex, int band)
 {
     return cc_results_series_index(r, scenario, rep, year, sex) * CC_AGE_BANDS + band;
+}
+
+/* Indexes of coverage values: year metric (y, sc, rep); scheme metric (y, scheme k, sc, rep);
+ * doctor metric: cc_results_coverage_index(...) * max_doctors + doctor. */
+static inline size_t cc_results_coverage_year_index(const cc_results *r, int y, int scenario, int rep)
+{
+    return ((size_t)y * r->nscenarios + scenario) * r->coverage.replications + rep;
+}
+static inline size_t cc_results_coverage_index(const cc_results *r, int y, int scheme, int scenario, int rep)
+{
+    return (((size_t)y * r->coverage.nschemes + scheme) * r->nscenarios + scenario) * r->coverage.replications + rep;
 }
 
 /* Write the results file atomically (temp file in the same folder, then rename): either the

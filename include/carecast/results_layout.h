@@ -35,6 +35,7 @@ typedef struct {
     cc_value_type type;
     const void *data; /* row-major values: double, int, or const char * for strings */
     const char *units, *long_name, *description;
+    int fill_nan;     /* DATASET of doubles padded with NaN (a per-doctor axis): _FillValue NaN */
 } cc_layout_item;
 
 /* Called for each item in order (a group before its members, a scale before its users).

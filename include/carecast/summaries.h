@@ -1,9 +1,13 @@
 /* Summaries of a results store, computed from its rows: quantiles and means over
  * replications, paired differences from the first scenario, the standard deviation by age,
- * outpatient visits per clinic, peak years of expected demand and the bed-capacity exceedance.
+ * outpatient visits per clinic, peak years of expected demand and the bed-capacity exceedance;
+ * for coverage, quantiles and means over the coverage replications, paired differences of
+ * each scheme from the first scheme, and per-doctor means.
  * Exact and independent of the thread count: quantiles by linear interpolation between order
  * statistics (gsl_stats_quantile_from_sorted_data), each cell sorted by one thread; means and
- * variances accumulated in replication order. */
+ * variances accumulated in replication order. A NaN value (a figure undefined in a
+ * replication, e.g. continuity in a year without calls) is left out of a cell's statistics;
+ * a cell without any value is NaN. */
 #ifndef CARECAST_SUMMARIES_H
 #define CARECAST_SUMMARIES_H
 
@@ -44,7 +48,29 @@ typedef struct {
     int *first_exceedance_year;                   /* [scenario][replication] (0: never within the run) */
     double *first_exceedance_share;               /* [scenario][year] */
     double *never_exceeded_share;                 /* [scenario] */
+    /* coverage (when the store has it), over [scenario][coverage replication] (cells 1) */
+    int coverage_years, coverage_schemes, max_doctors;
+    cc_replicated_summary *coverage_year;   /* [CC_COV_METRICS][year] (no differences) */
+    /* [CC_SCH_METRICS][year][scheme]: quantiles and mean; from the second scheme on, diff_quantiles
+     * and diff_ci: the scheme minus the first scheme, replication by replication (else NULL) */
+    cc_replicated_summary *coverage_scheme;
+    double *coverage_doctor_mean;           /* [CC_DOC_METRICS][year][scheme][scenario][max_doctors] */
 } cc_summaries;
+
+static inline const cc_replicated_summary *cc_summaries_coverage_year(const cc_summaries *s, int metric, int y)
+{
+    return &s->coverage_year[(size_t)metric * s->coverage_years + y];
+}
+static inline const cc_replicated_summary *cc_summaries_coverage_scheme(const cc_summaries *s, int metric, int y,
+                                                                        int scheme)
+{
+    return &s->coverage_scheme[((size_t)metric * s->coverage_years + y) * s->coverage_schemes + scheme];
+}
+static inline const double *cc_summaries_coverage_doctor_mean(const cc_summaries *s, int metric, int y, int scheme)
+{
+    return s->coverage_doctor_mean +
+           (((size_t)metric * s->coverage_years + y) * s->coverage_schemes + scheme) * s->nscenarios * s->max_doctors;
+}
 
 /* Every summary of res, sorting with `threads` threads (results do not depend on it).
  * Returns 0 or CC_ERR_NOMEM (s freed); cc_summaries_free is always safe afterwards. */
@@ -64,5 +90,12 @@ void cc_stats_means(const double *data, int nscenarios, int replications, size_t
  * One replication has no spread to estimate: its intervals are NaN. */
 int cc_stats_differences(const double *data, int nscenarios, int replications, size_t cells, double *quantiles,
                          double *ci_paired, double *ci_unpaired, int threads);
+
+/* Paired comparison within each scenario of two quantities measured in the same replications
+ * (e.g. two coverage schemes on the same events): for every scenario s and cell, the quantiles
+ * of data[s] - reference[s] replication by replication (quantiles[s][q][cells]) and the paired
+ * 95% interval of the mean difference (ci[s][3][cells]). Returns 0 or CC_ERR_NOMEM. */
+int cc_stats_paired_differences(const double *reference, const double *data, int nscenarios, int replications,
+                                size_t cells, double *quantiles, double *ci, int threads);
 
 #endif

@@ -1,8 +1,11 @@
 /* carecast command-line program, built on the public API only (include/carecast/).
  * Exit codes: 0 success; 1 the run failed (writing results, out of memory); 2 usage error;
- * 3 invalid input (scenario or table); 130 interrupted. */
+ * 3 invalid input (scenario or table); 130 interrupted.
+ * Output: errors, warnings and progress on stderr; the result (the coverage table of a run
+ * that simulates coverage) on stdout. */
 #include <errno.h>
 #include <getopt.h>
+#include <math.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -46,7 +49,7 @@ static const char *usage_main =
 
 static const char *usage_run =
     "usage: carecast run SCENARIO [SCENARIO...] [-o FILE] [-n REPLICATIONS] [--seed N] [-j THREADS]\n"
-    "                    [--set SECTION.KEY=VALUE]... [--quiet]\n"
+    "                    [--set SECTION.KEY=VALUE]... [--quiet] [--no-table]\n"
     "\n"
     "Runs the scenarios (several: along the scenario axis, same random streams) and writes\n"
     "one HDF5 results file, atomically: on any failure an existing file is left untouched.\n"
@@ -57,6 +60,8 @@ static const char *usage_run =
     "  -j, --threads N           OpenMP threads (default: all cores); results do not depend on it\n"
     "      --set SECTION.KEY=V   override any non-table key, e.g. --set simulation.end_year=2065\n"
     "  -q, --quiet               no progress line (it is shown only on a terminal anyway)\n"
+    "      --no-table            do not print the coverage table (printed on stdout after the file\n"
+    "                            is written when the scenarios simulate coverage; --quiet keeps it)\n"
     "  -h, --help                this help\n"
     "exit codes: 0 ok, 1 run failed, 2 usage error, 3 invalid input, 130 interrupted\n";
 
@@ -200,7 +205,7 @@ static void command_line_text(int argc, char **argv, char *buf, size_t size)
 }
 
 static int run_scenarios(char **paths, int nscenarios, const cc_override *ov, int noverrides, const char *output,
-                         int threads, int quiet, const char *command_line);
+                         int threads, int quiet, int table, const char *command_line);
 
 static int cmd_run(int argc, char **argv)
 {
@@ -208,12 +213,13 @@ static int cmd_run(int argc, char **argv)
         {"output", required_argument, 0, 'o'}, {"replications", required_argument, 0, 'n'},
         {"seed", required_argument, 0, 's'},   {"threads", required_argument, 0, 'j'},
         {"set", required_argument, 0, 'S'},    {"quiet", no_argument, 0, 'q'},
-        {"help", no_argument, 0, 'h'},         {0, 0, 0, 0}};
+        {"no-table", no_argument, 0, 'T'},     {"help", no_argument, 0, 'h'},
+        {0, 0, 0, 0}};
     char command_line[2048];
     command_line_text(argc, argv, command_line, sizeof command_line);
     const char *output = NULL;
     long threads = 0, value;
-    int quiet = 0, c, noverrides = 0, rc = 0;
+    int quiet = 0, table = 1, c, noverrides = 0, rc = 0;
     cc_override *ov = calloc(argc + 1, sizeof *ov);
     if (!ov)
         return EXIT_RUN_FAILED;
@@ -237,6 +243,7 @@ static int cmd_run(int argc, char **argv)
             if (parse_set(optarg, &ov[noverrides++]) != 0) { rc = EXIT_USAGE; goto done; }
             break;
         case 'q': quiet = 1; break;
+        case 'T': table = 0; break;
         case 'h': fputs(usage_run, stdout); goto done;
         default: fputs(usage_run, stderr); rc = EXIT_USAGE; goto done;
         }
@@ -247,15 +254,110 @@ static int cmd_run(int argc, char **argv)
         rc = EXIT_USAGE;
         goto done;
     }
-    rc = run_scenarios(argv + optind, argc - optind, ov, noverrides, output, (int)threads, quiet, command_line);
+    rc = run_scenarios(argv + optind, argc - optind, ov, noverrides, output, (int)threads, quiet, table,
+                       command_line);
 done:
     free_overrides(ov, noverrides);
     return rc;
 }
 
+/* ---- the coverage table ---------------------------------------------------------------------- */
+
+/* The median over the coverage replications of one scenario's values (NaN values left out). */
+static double coverage_median(const cc_results *res, const double *values)
+{
+    double q[CC_QUANTILES];
+    if (cc_stats_quantiles(values, 1, res->coverage.replications, 1, q, 1) != 0)
+        return NAN;
+    return q[2];
+}
+
+static double scheme_median(const cc_results *res, cc_scheme_metric m, int y, int k, int sc)
+{
+    return coverage_median(res, res->coverage.scheme_values[m] + cc_results_coverage_index(res, y, k, sc, 0));
+}
+
+static double year_median(const cc_results *res, cc_coverage_metric m, int y, int sc)
+{
+    return coverage_median(res, res->coverage.year[m] + cc_results_coverage_year_index(res, y, sc, 0));
+}
+
+/* A number with thousands separators ("12,345"), rounded. */
+static const char *thousands(double x, char *buf, size_t size)
+{
+    if (isnan(x)) {
+        snprintf(buf, size, "-");
+        return buf;
+    }
+    char digits[64];
+    snprintf(digits, sizeof digits, "%.0f", fabs(x));
+    size_t n = strlen(digits), at = 0;
+    if (x < -0.5 && at + 1 < size)
+        buf[at++] = '-';
+    for (size_t i = 0; i < n && at + 2 < size; i++) {
+        buf[at++] = digits[i];
+        if ((n - i - 1) % 3 == 0 && i + 1 < n)
+            buf[at++] = ',';
+    }
+    buf[at] = '\0';
+    return buf;
+}
+
+/* Per scenario and target year, each scheme's medians over the coverage replications: duty
+ * nights, disturbed nights and out-of-hours hours per doctor-month over the duty holders,
+ * escalations, continuity, response time, uncovered patients and the share within limits. */
+static void print_coverage_table(const cc_results *res, FILE *out)
+{
+    const cc_results_coverage *c = &res->coverage;
+    char a[32], b[32];
+    for (int sc = 0; sc < res->nscenarios; sc++)
+        for (int y = 0; y < c->nyears; y++) {
+            fprintf(out, "%sCoverage %d, %s: %s home-care patients, %s uncovered (medians over %d coverage "
+                    "replication%s)\n", sc + y > 0 ? "\n" : "", c->target_year[y], res->scenarios[sc].name,
+                    thousands(year_median(res, CC_COV_PATIENTS, y, sc), a, sizeof a),
+                    thousands(year_median(res, CC_COV_UNCOVERED, y, sc), b, sizeof b), c->replications,
+                    c->replications == 1 ? "" : "s");
+            fprintf(out, "Per doctor-month over the doctors on duty; within limits: at most %g duty nights and %g "
+                    "disturbed nights a month\n", c->max_duty_nights[sc], c->max_disturbed_nights[sc]);
+            fprintf(out, "%-12s  %13s  %16s  %9s  %12s  %10s  %9s  %9s  %7s\n", "", "duty nights", "disturbed nights",
+                    "OOH hours", "escalations", "continuity", "response", "uncovered", "within");
+            fprintf(out, "%-12s  %6s %6s  %8s %7s  %9s  %12s  %10s  %9s  %9s  %7s\n", "scheme", "mean", "p95", "mean",
+                    "p95", "mean", "/1,000 pt-mo", "", "p90 min", "patients", "limits");
+            for (int k = 0; k < c->nschemes; k++) {
+#define MED(m) scheme_median(res, m, y, k, sc)
+                fprintf(out, "%-12s  %6.1f %6.1f  %8.2f %7.2f  %9.1f  %12.2f  %9.1f%%  %9.1f  %9s  %6.0f%%\n",
+                        cc_scheme_name(c->scheme[k]), MED(CC_SCH_DUTY_NIGHTS_MEAN), MED(CC_SCH_DUTY_NIGHTS_P95),
+                        MED(CC_SCH_DISTURBED_MEAN), MED(CC_SCH_DISTURBED_P95), MED(CC_SCH_OOH_HOURS_MEAN),
+                        MED(CC_SCH_ESCALATIONS_PER_1000), 100 * MED(CC_SCH_CONTINUITY), MED(CC_SCH_RESPONSE_P90),
+                        thousands(year_median(res, CC_COV_UNCOVERED, y, sc), a, sizeof a),
+                        100 * MED(CC_SCH_WITHIN_LIMITS));
+#undef MED
+            }
+        }
+    fflush(out);
+}
+
+/* What the coverage layout warns about, per scenario (stderr). */
+static void print_coverage_warnings(const cc_results *res)
+{
+    const cc_results_coverage *c = &res->coverage;
+    for (int sc = 0; c->enabled && sc < res->nscenarios; sc++) {
+        const char *name = res->scenarios[sc].name;
+        int blocks = c->blocks_without_doctors[sc], primaries = c->unpaired_primaries[sc];
+        if (blocks > 0)
+            fprintf(stderr, "carecast: warning: %s: %d block%s with a population share %s no participating doctor: "
+                    "%s patients are uncovered\n", name, blocks, blocks == 1 ? "" : "s", blocks == 1 ? "has" : "have",
+                    blocks == 1 ? "its" : "their");
+        if (primaries > 0)
+            fprintf(stderr, "carecast: warning: %s: %d participating primary clinic%s left without a backup (none "
+                    "in the table, and no backup of the block with room): under pairing %s patients have no cover "
+                    "out of hours\n", name, primaries, primaries == 1 ? "" : "s", primaries == 1 ? "its" : "their");
+    }
+}
+
 /* Load, run and write; every input is checked before the first replication runs. */
 static int run_scenarios(char **paths, int nscenarios, const cc_override *ov, int noverrides, const char *output,
-                         int threads, int quiet, const char *command_line)
+                         int threads, int quiet, int table, const char *command_line)
 {
     char *output_owned = output ? NULL : default_output(paths[0]);
     int rc = 0;
@@ -291,6 +393,7 @@ static int run_scenarios(char **paths, int nscenarios, const cc_override *ov, in
         rc = report(&err);
         goto out;
     }
+    print_coverage_warnings(&res);
     cc_run_facts facts = {cc_run_threads(threads), 1, command_line, &interrupted};
     if (on_terminal) { /* the write takes seconds for large runs: say so */
         char line[4200];
@@ -308,6 +411,8 @@ static int run_scenarios(char **paths, int nscenarios, const cc_override *ov, in
         fprintf(stderr, "carecast: wrote %s (%d scenario%s, %ld replications, %d-%d)\n", output, nscenarios,
                 nscenarios > 1 ? "s" : "", scenarios[0].run.replications, scenarios[0].population.base_year,
                 scenarios[0].population.end_year);
+    if (table && res.coverage.enabled) /* the result: on stdout, whatever --quiet says */
+        print_coverage_table(&res, stdout);
 out:
     cc_results_free(&res);
     for (int i = 0; scenarios && i < nscenarios; i++)

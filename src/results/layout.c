@@ -7,12 +7,16 @@
  *   group with replications, quantiles and mean, and with several scenarios
  *   difference/{quantiles, mean_ci, mean_ci_unpaired}; long names are the quantity's plus
  *   what each dataset holds.
- * - An entry can be repeated (each scenario; a later stage: each target year and scheme): its
- *   path's "%s" takes the instance's name. Per-scenario axes (calibration years, Lee-Carter age
+ * - An entry can be repeated (each scenario; each coverage target year; each target year and
+ *   scheme): its path's "%s" takes the instance's name ("kashiwa", "2025", "2025/pairing") and
+ *   its sources get the instance's index. Per-scenario axes (calibration years, Lee-Carter age
  *   groups and fit years) are scales beside the data, since their lengths may differ between
  *   scenarios.
- * Adding a stage: its row type and store columns, source functions below, and table entries
- * (and, for /coverage/<year>/<scheme>/..., a repetition over target years and schemes). */
+ * - An entry can also stand for every metric of a coverage family (cc_coverage_metric_info):
+ *   its path gets "/<metric name>", and units, long_name and description come from that table.
+ * - Coverage axes (coverage_replication, doctor) are root scales like the shared ones, written
+ *   when the run simulates coverage; per-doctor values are NaN past a scenario's roster.
+ * Adding a stage: its row type and store columns, source functions below, and table entries. */
 #include "carecast/results_layout.h"
 
 #include <stddef.h>
@@ -26,6 +30,7 @@ enum {
     AX_SCENARIO, AX_REPLICATION, AX_QUANTILE, AX_YEAR, AX_SEX, AX_AGE, AX_AGE_BAND, AX_BOUND, AX_SETTING,
     AX_SHARED, /* the shared axes above; per-scenario axes below */
     AX_TARGET_YEAR = AX_SHARED, AX_AGE_GROUP, AX_FIT_YEAR,
+    AX_COVERAGE_REPLICATION, AX_DOCTOR, /* root scales written with coverage only */
     AX_COUNT
 };
 
@@ -49,6 +54,12 @@ static const struct {
      "Age groups of the fit"},
     {"fit_years", "population/fitted/%s/lee_carter/fit_years", "year", "Year of the mortality history",
      "Years in the fit"},
+    {"coverage_replication", "coverage_replication", "1", "Coverage replication",
+     "Replications simulated by the coverage stage: the first [coverage] replications of the run (the same "
+     "replication numbers as the replication axis)"},
+    {"doctor", "doctor", "1", "Doctor",
+     "Participating doctor, numbered clinic by clinic in the clinics table's order; as long as the largest "
+     "scenario's roster (coverage/doctors/n_doctors): values past a scenario's doctors are padding (NaN)"},
 };
 
 static const char *const sex_labels[CC_SEX_AXIS] = {"male", "female", "total"};
@@ -73,14 +84,18 @@ static size_t axis_length(const cc_results *r, int axis, int sc)
     case AX_TARGET_YEAR: return f ? (size_t)f->ntargets : 0;
     case AX_AGE_GROUP: return f ? (size_t)f->ngroups : 0;
     case AX_FIT_YEAR: return f ? (size_t)f->nyears : 0;
+    case AX_COVERAGE_REPLICATION: return (size_t)r->coverage.replications;
+    case AX_DOCTOR: return (size_t)r->coverage.max_doctors;
     default: return 0;
     }
 }
 
 /* ---- where values come from -------------------------------------------------------------- */
 
-typedef const void *(*source_fn)(const cc_results *r, const cc_summaries *s, int scenario, int index);
-typedef const cc_replicated_summary *(*summary_fn)(const cc_summaries *s, int index);
+/* The values of an entry for its instance (the scenario, or the coverage year / year x scheme;
+ * -1 for an entry written once) and its index (the series, setting or metric). */
+typedef const void *(*source_fn)(const cc_results *r, const cc_summaries *s, int instance, int index);
+typedef const cc_replicated_summary *(*summary_fn)(const cc_summaries *s, int instance, int index);
 
 #define FIT (&r->scenarios[sc].fitted)
 /* each source has the same signature; most use only some of its arguments */
@@ -123,33 +138,67 @@ SOURCE(lc_drift_used, &FIT->sex[i].drift_used)
 SOURCE(lc_sigma_used, &FIT->sex[i].sigma_used)
 SOURCE(lc_explained, &FIT->sex[i].explained_variance)
 SOURCE(lc_max_error, &FIT->sex[i].max_abs_log_error)
+#define COV (&r->coverage)
+#define PER_YEAR ((size_t)r->nscenarios * COV->replications)
+/* coverage: sc is the instance (year, or year x scheme), i the metric */
+SOURCE(cov_year_rows, COV->year[i] + sc * PER_YEAR)
+SOURCE(cov_scheme_rows, COV->scheme_values[i] + sc * PER_YEAR)
+SOURCE(cov_doctor_rows, COV->doctor[i] + sc * PER_YEAR * COV->max_doctors)
+SOURCE(cov_doctor_mean, s->coverage_doctor_mean + ((size_t)i * COV->nyears * COV->nschemes + sc) * r->nscenarios *
+                                                      COV->max_doctors)
+SOURCE(cov_n_doctors, COV->n_doctors)
+SOURCE(cov_doctor_clinic, COV->doctor_clinic)
+SOURCE(cov_doctor_block, COV->doctor_block)
+SOURCE(cov_doctor_role, COV->doctor_role)
+SOURCE(cov_doctor_backup, COV->doctor_backup)
 
-static const cc_replicated_summary *series_summary(const cc_summaries *s, int i) { return &s->series[i]; }
-static const cc_replicated_summary *demand_summary(const cc_summaries *s, int i) { return &s->demand[i]; }
-static const cc_replicated_summary *expected_summary(const cc_summaries *s, int i) { return &s->demand_expected[i]; }
-static const cc_replicated_summary *visits_summary(const cc_summaries *s, int i)
-{
-    (void)i;
-    return &s->visits_per_clinic_summary;
-}
+#define SUMMARY(fn, expr)                                                                  \
+    static const cc_replicated_summary *fn(const cc_summaries *s, int k, int i)            \
+    {                                                                                      \
+        (void)k, (void)i;                                                                  \
+        return (expr);                                                                     \
+    }
+SUMMARY(series_summary, &s->series[i])
+SUMMARY(demand_summary, &s->demand[i])
+SUMMARY(expected_summary, &s->demand_expected[i])
+SUMMARY(visits_summary, &s->visits_per_clinic_summary)
+SUMMARY(cov_year_summary, cc_summaries_coverage_year(s, i, k))
+SUMMARY(cov_scheme_summary, &s->coverage_scheme[(size_t)i * s->coverage_years * s->coverage_schemes + k])
 
 /* ---- the table ---------------------------------------------------------------------------- */
 
-typedef enum { E_GROUP, E_REPLICATED, E_DATASET, E_SCALE, E_ATTRIBUTE } entry_kind;
-typedef enum { ALWAYS, WITH_DEMAND, WITH_CAPACITY, WITH_LEE_CARTER } condition;
+/* E_PER_DOCTOR: a per-doctor quantity: a group with replications [scenario, coverage
+ * replication, doctor] and their mean [scenario, doctor], NaN past each scenario's roster. */
+typedef enum { E_GROUP, E_REPLICATED, E_DATASET, E_SCALE, E_ATTRIBUTE, E_PER_DOCTOR } entry_kind;
+typedef enum { ALWAYS, WITH_DEMAND, WITH_CAPACITY, WITH_LEE_CARTER, WITH_COVERAGE } condition;
 
 /* What an entry is repeated over: its path's "%s" takes each instance's name, and its sources
- * get the instance's index. (A later stage adds its own, e.g. target year x scheme.) */
-typedef enum { ONCE, EACH_SCENARIO } repetition;
+ * get the instance's index: each scenario; each coverage target year ("2025"); each target
+ * year and scheme ("2025/pairing", index year * schemes + scheme). */
+typedef enum { ONCE, EACH_SCENARIO, EACH_YEAR, EACH_YEAR_SCHEME } repetition;
 
 static int instances(const cc_results *r, repetition each)
 {
-    return each == EACH_SCENARIO ? r->nscenarios : 1;
+    switch (each) {
+    case EACH_SCENARIO: return r->nscenarios;
+    case EACH_YEAR: return r->coverage.enabled ? r->coverage.nyears : 0;
+    case EACH_YEAR_SCHEME: return r->coverage.enabled ? r->coverage.nyears * r->coverage.nschemes : 0;
+    default: return 1;
+    }
 }
 
-static const char *instance_name(const cc_results *r, repetition each, int k)
+/* The name of instance k of `each` into buf. */
+static const char *instance_name(const cc_results *r, repetition each, int k, char *buf, size_t size)
 {
-    return each == EACH_SCENARIO ? r->scenarios[k].name : "";
+    const cc_results_coverage *c = &r->coverage;
+    switch (each) {
+    case EACH_SCENARIO: return r->scenarios[k].name;
+    case EACH_YEAR: snprintf(buf, size, "%d", c->target_year[k]); return buf;
+    case EACH_YEAR_SCHEME:
+        snprintf(buf, size, "%d/%s", c->target_year[k / c->nschemes], cc_scheme_name(c->scheme[k % c->nschemes]));
+        return buf;
+    default: return "";
+    }
 }
 
 typedef struct {
@@ -165,6 +214,9 @@ typedef struct {
     source_fn values;             /* E_REPLICATED: the rows [scenario][replication][cells] */
     summary_fn summary;           /* E_REPLICATED */
     int index;                    /* passed to values and summary */
+    int metrics;                  /* 1 + a cc_metric_family: the entry stands for each metric of it */
+    int replication_axis;         /* E_REPLICATED: AX_COVERAGE_REPLICATION (0: AX_REPLICATION) */
+    source_fn mean;               /* E_PER_DOCTOR: the means [scenario][doctor] */
 } entry;
 
 #define GROUP(p, w, d) {.kind = E_GROUP, .path = p, .when = w, .description = d}
@@ -317,6 +369,46 @@ static const entry layout[] = {
           never_exceeded_share),
     PEAK("outpatient", CC_DEMAND_OUTPATIENT, "Outpatient visits per weekday"),
     PEAK("inpatient", CC_DEMAND_INPATIENT, "Inpatients on a day"),
+    GROUP("coverage", WITH_COVERAGE,
+          "On-call coverage of home-care patients (README, \"Coverage\"): for each target year, the year's patients "
+          "and events (the same under every scheme), each scheme's figures over its doctors, and each doctor's; over "
+          "the coverage replications (the first [coverage] replications of the run)"),
+    GROUP("coverage/doctors", WITH_COVERAGE,
+          "The participating doctors of each scenario along the doctor axis (padded past n_doctors)"),
+    ARRAY("coverage/doctors/n_doctors", WITH_COVERAGE, 1, AXES(AX_SCENARIO), CC_VALUE_INT, "doctors",
+          "Participating doctors", "Participating doctors of each scenario: the doctor axis's entries past it are padding",
+          cov_n_doctors),
+    ARRAY("coverage/doctors/clinic", WITH_COVERAGE, 2, AXES(AX_SCENARIO, AX_DOCTOR), CC_VALUE_STRING, "1",
+          "Clinic of the doctor", "Id of the doctor's clinic in the clinics table (\"\": padding)", cov_doctor_clinic),
+    ARRAY("coverage/doctors/block", WITH_COVERAGE, 2, AXES(AX_SCENARIO, AX_DOCTOR), CC_VALUE_INT, "1",
+          "Block of the doctor", "Block of the doctor's clinic, counted from 1 as in the clinics table (0: padding)",
+          cov_doctor_block),
+    ARRAY("coverage/doctors/role", WITH_COVERAGE, 2, AXES(AX_SCENARIO, AX_DOCTOR), CC_VALUE_STRING, "1",
+          "Role of the doctor", "Type of the doctor's clinic: primary (daytime) or backup (24-hour capable); \"\": padding",
+          cov_doctor_role),
+    ARRAY("coverage/doctors/backup_clinic", WITH_COVERAGE, 2, AXES(AX_SCENARIO, AX_DOCTOR), CC_VALUE_STRING, "1",
+          "Backup clinic paired with the doctor's primary clinic",
+          "For a doctor of a primary clinic: the id of the backup clinic it pairs with (given in the clinics table "
+          "or chosen by the engine; \"\": none, so no cover out of hours under pairing); \"\" for backup doctors "
+          "and padding", cov_doctor_backup),
+    {.kind = E_GROUP, .path = "coverage/%s", .each = EACH_YEAR, .when = WITH_COVERAGE,
+     .description = "One target year: its patients and events (the same under every scheme) and, per scheme, the "
+                    "figures of its doctors"},
+    {.kind = E_REPLICATED, .path = "coverage/%s", .each = EACH_YEAR, .when = WITH_COVERAGE,
+     .metrics = 1 + CC_METRICS_YEAR, .replication_axis = AX_COVERAGE_REPLICATION, .values = cov_year_rows,
+     .summary = cov_year_summary},
+    {.kind = E_GROUP, .path = "coverage/%s", .each = EACH_YEAR_SCHEME, .when = WITH_COVERAGE,
+     .description = "One scheme in one target year: figures over the scheme's doctors (duty nights, disturbed "
+                    "nights and out-of-hours hours per doctor-month), continuity, escalations and response times; "
+                    "from the second scheme on, difference/ holds the paired differences from the first scheme"},
+    {.kind = E_REPLICATED, .path = "coverage/%s", .each = EACH_YEAR_SCHEME, .when = WITH_COVERAGE,
+     .metrics = 1 + CC_METRICS_SCHEME, .replication_axis = AX_COVERAGE_REPLICATION, .values = cov_scheme_rows,
+     .summary = cov_scheme_summary},
+    {.kind = E_GROUP, .path = "coverage/%s/doctor", .each = EACH_YEAR_SCHEME, .when = WITH_COVERAGE,
+     .description = "Per-doctor figures of the year (per year, not per month), every coverage replication and the "
+                    "mean over them, along the doctor axis (NaN past a scenario's n_doctors)"},
+    {.kind = E_PER_DOCTOR, .path = "coverage/%s/doctor", .each = EACH_YEAR_SCHEME, .when = WITH_COVERAGE,
+     .metrics = 1 + CC_METRICS_DOCTOR, .values = cov_doctor_rows, .mean = cov_doctor_mean},
 };
 
 /* ---- the walk ----------------------------------------------------------------------------- */
@@ -326,7 +418,7 @@ typedef struct {
     const cc_summaries *s;
     cc_layout_visitor visit;
     void *user;
-    char path[512], axis_path[CC_LAYOUT_MAX_RANK][512], long_name[512];
+    char path[512], axis_path[CC_LAYOUT_MAX_RANK][512], long_name[512], description[1024], instance[64];
 } walker;
 
 static int holds(const walker *w, condition when, int sc)
@@ -335,27 +427,29 @@ static int holds(const walker *w, condition when, int sc)
     case WITH_DEMAND: return w->r->has_demand;
     case WITH_CAPACITY: return w->r->has_demand && w->s->has_capacity;
     case WITH_LEE_CARTER: return sc >= 0 && w->r->scenarios[sc].fitted.has_lee_carter;
+    case WITH_COVERAGE: return w->r->coverage.enabled;
     default: return 1;
     }
 }
 
-/* A path pattern with the name of instance k of `each` (scenario k for per-scenario axes). */
-static void format_path(char *out, size_t size, const char *pattern, const walker *w, repetition each, int k)
+/* A path pattern with the name of instance k of `each` (-1: none). */
+static void format_path(char *out, size_t size, const char *pattern, walker *w, repetition each, int k)
 {
-    snprintf(out, size, pattern, k >= 0 ? instance_name(w->r, each, k) : "");
+    snprintf(out, size, pattern, k >= 0 ? instance_name(w->r, each, k, w->instance, sizeof w->instance) : "");
 }
 
-/* A dataset over the given axes (shared, or per-scenario ones of scenario sc). */
+/* A dataset over the given axes (shared, or per-scenario ones of scenario sc, -1: none). */
 static int dataset(walker *w, const char *path, int rank, const int *axes, int sc, cc_value_type type,
                    const void *data, const char *units, const char *long_name, const char *description)
 {
     cc_layout_item item = {CC_ITEM_DATASET, path, NULL, NULL, rank, {0}, {0}, {0}, type, data, units, long_name,
-                           description};
+                           description, 0};
     for (int i = 0; i < rank; i++) {
         item.dims[i] = axis_length(w->r, axes[i], sc);
         item.axis[i] = axis_info[axes[i]].name;
         format_path(w->axis_path[i], sizeof w->axis_path[i], axis_info[axes[i]].path, w, EACH_SCENARIO, sc);
         item.axis_path[i] = w->axis_path[i];
+        item.fill_nan |= axes[i] == AX_DOCTOR && type == CC_VALUE_DOUBLE;
     }
     return w->visit(&item, w->user);
 }
@@ -363,7 +457,7 @@ static int dataset(walker *w, const char *path, int rank, const int *axes, int s
 static int group(walker *w, const char *path, const char *description)
 {
     cc_layout_item item = {CC_ITEM_GROUP, path, NULL, NULL, 0, {0}, {0}, {0}, CC_VALUE_DOUBLE, NULL, NULL, NULL,
-                           description};
+                           description, 0};
     return w->visit(&item, w->user);
 }
 
@@ -373,126 +467,218 @@ static const char *with_suffix(walker *w, const char *quantity, const char *what
     return w->long_name;
 }
 
-/* A replicated quantity: replications, quantiles, mean and, with several scenarios, the
- * differences from the first scenario. */
-static int replicated(walker *w, const entry *e)
+/* What an entry stands for: its path (base), units, long name and description, those of
+ * metric m of its family for a coverage entry. */
+typedef struct {
+    char base[600];
+    const char *units, *long_name, *description;
+} quantity;
+
+static void quantity_of(walker *w, const entry *e, int m, quantity *q)
 {
-    const double *rows = e->values(w->r, w->s, -1, e->index);
-    const cc_replicated_summary *sum = e->summary(w->s, e->index);
-    char base[512], path[600];
-    snprintf(base, sizeof base, "%s", e->path);
-    int axes[CC_LAYOUT_MAX_RANK] = {AX_SCENARIO, AX_REPLICATION};
-    memcpy(axes + 2, e->axes, (size_t)e->rank * sizeof *axes);
-    int ret = group(w, base, e->description);
-#define PART(name) (snprintf(path, sizeof path, "%s/%s", base, name), path)
+    const cc_coverage_metric_desc *info = e->metrics ? cc_coverage_metric_info(e->metrics - 1, m) : NULL;
+    if (info) {
+        snprintf(q->base, sizeof q->base, "%.511s/%.80s", w->path, info->name);
+        q->units = info->units, q->long_name = info->long_name, q->description = info->description;
+    } else {
+        snprintf(q->base, sizeof q->base, "%s", w->path);
+        q->units = e->units, q->long_name = e->long_name, q->description = e->description;
+    }
+}
+
+/* The paired differences of a replicated quantity (when its summary has them): from the first
+ * scenario, or, for a coverage scheme, from the first scheme of the list. */
+static int differences(walker *w, const entry *e, const quantity *q, const cc_replicated_summary *sum, int *axes)
+{
+    char path[700];
+    int by_scheme = e->replication_axis == AX_COVERAGE_REPLICATION, rank = 2 + e->rank;
+    const char *from = "the first scenario";
+    if (by_scheme)
+        snprintf(w->description, sizeof w->description, "Each scheme minus the first scheme of the list (%s), "
+                 "replication by replication (common random numbers: every scheme answers the same events)",
+                 cc_scheme_name(w->r->coverage.scheme[0]));
+    const char *group_description = by_scheme ? w->description
+                                              : "Each scenario minus the first, replication by replication (common "
+                                                "random numbers: the same streams for the same purposes)";
+    if (by_scheme)
+        from = "the first scheme";
+#define PART(name) (snprintf(path, sizeof path, "%s/%s", q->base, name), path)
+    char what[256], about[512];
+    int ret = group(w, PART("difference"), group_description);
+    snprintf(what, sizeof what, "difference from %s, quantiles over %s", from,
+             by_scheme ? "coverage replications" : "replications");
+    snprintf(about, sizeof about, "Quantiles of the per-replication differences from %s", from);
     if (ret == 0)
-        ret = dataset(w, PART("replications"), 2 + e->rank, axes, -1, CC_VALUE_DOUBLE, rows, e->units,
-                      with_suffix(w, e->long_name, "every replication"), "Value in every replication");
-    axes[1] = AX_QUANTILE;
-    if (ret == 0)
-        ret = dataset(w, PART("quantiles"), 2 + e->rank, axes, -1, CC_VALUE_DOUBLE, sum->quantiles, e->units,
-                      with_suffix(w, e->long_name, "quantiles over replications"),
-                      "Quantiles over replications (linear interpolation between order statistics)");
-    if (ret == 0)
-        ret = dataset(w, PART("mean"), 1 + e->rank, (int[CC_LAYOUT_MAX_RANK]){AX_SCENARIO, e->axes[0], e->axes[1],
-                                                                              e->axes[2]},
-                      -1, CC_VALUE_DOUBLE, sum->mean, e->units, with_suffix(w, e->long_name, "mean over replications"),
-                      "Mean over replications");
-    if (ret != 0 || w->r->nscenarios < 2)
-        return ret;
-    ret = group(w, PART("difference"), "Each scenario minus the first, replication by replication (common random "
-                                       "numbers: the same streams for the same purposes)");
-    if (ret == 0)
-        ret = dataset(w, PART("difference/quantiles"), 2 + e->rank, axes, -1, CC_VALUE_DOUBLE, sum->diff_quantiles,
-                      e->units,
-                      with_suffix(w, e->long_name, "difference from the first scenario, quantiles over replications"),
-                      "Quantiles of the per-replication differences from the first scenario");
+        ret = dataset(w, PART("difference/quantiles"), rank, axes, -1, CC_VALUE_DOUBLE, sum->diff_quantiles, q->units,
+                      with_suffix(w, q->long_name, what), about);
     axes[1] = AX_BOUND;
+    snprintf(what, sizeof what, "mean difference from %s with its paired 95%% interval", from);
+    snprintf(about, sizeof about, "Mean difference from %s with its paired 95%% interval (index 1: lower, mean, "
+             "upper; t on the per-replication differences)", from);
     if (ret == 0)
-        ret = dataset(w, PART("difference/mean_ci"), 2 + e->rank, axes, -1, CC_VALUE_DOUBLE, sum->diff_ci, e->units,
-                      with_suffix(w, e->long_name,
-                                  "mean difference from the first scenario with its paired 95% interval"),
-                      "Mean difference from the first scenario with its paired 95% interval (index 1: lower, mean, "
-                      "upper; t on the per-replication differences)");
-    if (ret == 0)
-        ret = dataset(w, PART("difference/mean_ci_unpaired"), 2 + e->rank, axes, -1, CC_VALUE_DOUBLE,
-                      sum->diff_ci_unpaired, e->units,
-                      with_suffix(w, e->long_name,
+        ret = dataset(w, PART("difference/mean_ci"), rank, axes, -1, CC_VALUE_DOUBLE, sum->diff_ci, q->units,
+                      with_suffix(w, q->long_name, what), about);
+    if (ret == 0 && sum->diff_ci_unpaired)
+        ret = dataset(w, PART("difference/mean_ci_unpaired"), rank, axes, -1, CC_VALUE_DOUBLE, sum->diff_ci_unpaired,
+                      q->units,
+                      with_suffix(w, q->long_name,
                                   "mean difference from the first scenario with its unpaired (Welch) 95% interval"),
                       "The same interval as if the runs were independent (Welch), for comparison");
 #undef PART
     return ret;
 }
 
-/* One entry for its instance sc (-1 for an entry written once). */
-static int entry_item(walker *w, const entry *e, int sc)
+/* A replicated quantity (metric m of a coverage family, else the entry's own) of instance k:
+ * replications, quantiles, mean and, when its summary has them, the paired differences. */
+static int replicated(walker *w, const entry *e, int k, int m)
 {
+    const int index = e->metrics ? m : e->index;
+    const double *rows = e->values(w->r, w->s, k, index);
+    const cc_replicated_summary *sum = e->summary(w->s, k, index);
+    const int coverage = e->replication_axis == AX_COVERAGE_REPLICATION, rank = 2 + e->rank;
+    const char *over = coverage ? "coverage replications" : "replications";
+    quantity q;
+    quantity_of(w, e, m, &q);
+    char path[700], what[128];
+    int axes[CC_LAYOUT_MAX_RANK] = {AX_SCENARIO, coverage ? AX_COVERAGE_REPLICATION : AX_REPLICATION};
+    memcpy(axes + 2, e->axes, (size_t)e->rank * sizeof *axes);
+    int ret = group(w, q.base, q.description);
+#define PART(name) (snprintf(path, sizeof path, "%s/%s", q.base, name), path)
+    if (ret == 0)
+        ret = dataset(w, PART("replications"), rank, axes, -1, CC_VALUE_DOUBLE, rows, q.units,
+                      with_suffix(w, q.long_name, coverage ? "every coverage replication" : "every replication"),
+                      coverage ? "Value in every coverage replication" : "Value in every replication");
+    axes[1] = AX_QUANTILE;
+    snprintf(what, sizeof what, "quantiles over %s", over);
+    if (ret == 0)
+        ret = dataset(w, PART("quantiles"), rank, axes, -1, CC_VALUE_DOUBLE, sum->quantiles, q.units,
+                      with_suffix(w, q.long_name, what),
+                      coverage ? "Quantiles over coverage replications (linear interpolation between order statistics; "
+                                 "replications where the figure is undefined, NaN, left out)"
+                               : "Quantiles over replications (linear interpolation between order statistics)");
+    snprintf(what, sizeof what, "mean over %s", over);
+    if (ret == 0)
+        ret = dataset(w, PART("mean"), 1 + e->rank, (int[CC_LAYOUT_MAX_RANK]){AX_SCENARIO, e->axes[0], e->axes[1],
+                                                                              e->axes[2]},
+                      -1, CC_VALUE_DOUBLE, sum->mean, q.units, with_suffix(w, q.long_name, what),
+                      coverage ? "Mean over coverage replications (NaN values left out)" : "Mean over replications");
+#undef PART
+    if (ret != 0 || !sum->diff_quantiles)
+        return ret;
+    axes[1] = AX_QUANTILE;
+    return differences(w, e, &q, sum, axes);
+}
+
+/* A per-doctor quantity (doctor metric m) of instance k: every coverage replication and the mean. */
+static int per_doctor(walker *w, const entry *e, int k, int m)
+{
+    quantity q;
+    quantity_of(w, e, m, &q);
+    char path[700];
+    int ret = group(w, q.base, q.description);
+    if (ret == 0)
+        ret = dataset(w, (snprintf(path, sizeof path, "%s/replications", q.base), path), 3,
+                      (int[CC_LAYOUT_MAX_RANK]){AX_SCENARIO, AX_COVERAGE_REPLICATION, AX_DOCTOR}, -1, CC_VALUE_DOUBLE,
+                      e->values(w->r, w->s, k, m), q.units, with_suffix(w, q.long_name, "every coverage replication"),
+                      "Value of each doctor in every coverage replication (NaN past the scenario's n_doctors)");
+    if (ret == 0)
+        ret = dataset(w, (snprintf(path, sizeof path, "%s/mean", q.base), path), 2,
+                      (int[CC_LAYOUT_MAX_RANK]){AX_SCENARIO, AX_DOCTOR}, -1, CC_VALUE_DOUBLE, e->mean(w->r, w->s, k, m),
+                      q.units, with_suffix(w, q.long_name, "mean over coverage replications"),
+                      "Mean of each doctor over the coverage replications (NaN past the scenario's n_doctors)");
+    return ret;
+}
+
+/* One entry for its instance k (-1 for an entry written once). */
+static int entry_item(walker *w, const entry *e, int k)
+{
+    int sc = e->each == EACH_SCENARIO ? k : -1; /* the scenario of per-scenario axes */
     if (!holds(w, e->when, sc))
         return 0;
-    format_path(w->path, sizeof w->path, e->path, w, e->each, sc);
-    const void *data = e->values ? e->values(w->r, w->s, sc, e->index) : NULL;
+    format_path(w->path, sizeof w->path, e->path, w, e->each, k);
+    int nmetrics = e->metrics ? cc_coverage_metric_count(e->metrics - 1) : 1, ret = 0;
     switch (e->kind) {
     case E_GROUP:
         return group(w, w->path, e->description);
     case E_REPLICATED:
-        return replicated(w, e);
+        for (int m = 0; ret == 0 && m < nmetrics; m++)
+            ret = replicated(w, e, k, m);
+        return ret;
+    case E_PER_DOCTOR:
+        for (int m = 0; ret == 0 && m < nmetrics; m++)
+            ret = per_doctor(w, e, k, m);
+        return ret;
     case E_DATASET:
-        return dataset(w, w->path, e->rank, e->axes, sc, e->type, data, e->units, e->long_name, e->description);
+        return dataset(w, w->path, e->rank, e->axes, sc, e->type, e->values ? e->values(w->r, w->s, k, e->index) : NULL,
+                       e->units, e->long_name, e->description);
     case E_SCALE: {
         int axis = e->axes[0];
         cc_layout_item item = {CC_ITEM_SCALE, w->path, axis_info[axis].name, NULL, 1, {axis_length(w->r, axis, sc)},
-                               {0}, {0}, e->type, data, axis_info[axis].units, axis_info[axis].long_name,
-                               axis_info[axis].description};
+                               {0}, {0}, e->type, e->values(w->r, w->s, k, e->index), axis_info[axis].units,
+                               axis_info[axis].long_name, axis_info[axis].description, 0};
         return w->visit(&item, w->user);
     }
     case E_ATTRIBUTE: {
-        cc_layout_item item = {CC_ITEM_ATTRIBUTE, w->path, e->name, NULL, 0, {0}, {0}, {0}, e->type, data, NULL,
-                               NULL, NULL};
+        cc_layout_item item = {CC_ITEM_ATTRIBUTE, w->path, e->name, NULL, 0, {0}, {0}, {0}, e->type,
+                               e->values(w->r, w->s, k, e->index), NULL, NULL, NULL, 0};
         return w->visit(&item, w->user);
     }
     }
     return 0;
 }
 
-/* The shared axes: scales in the root group, then /axes/<name> links to them. */
+/* The shared axes (and, with coverage, the coverage axes): scales in the root group, then
+ * /axes/<name> links to them. */
 static int shared_axes(walker *w)
 {
     const cc_results *r = w->r;
+    const cc_results_coverage *c = &r->coverage;
     int *replication = malloc((size_t)r->replications * sizeof(int) + 1);
     int *year = malloc((size_t)r->years * sizeof(int) + 1), *age = malloc(CC_AGES * sizeof(int));
+    int *doctor = malloc((size_t)c->max_doctors * sizeof(int) + 1);
     const char **names = malloc((size_t)r->nscenarios * sizeof(char *) + 1);
-    int ret = replication && year && age && names ? 0 : CC_ERR_NOMEM;
+    int ret = replication && year && age && doctor && names ? 0 : CC_ERR_NOMEM;
     for (int i = 0; ret == 0 && i < r->replications; i++) replication[i] = i;
     for (int i = 0; ret == 0 && i < r->years; i++) year[i] = r->base_year + i;
     for (int i = 0; ret == 0 && i < CC_AGES; i++) age[i] = i;
+    for (int i = 0; ret == 0 && i < c->max_doctors; i++) doctor[i] = i;
     for (int i = 0; ret == 0 && i < r->nscenarios; i++) names[i] = r->scenarios[i].name;
     const struct {
+        int axis;
         cc_value_type type;
         const void *data;
-    } values[AX_SHARED] = {
-        {CC_VALUE_STRING, names}, {CC_VALUE_INT, replication}, {CC_VALUE_DOUBLE, cc_quantile_levels},
-        {CC_VALUE_INT, year}, {CC_VALUE_STRING, sex_labels}, {CC_VALUE_INT, age},
-        {CC_VALUE_STRING, band_labels}, {CC_VALUE_STRING, bound_labels}, {CC_VALUE_STRING, setting_labels},
+    } values[] = {
+        {AX_SCENARIO, CC_VALUE_STRING, names}, {AX_REPLICATION, CC_VALUE_INT, replication},
+        {AX_QUANTILE, CC_VALUE_DOUBLE, cc_quantile_levels}, {AX_YEAR, CC_VALUE_INT, year},
+        {AX_SEX, CC_VALUE_STRING, sex_labels}, {AX_AGE, CC_VALUE_INT, age},
+        {AX_AGE_BAND, CC_VALUE_STRING, band_labels}, {AX_BOUND, CC_VALUE_STRING, bound_labels},
+        {AX_SETTING, CC_VALUE_STRING, setting_labels},
+        /* the coverage replications are the first replications: the same numbers */
+        {AX_COVERAGE_REPLICATION, CC_VALUE_INT, replication}, {AX_DOCTOR, CC_VALUE_INT, doctor},
     };
-    for (int a = 0; ret == 0 && a < AX_SHARED; a++) {
+    int n = c->enabled ? (int)(sizeof values / sizeof values[0]) : AX_SHARED;
+    for (int i = 0; ret == 0 && i < n; i++) {
+        int a = values[i].axis;
         cc_layout_item item = {CC_ITEM_SCALE, axis_info[a].path, axis_info[a].name, NULL, 1,
-                               {axis_length(r, a, -1)}, {0}, {0}, values[a].type, values[a].data,
-                               axis_info[a].units, axis_info[a].long_name, axis_info[a].description};
+                               {axis_length(r, a, -1)}, {0}, {0}, values[i].type, values[i].data,
+                               axis_info[a].units, axis_info[a].long_name, axis_info[a].description, 0};
         ret = w->visit(&item, w->user);
     }
     if (ret == 0)
         ret = group(w, "axes", "The dimension scales of the root group, hard-linked here (the same datasets "
                                "under a second name)");
-    for (int a = 0; ret == 0 && a < AX_SHARED; a++) {
+    for (int i = 0; ret == 0 && i < n; i++) {
         char path[64];
+        int a = values[i].axis;
         snprintf(path, sizeof path, "axes/%s", axis_info[a].name);
         cc_layout_item item = {CC_ITEM_LINK, path, NULL, axis_info[a].path, 0, {0}, {0}, {0}, CC_VALUE_DOUBLE,
-                               NULL, NULL, NULL, NULL};
+                               NULL, NULL, NULL, NULL, 0};
         ret = w->visit(&item, w->user);
     }
     free(replication);
     free(year);
     free(age);
+    free(doctor);
     free(names);
     return ret;
 }

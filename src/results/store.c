@@ -1,9 +1,13 @@
 /* The results store: allocation, the per-scenario record, and rows added in replication
  * order. Adding a row copies its values into the per-replication columns and folds its by-age
  * populations into running means and sums of squared deviations (Welford) in replication
- * order, so the store does not depend on which thread or process produced a row. */
+ * order, so the store does not depend on which thread or process produced a row. The coverage
+ * part keeps every coverage replication's year, scheme and doctor figures, the doctor axis
+ * padded with NaN to the largest scenario's roster. */
 #include "carecast/results.h"
 
+#include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -38,8 +42,30 @@ int cc_results_init(cc_results *r, int nscenarios, int replications, int years, 
     return 0;
 }
 
+static void coverage_free(cc_results_coverage *c)
+{
+    free(c->n_doctors);
+    free(c->doctor_clinic);
+    free(c->doctor_block);
+    free(c->doctor_role);
+    free(c->doctor_backup);
+    free(c->labels);
+    free(c->blocks_without_doctors);
+    free(c->unpaired_primaries);
+    free(c->max_duty_nights);
+    free(c->max_disturbed_nights);
+    for (int m = 0; m < CC_COV_METRICS; m++)
+        free(c->year[m]);
+    for (int m = 0; m < CC_SCH_METRICS; m++)
+        free(c->scheme_values[m]);
+    for (int m = 0; m < CC_DOC_METRICS; m++)
+        free(c->doctor[m]);
+    memset(c, 0, sizeof *c);
+}
+
 void cc_results_free(cc_results *r)
 {
+    coverage_free(&r->coverage);
     for (int i = 0; r->scenarios && i < r->nscenarios; i++) {
         free(r->scenarios[i].name);
         cc_population_fitted_free(&r->scenarios[i].fitted);
@@ -80,6 +106,83 @@ int cc_results_set_scenario(cc_results *r, int sc, const char *name, double bed_
     return 0;
 }
 
+enum { LABEL_SIZE = sizeof(((cc_clinic *)0)->id) };
+
+static int coverage_alloc(cc_results_coverage *c, int nscenarios)
+{
+    size_t per_year = (size_t)nscenarios * c->replications, doctors = (size_t)nscenarios * c->max_doctors;
+    size_t per_scheme = per_year * c->nyears * c->nschemes, labels = doctors > 0 ? doctors : 1;
+    int ok = (c->n_doctors = malloc(nscenarios * sizeof(int))) && (c->doctor_clinic = calloc(labels, sizeof(char *))) &&
+             (c->doctor_block = calloc(labels, sizeof(int))) && (c->doctor_role = calloc(labels, sizeof(char *))) &&
+             (c->doctor_backup = calloc(labels, sizeof(char *))) &&
+             (c->labels = calloc(2 * labels, LABEL_SIZE)) &&
+             (c->blocks_without_doctors = calloc(nscenarios, sizeof(int))) &&
+             (c->unpaired_primaries = calloc(nscenarios, sizeof(int))) &&
+             (c->max_duty_nights = calloc(nscenarios, sizeof(double))) &&
+             (c->max_disturbed_nights = calloc(nscenarios, sizeof(double)));
+    for (int m = 0; ok && m < CC_COV_METRICS; m++)
+        ok = (c->year[m] = calloc(per_year * c->nyears + 1, sizeof(double))) != NULL;
+    for (int m = 0; ok && m < CC_SCH_METRICS; m++)
+        ok = (c->scheme_values[m] = calloc(per_scheme + 1, sizeof(double))) != NULL;
+    for (int m = 0; ok && m < CC_DOC_METRICS; m++) {
+        size_t n = per_scheme * c->max_doctors;
+        ok = (c->doctor[m] = malloc((n + 1) * sizeof(double))) != NULL;
+        for (size_t i = 0; ok && i < n; i++)
+            c->doctor[m][i] = NAN; /* the padding past each scenario's roster */
+    }
+    for (int sc = 0; ok && sc < nscenarios; sc++)
+        c->n_doctors[sc] = -1;
+    for (size_t i = 0; ok && i < doctors; i++)
+        c->doctor_clinic[i] = c->doctor_role[i] = c->doctor_backup[i] = "";
+    return ok ? 0 : CC_ERR_NOMEM;
+}
+
+int cc_results_init_coverage(cc_results *r, const cc_coverage_params *p, int replications, int max_doctors)
+{
+    if (r->coverage.enabled || replications < 0 || replications > r->replications || max_doctors < 0 ||
+        p->nyears < 1 || p->nyears > CC_COVERAGE_MAX_YEARS || p->nschemes < 1 || p->nschemes > CC_SCHEMES)
+        return CC_ERR_USAGE;
+    cc_results_coverage *c = &r->coverage;
+    c->replications = replications;
+    c->nyears = p->nyears;
+    c->nschemes = p->nschemes;
+    c->max_doctors = max_doctors;
+    memcpy(c->target_year, p->target_year, sizeof c->target_year);
+    memcpy(c->scheme, p->scheme, sizeof c->scheme);
+    if (coverage_alloc(c, r->nscenarios) != 0) {
+        coverage_free(c);
+        return CC_ERR_NOMEM;
+    }
+    c->enabled = 1;
+    return 0;
+}
+
+int cc_results_set_coverage_scenario(cc_results *r, int sc, const cc_coverage_params *p, const cc_coverage_layout *l)
+{
+    cc_results_coverage *c = &r->coverage;
+    if (!c->enabled || sc < 0 || sc >= r->nscenarios || l->ndoctors > c->max_doctors)
+        return CC_ERR_USAGE;
+    size_t at = (size_t)sc * c->max_doctors;
+    char *labels = c->labels + 2 * at * LABEL_SIZE;
+    for (int d = 0; d < l->ndoctors; d++) {
+        const cc_clinic *k = &p->clinics[l->doctor_clinic[d]];
+        int backup = l->pair[l->doctor_clinic[d]];
+        char *id = labels + 2 * (size_t)d * LABEL_SIZE, *pair = id + LABEL_SIZE;
+        snprintf(id, LABEL_SIZE, "%s", k->id);
+        snprintf(pair, LABEL_SIZE, "%s", backup >= 0 ? p->clinics[backup].id : "");
+        c->doctor_clinic[at + d] = id;
+        c->doctor_backup[at + d] = pair;
+        c->doctor_block[at + d] = k->block + 1;
+        c->doctor_role[at + d] = k->type == CC_CLINIC_BACKUP ? "backup" : "primary";
+    }
+    c->n_doctors[sc] = l->ndoctors;
+    c->blocks_without_doctors[sc] = l->blocks_without_doctors;
+    c->unpaired_primaries[sc] = l->unpaired_primaries;
+    c->max_duty_nights[sc] = p->max_duty_nights_per_month;
+    c->max_disturbed_nights[sc] = p->max_disturbed_nights_per_month;
+    return 0;
+}
+
 /* Welford update of the by-age moments with the row of the count-th replication. */
 static void accumulate_ages(cc_results *r, int sc, const cc_population_row *row, long count)
 {
@@ -115,15 +218,51 @@ static void add_demand(cc_results *r, int sc, int rep, const cc_demand_row *row)
     }
 }
 
+static void add_coverage(cc_results *r, int sc, int rep, const cc_coverage_row *row)
+{
+    const cc_results_coverage *c = &r->coverage;
+    for (int y = 0; y < c->nyears; y++) {
+        const cc_coverage_result *res = &row->year[y];
+        for (int m = 0; m < CC_COV_METRICS; m++)
+            c->year[m][cc_results_coverage_year_index(r, y, sc, rep)] = res->year[m];
+        for (int k = 0; k < c->nschemes; k++) {
+            size_t at = cc_results_coverage_index(r, y, k, sc, rep);
+            for (int m = 0; m < CC_SCH_METRICS; m++)
+                c->scheme_values[m][at] = res->scheme[(size_t)k * CC_SCH_METRICS + m];
+            for (int d = 0; d < row->ndoctors; d++)
+                for (int m = 0; m < CC_DOC_METRICS; m++)
+                    c->doctor[m][at * c->max_doctors + d] =
+                        res->doctor[((size_t)k * row->ndoctors + d) * CC_DOC_METRICS + m];
+        }
+    }
+}
+
+/* Whether a row's coverage part is what the store expects of replication rep of scenario sc. */
+static int coverage_fits(const cc_results *r, int sc, int rep, const cc_coverage_row *row)
+{
+    const cc_results_coverage *c = &r->coverage;
+    int wanted = c->enabled && rep < c->replications;
+    if (!wanted || !row)
+        return !wanted && !row;
+    if (row->nyears != c->nyears || row->nschemes != c->nschemes || row->ndoctors != c->n_doctors[sc])
+        return 0;
+    for (int y = 0; y < c->nyears; y++)
+        if (row->year[y].nschemes != c->nschemes || row->year[y].ndoctors != row->ndoctors)
+            return 0;
+    return 1;
+}
+
 int cc_results_add_row(cc_results *r, int sc, int rep, const cc_row *row)
 {
     if (sc < 0 || sc >= r->nscenarios || rep != r->rows_added[sc] || rep >= r->replications || !row ||
         !row->population || row->population->years != r->years || !row->demand != !r->has_demand ||
-        (row->demand && row->demand->years != r->years))
+        (row->demand && row->demand->years != r->years) || !coverage_fits(r, sc, rep, row->coverage))
         return CC_ERR_USAGE;
     add_population(r, sc, rep, row->population);
     if (r->has_demand)
         add_demand(r, sc, rep, row->demand);
+    if (row->coverage)
+        add_coverage(r, sc, rep, row->coverage);
     r->rows_added[sc]++;
     return 0;
 }

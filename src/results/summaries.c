@@ -20,19 +20,22 @@ int cc_stats_quantiles(const double *data, int nscenarios, int replications, siz
      * on the thread count */
 #pragma omp parallel num_threads(threads > 0 ? threads : 1) reduction(| : failed)
     {
-        double *column = malloc((size_t)replications * sizeof *column);
+        double *column = malloc((size_t)replications * sizeof *column + 1);
         failed |= column == NULL;
 #pragma omp for schedule(static)
         for (long i = 0; i < total; i++) {
             if (!column)
                 continue;
-            size_t sc = (size_t)(i / (long)cells), c = (size_t)(i % (long)cells);
-            for (int rep = 0; rep < replications; rep++)
-                column[rep] = data[(sc * replications + rep) * cells + c];
-            gsl_sort(column, 1, replications);
+            size_t sc = (size_t)(i / (long)cells), c = (size_t)(i % (long)cells), n = 0;
+            for (int rep = 0; rep < replications; rep++) {
+                double x = data[(sc * replications + rep) * cells + c];
+                if (!isnan(x)) /* undefined in that replication: left out */
+                    column[n++] = x;
+            }
+            gsl_sort(column, 1, n);
             for (int q = 0; q < CC_QUANTILES; q++)
                 out[(sc * CC_QUANTILES + q) * cells + c] =
-                    gsl_stats_quantile_from_sorted_data(column, 1, replications, cc_quantile_levels[q]);
+                    n > 0 ? gsl_stats_quantile_from_sorted_data(column, 1, n, cc_quantile_levels[q]) : NAN;
         }
         free(column);
     }
@@ -43,10 +46,14 @@ void cc_stats_means(const double *data, int nscenarios, int replications, size_t
 {
     for (int sc = 0; sc < nscenarios; sc++)
         for (size_t c = 0; c < cells; c++) {
-            double mean = 0; /* running mean in replication order */
-            for (int rep = 0; rep < replications; rep++)
-                mean += (data[((size_t)sc * replications + rep) * cells + c] - mean) / (rep + 1);
-            out[(size_t)sc * cells + c] = mean;
+            double mean = 0; /* running mean in replication order, NaN left out */
+            long n = 0;
+            for (int rep = 0; rep < replications; rep++) {
+                double x = data[((size_t)sc * replications + rep) * cells + c];
+                if (!isnan(x))
+                    mean += (x - mean) / ++n;
+            }
+            out[(size_t)sc * cells + c] = n > 0 ? mean : NAN;
         }
 }
 
@@ -59,46 +66,79 @@ static void interval(double mean, double variance_of_mean, double df, double *ou
     out3[2 * stride] = mean + half;
 }
 
+/* b - a of one scenario's rows (a, b: [replication][cells]) into diff (the same shape); the
+ * quantiles of the differences (quantiles[q][cells]), their paired 95% interval (ci[3][cells])
+ * and, when ci_unpaired is not NULL, the Welch interval of mean(b) - mean(a). Replications
+ * where either value is NaN are left out. */
+static int paired(const double *a, const double *b, int replications, size_t cells, double *diff, double *quantiles,
+                  double *ci, double *ci_unpaired, int threads)
+{
+    size_t size = (size_t)replications * cells;
+    for (size_t i = 0; i < size; i++)
+        diff[i] = b[i] - a[i];
+    int ret = cc_stats_quantiles(diff, 1, replications, cells, quantiles, threads);
+    if (ret != 0)
+        return ret;
+    for (size_t c = 0; c < cells; c++) {
+        double md = 0, vd = 0, ma = 0, va = 0, mb = 0, vb = 0, n = 0;
+        for (int rep = 0; rep < replications; rep++) { /* Welford, in replication order */
+            double x = diff[(size_t)rep * cells + c], y = a[(size_t)rep * cells + c], z = b[(size_t)rep * cells + c], d;
+            if (isnan(x))
+                continue;
+            double k = ++n;
+            d = x - md; md += d / k; vd += d * (x - md);
+            d = y - ma; ma += d / k; va += d * (y - ma);
+            d = z - mb; mb += d / k; vb += d * (z - mb);
+        }
+        if (n == 0)
+            md = ma = mb = NAN;
+        double sd2 = n > 1 ? vd / (n - 1) : 0;
+        interval(md, n > 0 ? sd2 / n : 0, n - 1, ci + c, cells);
+        if (!ci_unpaired)
+            continue;
+        double sa2 = n > 1 ? va / (n - 1) : 0, sb2 = n > 1 ? vb / (n - 1) : 0;
+        double welch_var = n > 0 ? (sa2 + sb2) / n : 0;
+        double welch_df = welch_var > 0 ? welch_var * welch_var /
+                                              ((sa2 / n) * (sa2 / n) / (n - 1) + (sb2 / n) * (sb2 / n) / (n - 1))
+                                        : 0;
+        interval(mb - ma, welch_var, welch_df, ci_unpaired + c, cells);
+    }
+    return 0;
+}
+
 int cc_stats_differences(const double *data, int nscenarios, int replications, size_t cells, double *quantiles,
                          double *ci_paired, double *ci_unpaired, int threads)
 {
     size_t per_scenario = (size_t)replications * cells;
-    double *diff = malloc(per_scenario * sizeof *diff);
+    double *diff = malloc(per_scenario * sizeof *diff + 1);
     if (!diff)
         return CC_ERR_NOMEM;
     memset(quantiles, 0, (size_t)CC_QUANTILES * cells * sizeof *quantiles); /* scenario 0 vs itself */
     memset(ci_paired, 0, 3 * cells * sizeof *ci_paired);
     memset(ci_unpaired, 0, 3 * cells * sizeof *ci_unpaired);
-    double n = replications;
-    for (int sc = 1; sc < nscenarios; sc++) {
-        const double *a = data, *b = data + sc * per_scenario;
-        for (size_t i = 0; i < per_scenario; i++)
-            diff[i] = b[i] - a[i];
-        int ret = cc_stats_quantiles(diff, 1, replications, cells, quantiles + (size_t)sc * CC_QUANTILES * cells,
-                                     threads);
-        if (ret != 0) { free(diff); return ret; }
-        for (size_t c = 0; c < cells; c++) {
-            double md = 0, vd = 0, ma = 0, va = 0, mb = 0, vb = 0;
-            for (int rep = 0; rep < replications; rep++) { /* Welford, in replication order */
-                double k = rep + 1, x = diff[(size_t)rep * cells + c], y = a[(size_t)rep * cells + c],
-                       z = b[(size_t)rep * cells + c], d;
-                d = x - md; md += d / k; vd += d * (x - md);
-                d = y - ma; ma += d / k; va += d * (y - ma);
-                d = z - mb; mb += d / k; vb += d * (z - mb);
-            }
-            double sd2 = n > 1 ? vd / (n - 1) : 0, sa2 = n > 1 ? va / (n - 1) : 0, sb2 = n > 1 ? vb / (n - 1) : 0;
-            double welch_var = (sa2 + sb2) / n;
-            double welch_df = welch_var > 0 ? welch_var * welch_var /
-                                                  ((sa2 / n) * (sa2 / n) / (n - 1) + (sb2 / n) * (sb2 / n) / (n - 1))
-                                            : 0;
-            interval(md, sd2 / n, n - 1, ci_paired + (size_t)sc * 3 * cells + c, cells);
-            interval(mb - ma, welch_var, welch_df, ci_unpaired + (size_t)sc * 3 * cells + c, cells);
-        }
-    }
+    int ret = 0;
+    for (int sc = 1; ret == 0 && sc < nscenarios; sc++)
+        ret = paired(data, data + sc * per_scenario, replications, cells, diff,
+                     quantiles + (size_t)sc * CC_QUANTILES * cells, ci_paired + (size_t)sc * 3 * cells,
+                     ci_unpaired + (size_t)sc * 3 * cells, threads);
     free(diff);
-    return 0;
+    return ret;
 }
 
+int cc_stats_paired_differences(const double *reference, const double *data, int nscenarios, int replications,
+                                size_t cells, double *quantiles, double *ci, int threads)
+{
+    size_t per_scenario = (size_t)replications * cells;
+    double *diff = malloc(per_scenario * sizeof *diff + 1);
+    if (!diff)
+        return CC_ERR_NOMEM;
+    int ret = 0;
+    for (int sc = 0; ret == 0 && sc < nscenarios; sc++)
+        ret = paired(reference + sc * per_scenario, data + sc * per_scenario, replications, cells, diff,
+                     quantiles + (size_t)sc * CC_QUANTILES * cells, ci + (size_t)sc * 3 * cells, NULL, threads);
+    free(diff);
+    return ret;
+}
 
 int cc_replicated_summary_compute(cc_replicated_summary *out, const double *data, int nscenarios, int replications,
                                   size_t cells, int threads)
@@ -227,6 +267,72 @@ static int demand_summaries(cc_summaries *s, const cc_results *r, int threads)
     return exceedance(s, r);
 }
 
+/* Quantiles and mean of one coverage quantity data[scenario][replication] (cells 1); with a
+ * reference (another scheme's values of the same replications), the paired differences from it. */
+static int coverage_summary(cc_replicated_summary *out, const double *data, const double *reference, int nscenarios,
+                            int replications, int threads)
+{
+    memset(out, 0, sizeof *out);
+    size_t n = (size_t)nscenarios;
+    int ok = (out->quantiles = malloc(n * CC_QUANTILES * sizeof(double))) && (out->mean = malloc(n * sizeof(double))) &&
+             cc_stats_quantiles(data, nscenarios, replications, 1, out->quantiles, threads) == 0;
+    if (ok)
+        cc_stats_means(data, nscenarios, replications, 1, out->mean);
+    if (ok && reference)
+        ok = (out->diff_quantiles = malloc(n * CC_QUANTILES * sizeof(double))) &&
+             (out->diff_ci = malloc(n * 3 * sizeof(double))) &&
+             cc_stats_paired_differences(reference, data, nscenarios, replications, 1, out->diff_quantiles,
+                                         out->diff_ci, threads) == 0;
+    return ok ? 0 : CC_ERR_NOMEM;
+}
+
+/* Coverage: per year metric, per scheme metric (with differences from the first scheme) and
+ * the per-doctor means over the coverage replications. */
+static int coverage_summaries(cc_summaries *s, const cc_results *r, int threads)
+{
+    const cc_results_coverage *c = &r->coverage;
+    int reps = c->replications, nsc = r->nscenarios;
+    size_t per_year = (size_t)nsc * reps, per_metric = (size_t)c->nyears * c->nschemes;
+    s->coverage_years = c->nyears;
+    s->coverage_schemes = c->nschemes;
+    s->max_doctors = c->max_doctors;
+    s->coverage_year = calloc((size_t)CC_COV_METRICS * c->nyears, sizeof *s->coverage_year);
+    s->coverage_scheme = calloc(CC_SCH_METRICS * per_metric, sizeof *s->coverage_scheme);
+    s->coverage_doctor_mean = malloc(CC_DOC_METRICS * per_metric * nsc * c->max_doctors * sizeof(double) + 1);
+    if (!s->coverage_year || !s->coverage_scheme || !s->coverage_doctor_mean)
+        return CC_ERR_NOMEM;
+    for (int m = 0; m < CC_COV_METRICS; m++)
+        for (int y = 0; y < c->nyears; y++)
+            if (coverage_summary(&s->coverage_year[(size_t)m * c->nyears + y], c->year[m] + y * per_year, NULL, nsc,
+                                 reps, threads) != 0)
+                return CC_ERR_NOMEM;
+    for (int m = 0; m < CC_SCH_METRICS; m++)
+        for (size_t i = 0; i < per_metric; i++) { /* i: year * nschemes + scheme */
+            const double *values = c->scheme_values[m] + i * per_year;
+            const double *first = c->scheme_values[m] + (i - i % c->nschemes) * per_year;
+            if (coverage_summary(&s->coverage_scheme[m * per_metric + i], values, i % c->nschemes ? first : NULL, nsc,
+                                 reps, threads) != 0)
+                return CC_ERR_NOMEM;
+        }
+    size_t doctors = per_year * c->max_doctors;
+    for (int m = 0; m < CC_DOC_METRICS; m++)
+        for (size_t i = 0; i < per_metric; i++)
+            cc_stats_means(c->doctor[m] + i * doctors, nsc, reps, (size_t)c->max_doctors,
+                           s->coverage_doctor_mean + (m * per_metric + i) * nsc * c->max_doctors);
+    return 0;
+}
+
+static void coverage_summaries_free(cc_summaries *s)
+{
+    for (size_t i = 0; s->coverage_year && i < (size_t)CC_COV_METRICS * s->coverage_years; i++)
+        cc_replicated_summary_free(&s->coverage_year[i]);
+    for (size_t i = 0; s->coverage_scheme && i < (size_t)CC_SCH_METRICS * s->coverage_years * s->coverage_schemes; i++)
+        cc_replicated_summary_free(&s->coverage_scheme[i]);
+    free(s->coverage_year);
+    free(s->coverage_scheme);
+    free(s->coverage_doctor_mean);
+}
+
 int cc_summaries_compute(cc_summaries *s, const cc_results *r, int threads)
 {
     memset(s, 0, sizeof *s);
@@ -244,6 +350,8 @@ int cc_summaries_compute(cc_summaries *s, const cc_results *r, int threads)
         s->age_sd[i] = r->replications > 1 ? sqrt(r->age_m2[i] / (r->replications - 1)) : 0.0;
     if (ret == 0 && r->has_demand)
         ret = demand_summaries(s, r, threads);
+    if (ret == 0 && r->coverage.enabled)
+        ret = coverage_summaries(s, r, threads);
     if (ret != 0)
         cc_summaries_free(s);
     return ret;
@@ -251,6 +359,7 @@ int cc_summaries_compute(cc_summaries *s, const cc_results *r, int threads)
 
 void cc_summaries_free(cc_summaries *s)
 {
+    coverage_summaries_free(s);
     for (int id = 0; id < CC_SERIES_COUNT; id++)
         cc_replicated_summary_free(&s->series[id]);
     for (int d = 0; d < CC_DEMAND_SERIES; d++) {

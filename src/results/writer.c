@@ -11,6 +11,7 @@
 #include <hdf5.h>
 #include <hdf5_hl.h>
 #include <libgen.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -98,10 +99,13 @@ static hid_t create_dataset(hid_t file, const cc_layout_item *it)
     }
     hid_t space = H5Screate_simple(it->rank, dims, NULL), dcpl = H5Pcreate(H5P_DATASET_CREATE), dset = -1;
     hid_t file_type = value_type(it->type, 1), mem_type = value_type(it->type, 0);
+    const double fill = NAN; /* padding (a per-doctor axis): NaN, also as netCDF's _FillValue */
     if (space >= 0 && dcpl >= 0 && file_type >= 0 && mem_type >= 0 && H5Pset_chunk(dcpl, it->rank, chunk) >= 0 &&
-        H5Pset_shuffle(dcpl) >= 0 && H5Pset_deflate(dcpl, 1) >= 0)
+        H5Pset_shuffle(dcpl) >= 0 && H5Pset_deflate(dcpl, 1) >= 0 &&
+        (!it->fill_nan || H5Pset_fill_value(dcpl, H5T_NATIVE_DOUBLE, &fill) >= 0))
         dset = H5Dcreate2(file, it->path, file_type, space, H5P_DEFAULT, dcpl, H5P_DEFAULT);
-    if (dset >= 0 && (set_string_attr(dset, "units", it->units) < 0 ||
+    if (dset >= 0 && ((it->fill_nan && set_attr(dset, "_FillValue", CC_VALUE_DOUBLE, &fill) < 0) ||
+                      set_string_attr(dset, "units", it->units) < 0 ||
                       set_string_attr(dset, "long_name", it->long_name) < 0 ||
                       set_string_attr(dset, "description", it->description) < 0 ||
                       (size > 0 && H5Dwrite(dset, mem_type, H5S_ALL, H5S_ALL, H5P_DEFAULT, it->data) < 0))) {
@@ -222,7 +226,7 @@ static int write_list(hid_t file, const char *folder, const char *name, int n, c
     snprintf(path, sizeof path, "%s/%s", folder, name);
     snprintf(scale_path, sizeof scale_path, "%s/%s", folder, scale_of ? scale_of : name);
     cc_layout_item it = {scale_of ? CC_ITEM_DATASET : CC_ITEM_SCALE, path, name, NULL, 1, {(size_t)n},
-                         {scale_of}, {scale_path}, CC_VALUE_STRING, values, "1", long_name, description};
+                         {scale_of}, {scale_path}, CC_VALUE_STRING, values, "1", long_name, description, 0};
     hid_t dset = create_dataset(file, &it);
     int ok = dset >= 0 && (scale_of ? attach_scales(file, dset, &it) == 0 : H5DSset_scale(dset, name) >= 0);
     if (dset >= 0) H5Dclose(dset);

@@ -1,18 +1,23 @@
 /* Monte Carlo driver. Per scenario: build the population model and hand what it fitted to the
- * results store as data; then run the replications in blocks. Inside a block OpenMP spreads
- * the replications over threads (each thread owns its workspace, rates and path): each
- * replication's stages produce their rows (population, demand). After the block the calling
+ * results store as data (and, with coverage, the scenario's doctors: the coverage layout is
+ * built once per scenario); then run the replications in blocks. Inside a block OpenMP spreads
+ * the replications over threads (each thread owns its workspaces, rates and path): each
+ * replication's stages produce their rows (population, demand, and coverage for the first
+ * coverage replications: every target year under every scheme). After the block the calling
  * thread adds the rows to the store in replication order, so results are bit-identical
- * whatever the thread count, and a distributed run can do the same with rows gathered from
- * its ranks. */
+ * whatever the thread count (the coverage engine's streams are keyed by replication, year and
+ * entity, never by thread), and a distributed run can do the same with rows gathered from its
+ * ranks. */
 #include "carecast/run.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #ifdef _OPENMP
 #include <omp.h>
 #endif
 
+#include "carecast/coverage_row.h"
 #include "carecast/demand_row.h"
 #include "carecast/population.h"
 #include "carecast/population_row.h"
@@ -23,6 +28,7 @@
 typedef struct {
     cc_population_row population[BLOCK];
     cc_demand_row demand[BLOCK];
+    cc_coverage_row coverage[BLOCK]; /* of the scenario in hand (its doctors) */
 } block_rows;
 
 static void block_rows_free(block_rows *b)
@@ -30,6 +36,7 @@ static void block_rows_free(block_rows *b)
     for (int k = 0; k < BLOCK; k++) {
         cc_population_row_free(&b->population[k]);
         cc_demand_row_free(&b->demand[k]);
+        cc_coverage_row_free(&b->coverage[k]);
     }
 }
 
@@ -45,6 +52,44 @@ static int block_rows_init(block_rows *b, int years, int has_demand)
     return 0;
 }
 
+/* What the coverage stage of one scenario needs: its layout (built once), the number of
+ * coverage replications, and one workspace per thread, reused across replications. */
+typedef struct {
+    const cc_coverage_layout *layout; /* NULL: no coverage */
+    long replications;
+    int nworkspaces;
+    cc_coverage_workspace **workspaces; /* [threads] */
+} coverage_state;
+
+static void coverage_state_free(coverage_state *cs)
+{
+    for (int t = 0; cs->workspaces && t < cs->nworkspaces; t++)
+        cc_coverage_workspace_free(cs->workspaces[t]);
+    free(cs->workspaces);
+    memset(cs, 0, sizeof *cs);
+}
+
+/* Workspaces of every thread and the rows of a block for scenario s. */
+static int coverage_state_init(coverage_state *cs, const cc_scenario *s, const cc_coverage_layout *layout,
+                               long replications, int threads, block_rows *rows)
+{
+    memset(cs, 0, sizeof *cs);
+    cs->layout = layout;
+    cs->replications = replications;
+    if (!(cs->workspaces = calloc(threads, sizeof *cs->workspaces)))
+        return CC_ERR_NOMEM;
+    cs->nworkspaces = threads;
+    for (int t = 0; t < threads; t++)
+        if (cc_coverage_workspace_alloc(&cs->workspaces[t], &s->coverage, layout) != 0)
+            return CC_ERR_NOMEM;
+    for (int k = 0; k < BLOCK; k++) {
+        cc_coverage_row_free(&rows->coverage[k]);
+        if (cc_coverage_row_init(&rows->coverage[k], &s->coverage, layout) != 0)
+            return CC_ERR_NOMEM;
+    }
+    return 0;
+}
+
 /* What each thread owns: its random streams, the rates and the path of its replication. */
 typedef struct {
     cc_population_workspace ws;
@@ -52,24 +97,40 @@ typedef struct {
     cc_population_path path;
 } thread_state;
 
-/* One replication's rows: population, then (with demand) demand from its path. */
-static int run_replication(const cc_scenario *s, const cc_population_model *model, const cc_run_options *run,
-                           uint32_t rep, thread_state *ts, cc_population_row *population, cc_demand_row *demand)
+static int thread_number(void)
 {
-    if (cc_population_rates_draw(&s->population, model, run, rep, &ts->ws, &ts->rates) != 0 ||
-        cc_population_simulate(&s->population, &ts->rates, run, rep, &ts->ws, &ts->path) != 0)
-        return -1;
+#ifdef _OPENMP
+    return omp_get_thread_num();
+#else
+    return 0;
+#endif
+}
+
+/* One replication's rows: population, then (with demand) demand from its path, then (for a
+ * coverage replication) coverage from its demand. Returns 0 or a negative code. */
+static int run_replication(const cc_scenario *s, const cc_population_model *model, const cc_run_options *run,
+                           uint32_t rep, thread_state *ts, const coverage_state *cs, cc_population_row *population,
+                           cc_demand_row *demand, cc_coverage_row *coverage)
+{
+    int ret;
+    if ((ret = cc_population_rates_draw(&s->population, model, run, rep, &ts->ws, &ts->rates)) != 0 ||
+        (ret = cc_population_simulate(&s->population, &ts->rates, run, rep, &ts->ws, &ts->path)) != 0)
+        return ret;
     cc_population_row_fill(population, &ts->path);
     if (demand)
         cc_demand_row_compute(demand, &s->demand, run, &ts->path, rep, ts->ws.parameters);
-    return 0;
+    if (demand && coverage)
+        ret = cc_coverage_row_compute(coverage, &s->coverage, cs->layout, run, rep, demand, s->population.base_year,
+                                      s->demand.urgent_calls_per_patient_month, cs->workspaces[thread_number()]);
+    return ret;
 }
 
-/* Rows of replications [first, first + n) of one scenario into rows[0..n). */
+/* Rows of replications [first, first + n) of one scenario into rows[0..n). Returns 0 or the
+ * first failing replication's code. */
 static int run_block(const cc_scenario *s, const cc_population_model *model, const cc_run_options *run,
-                     int has_demand, int first, int n, block_rows *rows, int threads)
+                     int has_demand, const coverage_state *cs, int first, int n, block_rows *rows, int threads)
 {
-    int failed = 0;
+    int codes[BLOCK] = {0}, failed = 0;
 #pragma omp parallel num_threads(threads) reduction(| : failed)
     {
         thread_state ts;
@@ -78,15 +139,21 @@ static int run_block(const cc_scenario *s, const cc_population_model *model, con
         int ok = cc_population_workspace_init(&ts.ws) == 0 && cc_population_rates_init(&ts.rates, years) == 0 &&
                  cc_population_path_init(&ts.path, years) == 0;
 #pragma omp for schedule(dynamic, 1)
-        for (int k = 0; k < n; k++)
-            if (!ok || run_replication(s, model, run, (uint32_t)(first + k), &ts, &rows->population[k],
-                                       has_demand ? &rows->demand[k] : NULL) != 0)
-                failed = 1;
+        for (int k = 0; k < n; k++) {
+            int coverage = cs->layout && first + k < cs->replications;
+            codes[k] = !ok ? CC_ERR_NOMEM
+                           : run_replication(s, model, run, (uint32_t)(first + k), &ts, cs, &rows->population[k],
+                                             has_demand ? &rows->demand[k] : NULL,
+                                             coverage ? &rows->coverage[k] : NULL);
+        }
         failed |= !ok;
         cc_population_path_free(&ts.path);
         cc_population_rates_free(&ts.rates);
         cc_population_workspace_free(&ts.ws);
     }
+    for (int k = 0; k < n; k++) /* the first in replication order, whatever the threads did */
+        if (codes[k] != 0)
+            return codes[k];
     return failed ? CC_ERR_NOMEM : 0;
 }
 
@@ -118,19 +185,23 @@ static int prepare_scenario(const cc_scenario *s, cc_results *res, int sc, cc_po
 
 /* Every replication of one scenario, block by block, rows added in replication order. */
 static int run_scenario(const cc_scenario *s, const cc_population_model *model, const cc_run_options *options,
-                        cc_results *res, int sc, block_rows *rows, int threads, long *done, long total,
-                        cc_error *err)
+                        cc_results *res, int sc, block_rows *rows, const coverage_state *cs, int threads, long *done,
+                        long total, cc_error *err)
 {
     long reps = options->replications;
     for (int start = 0; start < reps; start += BLOCK) {
         if (options->interrupted && *options->interrupted)
             return cc_error_set(err, CC_ERR_INTERRUPTED, NULL, 0, NULL, "interrupted");
         int n = reps - start < BLOCK ? (int)(reps - start) : BLOCK;
-        int ret = run_block(s, model, options, res->has_demand, start, n, rows, threads);
-        if (ret != 0)
+        int ret = run_block(s, model, options, res->has_demand, cs, start, n, rows, threads);
+        if (ret == CC_ERR_NOMEM)
             return cc_error_set(err, ret, NULL, 0, NULL, "out of memory in a replication");
+        if (ret != 0)
+            return cc_error_set(err, ret, NULL, 0, NULL, "a replication of %s failed", s->name);
         for (int k = 0; k < n; k++) { /* in replication order: results independent of threads */
-            cc_row row = {&rows->population[k], res->has_demand ? &rows->demand[k] : NULL};
+            int coverage = cs->layout && start + k < cs->replications;
+            cc_row row = {&rows->population[k], res->has_demand ? &rows->demand[k] : NULL,
+                          coverage ? &rows->coverage[k] : NULL};
             if ((ret = cc_results_add_row(res, sc, start + k, &row)) != 0)
                 return cc_error_set(err, ret, NULL, 0, NULL, "a row of replication %d does not fit the results",
                                     start + k);
@@ -142,12 +213,45 @@ static int run_scenario(const cc_scenario *s, const cc_population_model *model, 
     return 0;
 }
 
+/* An error of a scenario's coverage layout: at a clinic's line (err->line) it is in the
+ * clinics table; otherwise where the key it names was set. */
+static int locate_layout_error(const cc_scenario *s, cc_error *err)
+{
+    for (int i = 0; err->line > 0 && !err->file[0] && i < s->ntables; i++)
+        if (strcmp(s->tables[i].key, "coverage.clinics") == 0)
+            snprintf(err->file, sizeof err->file, "%s", s->tables[i].path);
+    return cc_scenario_locate(s, err);
+}
+
+/* The coverage layouts of every scenario (built once: who works where, the pairs), and the
+ * store's coverage part: the coverage replications (the first [coverage] replications; 0 or
+ * more than the run: all) and a doctor axis as long as the largest roster. */
+static int prepare_coverage(const cc_scenario *scenarios, int nscenarios, long reps, cc_results *res,
+                            cc_coverage_layout *layouts, long *coverage_reps, cc_error *err)
+{
+    const cc_coverage_params *first = &scenarios[0].coverage;
+    int max_doctors = 0, ret;
+    for (int sc = 0; sc < nscenarios; sc++) {
+        if ((ret = cc_coverage_layout_build(&scenarios[sc].coverage, &layouts[sc], err)) != 0)
+            return locate_layout_error(&scenarios[sc], err);
+        if (layouts[sc].ndoctors > max_doctors)
+            max_doctors = layouts[sc].ndoctors;
+    }
+    *coverage_reps = first->replications > 0 && first->replications < reps ? first->replications : reps;
+    if ((ret = cc_results_init_coverage(res, first, (int)*coverage_reps, max_doctors)) != 0)
+        return cc_error_set(err, ret, NULL, 0, NULL, "cannot hold the coverage results");
+    for (int sc = 0; sc < nscenarios; sc++)
+        if ((ret = cc_results_set_coverage_scenario(res, sc, &scenarios[sc].coverage, &layouts[sc])) != 0)
+            return cc_error_set(err, ret, NULL, 0, NULL, "cannot hold the coverage results of %s", scenarios[sc].name);
+    return 0;
+}
+
 int cc_run(const cc_scenario *scenarios, int nscenarios, const cc_run_options *options,
            cc_results *res, cc_error *err)
 {
     const cc_scenario *first = &scenarios[0];
     int years = cc_scenario_years(first), threads = cc_run_threads(options->threads);
-    long reps = options->replications, done = 0, total = reps * nscenarios;
+    long reps = options->replications, done = 0, total = reps * nscenarios, coverage_reps = 0;
     int ret = cc_scenarios_check_compatible(scenarios, nscenarios, err);
     if (ret != 0)
         return ret;
@@ -155,19 +259,29 @@ int cc_run(const cc_scenario *scenarios, int nscenarios, const cc_run_options *o
     if (ret != 0)
         return cc_error_set(err, ret, NULL, 0, NULL, "out of memory for results");
     res->threads = threads;
+    int with_coverage = first->coverage.enabled && first->demand.enabled;
+    cc_coverage_layout *layouts = calloc(nscenarios, sizeof *layouts);
     block_rows *rows = malloc(sizeof *rows);
-    if (!rows || block_rows_init(rows, years, res->has_demand) != 0) {
+    if (!layouts || !rows || block_rows_init(rows, years, res->has_demand) != 0) {
         free(rows);
         rows = NULL;
         ret = cc_error_set(err, CC_ERR_NOMEM, NULL, 0, NULL, "out of memory");
         goto out;
     }
+    if (with_coverage)
+        ret = prepare_coverage(scenarios, nscenarios, reps, res, layouts, &coverage_reps, err);
     for (int sc = 0; ret == 0 && sc < nscenarios; sc++) {
         cc_population_model model;
+        coverage_state cs;
         memset(&model, 0, sizeof model);
+        memset(&cs, 0, sizeof cs);
         ret = prepare_scenario(&scenarios[sc], res, sc, &model, err);
+        if (ret == 0 && with_coverage &&
+            coverage_state_init(&cs, &scenarios[sc], &layouts[sc], coverage_reps, threads, rows) != 0)
+            ret = cc_error_set(err, CC_ERR_NOMEM, NULL, 0, NULL, "out of memory for the coverage simulation");
         if (ret == 0)
-            ret = run_scenario(&scenarios[sc], &model, options, res, sc, rows, threads, &done, total, err);
+            ret = run_scenario(&scenarios[sc], &model, options, res, sc, rows, &cs, threads, &done, total, err);
+        coverage_state_free(&cs);
         cc_population_model_free(&model);
     }
 out:
@@ -175,6 +289,9 @@ out:
         block_rows_free(rows);
         free(rows);
     }
+    for (int sc = 0; layouts && sc < nscenarios; sc++)
+        cc_coverage_layout_free(&layouts[sc]);
+    free(layouts);
     if (ret != 0)
         cc_results_free(res);
     return ret;
