@@ -118,7 +118,7 @@ def main():
     print("\nsame work (medians, both sexes, all ages): carecast vs peer")
     # Different random numbers: medians differ by Monte Carlo noise (well under 1% at 2,000
     # replications); a peer with another model differs by far more.
-    tolerance = max(0.05, 0.5 / args.reps ** 0.5)
+    tolerance = max(0.05, 1.0 / args.reps ** 0.5)
     bad = []
     for label, ours, theirs in same_work:
         diff = theirs / ours - 1
