@@ -81,6 +81,7 @@ validate: deps
 	$(MAKE) all
 	$(PYTHON) scripts/validate-population.py --bin $(BUILD)/carecast
 	$(PYTHON) scripts/validate-demand.py --bin $(BUILD)/carecast
+	$(PYTHON) scripts/validate-coverage.py --bin $(BUILD)/carecast
 
 # ---- install / uninstall ------------------------------------------------------------------
 # make install [PREFIX=/usr/local] [DESTDIR=staging] installs the program, libcarecast (static,
