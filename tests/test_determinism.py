@@ -3,7 +3,8 @@ same seed with -j 1 and -j 2 gives files that are bit-identical outside /provena
 `h5diff --exclude-path /provenance A B`; a different seed gives a different file.
 
 150 replications: more than two of the driver's blocks of 64, so blocks and the threads
-inside them both matter.
+inside them both matter. The coverage stage runs too, on its first 3 replications (it is the
+costly stage; tests/test_coverage_run.py checks it at more coverage replications).
 """
 import os
 import shutil
@@ -19,6 +20,7 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import carecast_testlib as T  # noqa: E402
 
 REPLICATIONS = "150"
+COVERAGE = ["--set", "coverage.replications=3"]
 
 
 def h5diff(a, b, *options):
@@ -32,7 +34,8 @@ class DeterminismTest(unittest.TestCase):
 
     def run_kashiwa(self, folder, name, *args):
         path = os.path.join(folder, name)
-        result = T.run(["run", T.scenario_path("kashiwa.ini"), "-n", REPLICATIONS, "-q", "-o", path] + list(args))
+        result = T.run(["run", T.scenario_path("kashiwa.ini"), "-n", REPLICATIONS, "-q", "-o", path] + COVERAGE
+                       + list(args))
         self.assertEqual(result.returncode, 0, result.stderr)
         return path
 
@@ -51,6 +54,7 @@ class DeterminismTest(unittest.TestCase):
                 reps = a["population/total/replications"][()]
                 self.assertEqual(reps.shape[1], int(REPLICATIONS))
                 self.assertGreater(np.ptp(reps[0, :, -1, 2]), 0, "replications differ from each other")
+                self.assertEqual(a["coverage/2040/pairing/duty_nights_mean/replications"].shape, (1, 3))
             whole = subprocess.run(["h5diff", "-q", one, two], stdout=subprocess.PIPE, stderr=subprocess.PIPE)
             self.assertEqual(whole.returncode, 1, "without the exclusion, /provenance differs (threads)")
 
@@ -61,7 +65,8 @@ class DeterminismTest(unittest.TestCase):
             for threads in ("1", "2"):
                 path = os.path.join(tmp, "j%s.h5" % threads)
                 result = T.run(["run", T.scenario_path("kashiwa.ini"), T.scenario_path("kashiwa-shift.ini"), "-n",
-                                "70", "-q", "-o", path, "-j", threads, "--set", "demand.bed_capacity=3500"])
+                                "70", "-q", "-o", path, "-j", threads, "--set", "demand.bed_capacity=3500"]
+                               + COVERAGE)
                 self.assertEqual(result.returncode, 0, result.stderr)
                 paths.append(path)
             diff = h5diff(*paths)

@@ -5,7 +5,9 @@ every dataset has a dimension scale, and every dataset says what it holds (units
 description).
 
 One file of one scenario (scenarios/kashiwa.ini) and one of two (kashiwa.ini and
-kashiwa-shift.ini), written once for the whole module with a few replications.
+kashiwa-shift.ini), written once for the whole module with a few replications; coverage is in
+both, trimmed to one target year, two schemes and two coverage replications (every reader opens
+every group: /coverage holds about 30 groups per scheme and year).
 """
 import os
 import re
@@ -22,7 +24,10 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import carecast_testlib as T  # noqa: E402
 
 REPLICATIONS = "6"
-ROOT_AXES = ["scenario", "replication", "quantile", "year", "sex", "age", "age_band", "bound", "setting"]
+COVERAGE = ["--set", "coverage.replications=2", "--set", "coverage.target_years=2030",
+            "--set", "coverage.schemes=pairing,rotation"]
+ROOT_AXES = ["scenario", "replication", "quantile", "year", "sex", "age", "age_band", "bound", "setting",
+             "coverage_replication", "doctor"]
 FILES = {}  # "one" / "two" -> path
 _TMP = None
 
@@ -35,7 +40,8 @@ def setUpModule():
     runs = {"one": ["kashiwa.ini"], "two": ["kashiwa.ini", "kashiwa-shift.ini"]}
     for name, scenarios in runs.items():
         path = os.path.join(_TMP.name, name + ".h5")
-        result = T.run(["run"] + [T.scenario_path(s) for s in scenarios] + ["-n", REPLICATIONS, "-q", "-o", path])
+        result = T.run(["run"] + [T.scenario_path(s) for s in scenarios] + ["-n", REPLICATIONS, "-q", "-o", path]
+                       + COVERAGE)
         if result.returncode != 0:
             raise AssertionError("carecast run %s failed:\n%s" % (" ".join(scenarios), result.stderr))
         FILES[name] = path
@@ -174,6 +180,12 @@ class NcdumpTest(unittest.TestCase):
                 self.assertIn("double rate_trend(scenario, replication, setting) ;", header)
                 if which == "two":
                     self.assertIn("double mean_ci(scenario, bound, year, sex) ;", header)
+                self.assertIn("coverage_replication = 2 ;", root)
+                self.assertIn("doctor = 174 ;", root)
+                self.assertIn("group: coverage {", header)
+                self.assertIn("double replications(scenario, coverage_replication, doctor) ;", header)
+                self.assertIn("replications:_FillValue = NaN ;", header)
+                self.assertIn("double mean_ci(scenario, bound) ;", header)  # rotation minus pairing
 
 
 @T.require_binary

@@ -1,8 +1,9 @@
 """The results file, read back with a real client (h5py): the layout of the README's "The results
 file", attributes, dimension scales, provenance, and the consistency of the statistics it stores.
 
-Runs `carecast run scenarios/kashiwa.ini -n 20 -o TMP/k.h5` (once per test, in the test's own
-temporary folder: a run takes a fraction of a second).
+Runs `carecast run scenarios/kashiwa.ini -n 20 --set coverage.replications=2 -o TMP/k.h5` (once per
+test, in the test's own temporary folder: a run takes a fraction of a second; the coverage stage,
+the costly one, simulates only 2 replications here: tests/test_coverage_run.py covers /coverage).
 """
 import datetime
 import hashlib
@@ -18,6 +19,7 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import carecast_testlib as T  # noqa: E402
 
 REPLICATIONS = 20
+COVERAGE_REPLICATIONS = 2
 YEARS = list(range(2025, 2051))
 SEXES = ["male", "female", "total"]
 QUANTILES = [0.05, 0.25, 0.5, 0.75, 0.95]
@@ -52,7 +54,8 @@ class ResultsFileTest(unittest.TestCase):
         self.path = os.path.join(self.tmp.name, "k.h5")
         with open(self.scenario, encoding="utf-8") as f:
             self.scenario_text = f.read()  # as carecast is about to read it
-        result = T.run(["run", self.scenario, "-n", str(REPLICATIONS), "-o", self.path])
+        result = T.run(["run", self.scenario, "-n", str(REPLICATIONS), "--set",
+                        "coverage.replications=%d" % COVERAGE_REPLICATIONS, "-o", self.path])
         self.assertEqual(result.returncode, 0, result.stderr)
         self.assertEqual(T.temp_leftovers(self.tmp.name), [])
         self.h5 = h5py.File(self.path, "r")
@@ -100,11 +103,22 @@ class ResultsFileTest(unittest.TestCase):
         self.assertEqual(missing, [])
 
     def test_datasets_are_chunked_and_compressed(self):
+        """Datasets of 16 KiB or more are chunked and compressed; smaller ones are contiguous (a chunk
+        index would cost more than compression saves)."""
+        seen = {"chunked": 0, "contiguous": 0}
+
         def visit(name, obj):
-            if isinstance(obj, h5py.Dataset) and name.startswith("population/"):
-                self.assertIsNotNone(obj.chunks, name)
-                self.assertIsNotNone(obj.compression, name)
+            if isinstance(obj, h5py.Dataset) and name.split("/")[0] in ("population", "demand", "coverage"):
+                if obj.size * 8 >= 16384:
+                    self.assertIsNotNone(obj.chunks, name)
+                    self.assertIsNotNone(obj.compression, name)
+                    seen["chunked"] += 1
+                else:
+                    self.assertIsNone(obj.chunks, name)
+                    seen["contiguous"] += 1
         self.h5.visititems(visit)
+        self.assertGreater(seen["chunked"], 5)
+        self.assertGreater(seen["contiguous"], 10)
 
     def test_dimension_scales(self):
         expected = {
@@ -173,6 +187,9 @@ class ResultsFileTest(unittest.TestCase):
             value = matching[0][len(prefix):].split(" ; ", 1)[0]
             if section == "simulation" and name == "replications":
                 self.assertEqual(value, str(REPLICATIONS))
+                self.assertIn("command line", matching[0])
+            elif section == "coverage" and name == "replications":
+                self.assertEqual(value, str(COVERAGE_REPLICATIONS))
                 self.assertIn("command line", matching[0])
             elif name in ini.get(section, {}):
                 self.assertEqual(value, ini[section][name], prefix)

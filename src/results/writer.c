@@ -24,10 +24,27 @@
 #include "carecast/results.h"
 #include "carecast/summaries.h"
 
+/* A dimension scale of the layout and the dimensions it is attached to: the entries of its
+ * REFERENCE_LIST attribute, written once when every dataset is written (HDF5's
+ * H5DSattach_scale rewrites the whole list at each attachment: quadratic in the datasets). */
+typedef struct {
+    hobj_ref_t dataset;
+    int dimension;
+} scale_user; /* as the HDF5 dimension-scale library's ds_list_t */
+
+typedef struct {
+    char *path;
+    hobj_ref_t ref;
+    scale_user *users;
+    size_t nusers, cap;
+} scale_entry;
+
 typedef struct {
     hid_t file;
     const char *failed; /* path of the item that could not be written */
     char failed_path[512];
+    scale_entry *scales;
+    int nscales, scales_cap;
 } writer;
 
 static int set_string_attr(hid_t obj, const char *name, const char *value)
@@ -84,6 +101,8 @@ static hid_t value_type(cc_value_type type, int in_file)
     return H5Tcopy(in_file ? H5T_IEEE_F64LE : H5T_NATIVE_DOUBLE);
 }
 
+enum { SMALL_DATASET_BYTES = 16384 };
+
 /* A chunked, compressed dataset holding the item's values, with units, long_name and
  * description. Returns the open dataset or -1. */
 static hid_t create_dataset(hid_t file, const cc_layout_item *it)
@@ -100,8 +119,11 @@ static hid_t create_dataset(hid_t file, const cc_layout_item *it)
     hid_t space = H5Screate_simple(it->rank, dims, NULL), dcpl = H5Pcreate(H5P_DATASET_CREATE), dset = -1;
     hid_t file_type = value_type(it->type, 1), mem_type = value_type(it->type, 0);
     const double fill = NAN; /* padding (a per-doctor axis): NaN, also as netCDF's _FillValue */
-    if (space >= 0 && dcpl >= 0 && file_type >= 0 && mem_type >= 0 && H5Pset_chunk(dcpl, it->rank, chunk) >= 0 &&
-        H5Pset_shuffle(dcpl) >= 0 && H5Pset_deflate(dcpl, 1) >= 0 &&
+    /* a small dataset is contiguous: a chunk index costs more than compression saves */
+    int small = size * 8 < SMALL_DATASET_BYTES;
+    if (space >= 0 && dcpl >= 0 && file_type >= 0 && mem_type >= 0 &&
+        (small || (H5Pset_chunk(dcpl, it->rank, chunk) >= 0 && H5Pset_shuffle(dcpl) >= 0 &&
+                   H5Pset_deflate(dcpl, 1) >= 0)) &&
         (!it->fill_nan || H5Pset_fill_value(dcpl, H5T_NATIVE_DOUBLE, &fill) >= 0))
         dset = H5Dcreate2(file, it->path, file_type, space, H5P_DEFAULT, dcpl, H5P_DEFAULT);
     if (dset >= 0 && ((it->fill_nan && set_attr(dset, "_FillValue", CC_VALUE_DOUBLE, &fill) < 0) ||
@@ -119,8 +141,104 @@ static hid_t create_dataset(hid_t file, const cc_layout_item *it)
     return dset;
 }
 
-/* Attach each dimension's scale (opened by its path), labelled with the axis name. */
-static int attach_scales(hid_t file, hid_t dset, const cc_layout_item *it)
+/* The scale at path (created on first use: its object reference), or -1. */
+static int scale_index(writer *w, const char *path)
+{
+    for (int i = 0; i < w->nscales; i++)
+        if (strcmp(w->scales[i].path, path) == 0)
+            return i;
+    if (w->nscales == w->scales_cap) {
+        int cap = w->scales_cap ? 2 * w->scales_cap : 32;
+        scale_entry *grown = realloc(w->scales, (size_t)cap * sizeof *grown);
+        if (!grown)
+            return -1;
+        w->scales = grown;
+        w->scales_cap = cap;
+    }
+    scale_entry *e = &w->scales[w->nscales];
+    memset(e, 0, sizeof *e);
+    if (!(e->path = strdup(path)) || H5Rcreate(&e->ref, w->file, path, H5R_OBJECT, -1) < 0) {
+        free(e->path);
+        return -1;
+    }
+    return w->nscales++;
+}
+
+static int add_user(scale_entry *e, hobj_ref_t dataset, int dimension)
+{
+    if (e->nusers == e->cap) {
+        size_t cap = e->cap ? 2 * e->cap : 64;
+        scale_user *grown = realloc(e->users, cap * sizeof *grown);
+        if (!grown)
+            return -1;
+        e->users = grown;
+        e->cap = cap;
+    }
+    e->users[e->nusers++] = (scale_user){dataset, dimension};
+    return 0;
+}
+
+/* Attach each dimension's scale, labelled with the axis name, as H5DSattach_scale and
+ * H5DSset_label do: the dataset's DIMENSION_LIST (a reference to each dimension's scale) and
+ * DIMENSION_LABELS now, the scales' REFERENCE_LIST entries kept for finish_scales. */
+static int attach_scales(writer *w, hid_t dset, const cc_layout_item *it)
+{
+    hobj_ref_t self;
+    hvl_t list[CC_LAYOUT_MAX_RANK];
+    int index[CC_LAYOUT_MAX_RANK];
+    if (H5Rcreate(&self, dset, ".", H5R_OBJECT, -1) < 0)
+        return -1;
+    for (int i = 0; i < it->rank; i++)
+        if ((index[i] = scale_index(w, it->axis_path[i])) < 0 || add_user(&w->scales[index[i]], self, i) != 0)
+            return -1;
+    for (int i = 0; i < it->rank; i++) /* after every lookup: w->scales may have moved */
+        list[i] = (hvl_t){1, &w->scales[index[i]].ref};
+    hsize_t rank = (hsize_t)it->rank;
+    hid_t type = H5Tvlen_create(H5T_STD_REF_OBJ), space = H5Screate_simple(1, &rank, NULL), attr = -1;
+    int ok = type >= 0 && space >= 0 &&
+             (attr = H5Acreate2(dset, DIMENSION_LIST, type, space, H5P_DEFAULT, H5P_DEFAULT)) >= 0 &&
+             H5Awrite(attr, type, list) >= 0;
+    if (attr >= 0) H5Aclose(attr);
+    if (space >= 0) H5Sclose(space);
+    if (type >= 0) H5Tclose(type);
+    for (int i = 0; ok && i < it->rank; i++)
+        ok = H5DSset_label(dset, (unsigned)i, it->axis[i]) >= 0;
+    return ok ? 0 : -1;
+}
+
+/* Every scale's REFERENCE_LIST: the datasets and dimensions it is attached to, in the order of
+ * attachment. Frees the list. */
+static int finish_scales(writer *w)
+{
+    int ok = 1;
+    hid_t type = H5Tcreate(H5T_COMPOUND, sizeof(scale_user));
+    ok = type >= 0 && H5Tinsert(type, "dataset", HOFFSET(scale_user, dataset), H5T_STD_REF_OBJ) >= 0 &&
+         H5Tinsert(type, "dimension", HOFFSET(scale_user, dimension), H5T_NATIVE_INT) >= 0;
+    for (int i = 0; ok && i < w->nscales; i++) {
+        scale_entry *e = &w->scales[i];
+        hsize_t n = e->nusers;
+        hid_t scale = H5Dopen2(w->file, e->path, H5P_DEFAULT), space = H5Screate_simple(1, &n, NULL), attr = -1;
+        ok = scale >= 0 && space >= 0 && (H5Aexists(scale, REFERENCE_LIST) <= 0 || H5Adelete(scale, REFERENCE_LIST) >= 0) &&
+             (attr = H5Acreate2(scale, REFERENCE_LIST, type, space, H5P_DEFAULT, H5P_DEFAULT)) >= 0 &&
+             H5Awrite(attr, type, e->users) >= 0;
+        if (attr >= 0) H5Aclose(attr);
+        if (space >= 0) H5Sclose(space);
+        if (scale >= 0) H5Dclose(scale);
+    }
+    if (type >= 0) H5Tclose(type);
+    for (int i = 0; i < w->nscales; i++) {
+        free(w->scales[i].path);
+        free(w->scales[i].users);
+    }
+    free(w->scales);
+    w->scales = NULL;
+    w->nscales = w->scales_cap = 0;
+    return ok ? 0 : -1;
+}
+
+/* Attach each dimension's scale (opened by its path), labelled with the axis name, with the
+ * HDF5 library (for the few datasets of /provenance). */
+static int attach_scales_h5ds(hid_t file, hid_t dset, const cc_layout_item *it)
 {
     int ok = 1;
     for (int i = 0; ok && i < it->rank; i++) {
@@ -162,7 +280,7 @@ static int write_item(const cc_layout_item *it, void *user)
         ok = (dset = create_dataset(w->file, it)) >= 0 && H5DSset_scale(dset, it->name) >= 0;
         break;
     case CC_ITEM_DATASET:
-        ok = (dset = create_dataset(w->file, it)) >= 0 && attach_scales(w->file, dset, it) == 0;
+        ok = (dset = create_dataset(w->file, it)) >= 0 && attach_scales(w, dset, it) == 0;
         break;
     case CC_ITEM_ATTRIBUTE:
         ok = write_attribute(w->file, it) == 0;
@@ -189,6 +307,11 @@ static int write_results(writer *w, const cc_results *r)
         return CC_ERR_NOMEM;
     int ret = cc_results_layout_walk(r, &s, write_item, w);
     cc_summaries_free(&s);
+    if (finish_scales(w) != 0 && ret == 0) {
+        snprintf(w->failed_path, sizeof w->failed_path, "the dimension scales' REFERENCE_LIST");
+        w->failed = w->failed_path;
+        ret = -1;
+    }
     return ret;
 }
 
@@ -228,7 +351,7 @@ static int write_list(hid_t file, const char *folder, const char *name, int n, c
     cc_layout_item it = {scale_of ? CC_ITEM_DATASET : CC_ITEM_SCALE, path, name, NULL, 1, {(size_t)n},
                          {scale_of}, {scale_path}, CC_VALUE_STRING, values, "1", long_name, description, 0};
     hid_t dset = create_dataset(file, &it);
-    int ok = dset >= 0 && (scale_of ? attach_scales(file, dset, &it) == 0 : H5DSset_scale(dset, name) >= 0);
+    int ok = dset >= 0 && (scale_of ? attach_scales_h5ds(file, dset, &it) == 0 : H5DSset_scale(dset, name) >= 0);
     if (dset >= 0) H5Dclose(dset);
     return ok ? 0 : -1;
 }
