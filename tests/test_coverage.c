@@ -1096,6 +1096,35 @@ static void test_determinism(void **state)
     sim_free(&a);
 }
 
+/* Fewer participating doctors than blocks (rotation and cooperative make one group per block,
+ * some of them empty): the engine sizes its groups for that, the patients of a block without
+ * doctors are uncovered, and an empty group holds no period (found by AddressSanitizer: the
+ * groups were once sized by the doctor count alone). */
+static void test_more_blocks_than_doctors(void **state)
+{
+    (void)state;
+    static cc_clinic clinics[MAX_CLINICS];
+    cc_coverage_params p;
+    base_params(&p);
+    p.nblocks = 3;
+    for (int b = 0; b < 3; b++)
+        p.block_share[b] = 1.0 / 3;
+    clinics[0] = clinic(0, CC_CLINIC_BACKUP, 1, 100, 1, -1);
+    clinics[1] = clinic(1, CC_CLINIC_PRIMARY, 1, 100, 1, -1);
+    p.clinics = clinics;
+    p.nclinics = 2;
+    sim a;
+    sim_init(&a, &p);
+    assert_int_equal(a.layout.blocks_without_doctors, 1);
+    assert_int_equal(a.layout.unpaired_primaries, 1); /* block 1 has no backup */
+    sim_run(&a, &p, 7, 0, 90, 0.8);
+    assert_double_equal(a.r.year[CC_COV_UNCOVERED], 30, 0); /* block 2's third of 90 */
+    assert_double_equal(a.r.year[CC_COV_COVERED], 60, 0);
+    for (int i = 0; i < p.nschemes; i++) /* every call has an answer or escalates */
+        assert_true(a.r.scheme[(size_t)i * CC_SCH_METRICS + CC_SCH_CALLS] > 0);
+    sim_free(&a);
+}
+
 int main(int argc, char **argv)
 {
     const struct CMUnitTest tests[] = {
@@ -1109,6 +1138,7 @@ int main(int argc, char **argv)
         cmocka_unit_test(test_event_stream_independent_of_schemes),
         cmocka_unit_test(test_hand_events_all_metrics),
         cmocka_unit_test(test_determinism),
+        cmocka_unit_test(test_more_blocks_than_doctors),
     };
     return TU_RUN_TESTS(tests, argc, argv);
 }

@@ -22,7 +22,7 @@ typedef struct {
 typedef struct {
     const char *name;
     /* Fill groups (arrays sized by the caller: patient_group and member [ndoctors],
-     * first_member [ndoctors + 1]). Returns 0. */
+     * first_member [max(ndoctors, nblocks, nclinics) + 1]). Returns 0. */
     int (*build)(const cc_coverage_params *params, const cc_coverage_layout *layout, cc_scheme_groups *groups);
 } cc_scheme_def;
 

@@ -348,7 +348,12 @@ struct cc_coverage_workspace {
 
 static int build_groups(const cc_coverage_params *p, const cc_coverage_layout *l, cc_coverage_workspace *ws)
 {
-    size_t n = l->ndoctors > 0 ? (size_t)l->ndoctors : 1, per = 3 * n + 1;
+    /* members: at most every doctor; groups: one per doctor (solo), block (rotation,
+     * cooperative) or backup clinic (pairing), whichever is most */
+    size_t n = l->ndoctors > 0 ? (size_t)l->ndoctors : 1, most_groups = n;
+    if ((size_t)p->nblocks > most_groups) most_groups = (size_t)p->nblocks;
+    if ((size_t)p->nclinics > most_groups) most_groups = (size_t)p->nclinics;
+    size_t per = 2 * n + most_groups + 1;
     ws->group_storage = malloc((size_t)p->nschemes * per * sizeof(int));
     if (!ws->group_storage)
         return CC_ERR_NOMEM;
@@ -356,7 +361,7 @@ static int build_groups(const cc_coverage_params *p, const cc_coverage_layout *l
     for (int i = 0; i < p->nschemes; i++) {
         cc_scheme_groups *g = &ws->groups[i];
         int *base = ws->group_storage + i * per;
-        *g = (cc_scheme_groups){0, base, base + n, base + 2 * n};
+        *g = (cc_scheme_groups){0, base, base + n, base + 2 * n}; /* first_member: most_groups + 1 */
         g->first_member[0] = 0;
         cc_scheme_get(p->scheme[i])->build(p, l, g);
         max_groups = g->ngroups > max_groups ? g->ngroups : max_groups;
