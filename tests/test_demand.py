@@ -28,6 +28,10 @@ from numpy.polynomial.hermite_e import hermegauss
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import carecast_testlib as T  # noqa: E402
 
+# These tests are about demand: the coverage stage (run for the first coverage replications)
+# is kept to one replication so it does not dominate their time.
+ONE_COVERAGE_REPLICATION = ("--set", "coverage.replications=1")
+
 SEXES = ["male", "female", "total"]
 BANDS = ["0-64", "65-74", "75-84", "85+", "total"]
 BAND_AGES = [(0, 64), (65, 74), (75, 84), (85, 100)]  # inclusive; 100 = 100+
@@ -187,7 +191,7 @@ class NoiseTest(unittest.TestCase):
 
     @classmethod
     def setUpClass(cls):
-        cls.noisy = T.cached_results(T.scenario_path("kashiwa.ini"), "-n", str(NOISE_REPLICATIONS), "-q")
+        cls.noisy = T.cached_results(T.scenario_path("kashiwa.ini"), "-n", str(NOISE_REPLICATIONS), "-q", *ONE_COVERAGE_REPLICATION)
         cls.demand, cls.ini = kashiwa_demand()
         cls.rates = kashiwa_rates()
 
@@ -248,7 +252,7 @@ class NoiseTest(unittest.TestCase):
         sigma^2), sigma^2 = ln(1 + cv^2) (4 SE on its mean, sd within 15%); and the mean of
         home care (both sexes, all ages) in 2040 within 4 SE of its expectation as above."""
         cv = 0.8
-        run = T.cached_results(T.scenario_path("kashiwa.ini"), "-n", str(NOISE_REPLICATIONS), "-q",
+        run = T.cached_results(T.scenario_path("kashiwa.ini"), "-n", str(NOISE_REPLICATIONS), "-q", *ONE_COVERAGE_REPLICATION,
                                "--set", "demand.rate_cv=%g" % cv)
         run.check(self)
         sigma = np.sqrt(np.log(1 + cv * cv))
@@ -352,7 +356,7 @@ class ComparisonTest(unittest.TestCase):
     @classmethod
     def setUpClass(cls):
         cls.compared = T.cached_results(T.scenario_path("kashiwa.ini"), T.scenario_path("kashiwa-shift.ini"),
-                                        "-n", str(COMPARE_REPLICATIONS), "-q")
+                                        "-n", str(COMPARE_REPLICATIONS), "-q", *ONE_COVERAGE_REPLICATION)
 
     def setUp(self):
         self.compared.check(self)
@@ -463,7 +467,7 @@ class BedCapacityTest(unittest.TestCase):
 
     @classmethod
     def setUpClass(cls):
-        cls.runs = [T.cached_results(T.scenario_path("kashiwa.ini"), "-n", str(BED_REPLICATIONS), "-q")]
+        cls.runs = [T.cached_results(T.scenario_path("kashiwa.ini"), "-n", str(BED_REPLICATIONS), "-q", *ONE_COVERAGE_REPLICATION)]
         cls.first = cls.runs[0].path
         cls.capacity = None
         if cls.runs[0].ok:
@@ -473,7 +477,7 @@ class BedCapacityTest(unittest.TestCase):
             cls.scenario = T.scenario_file("beds-%r.ini" % cls.capacity,
                                            "[scenario]\nbase = %s\nname = beds\n\n[demand]\nbed_capacity = %r\n"
                                            % (T.scenario_path("kashiwa.ini"), cls.capacity))
-            cls.runs.append(T.cached_results(cls.scenario, "-n", str(BED_REPLICATIONS), "-q"))
+            cls.runs.append(T.cached_results(cls.scenario, "-n", str(BED_REPLICATIONS), "-q", *ONE_COVERAGE_REPLICATION))
             cls.second = cls.runs[1].path
 
     def setUp(self):
