@@ -9,6 +9,8 @@ Shared scaffolding:
   cached_results(*args)   `carecast run ARGS` once per distinct ARGS in the test process (every
                           test module shares the run), its file opened read-only on demand;
   scenario_file(name, text)  a derived scenario written once into the session's folder;
+  without_coverage(name)  a shipped scenario with the on-call stage off (same [scenario] name),
+                          for tests of the population and demand stages;
   InputErrorCase          the bad-input contract (one error line naming file, line and field,
                           exit code, no results file, an existing one untouched);
   bad_table(...)          one row of a bad-table catalogue: {table, csv text, code, line, field}.
@@ -300,6 +302,17 @@ def scenario_file(name, text):
         with open(path, "w") as f:
             f.write(text)
     return path
+
+
+def without_coverage(name):
+    """Path of a scenario derived from the shipped scenarios/NAME with the on-call stage off
+    ([coverage] clinics empty), under the same [scenario] name. The coverage stage reads the
+    demand stage's results and changes nothing in /population or /demand, so tests of those
+    stages run it to save the on-call simulation's time."""
+    shipped = scenario_path(name)
+    scenario_name = read_ini(shipped)["scenario"]["name"]
+    return scenario_file("%s-no-coverage.ini" % scenario_name,
+                         "[scenario]\nbase = %s\nname = %s\n\n[coverage]\nclinics =\n" % (shipped, scenario_name))
 
 
 # ---------------------------------------------------------------------------------------------

@@ -25,10 +25,7 @@ class PeerTest(unittest.TestCase):
                                    str(REPLICATIONS), "--seed", "3", "--out", cls.peer_file],
                                   capture_output=True, text=True, timeout=300)
         # carecast without the on-call stage: the peer does population and demand only
-        population_demand = T.scenario_file("kashiwa-population-demand.ini",
-                                            "[scenario]\nbase = %s\nname = kashiwa\n\n[coverage]\nclinics =\n"
-                                            % T.scenario_path("kashiwa.ini"))
-        cls.ours = T.cached_results(population_demand, "-n", str(REPLICATIONS), "-q")
+        cls.ours = T.cached_results(T.without_coverage("kashiwa.ini"), "-n", str(REPLICATIONS), "-q")
 
     @classmethod
     def tearDownClass(cls):
