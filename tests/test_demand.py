@@ -28,9 +28,9 @@ from numpy.polynomial.hermite_e import hermegauss
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import carecast_testlib as T  # noqa: E402
 
-# These tests are about demand: the coverage stage (run for the first coverage replications)
-# is kept to one replication so it does not dominate their time.
-ONE_COVERAGE_REPLICATION = ("--set", "coverage.replications=1")
+# These tests are about demand: they run the shipped scenarios with the on-call stage off
+# (T.without_coverage: same population and demand, same scenario names), so the coverage
+# simulation does not dominate their time.
 
 SEXES = ["male", "female", "total"]
 BANDS = ["0-64", "65-74", "75-84", "85+", "total"]
@@ -109,9 +109,9 @@ class ExpectedValuesTest(unittest.TestCase):
         cls.rates = kashiwa_rates()
         cls.shift_ini = T.scenario_file("shift10.ini", "[scenario]\nbase = %s\nname = shift10\n\n[demand]\n"
                                         "inpatient_shift_share = 0.1\ninpatient_shift_year = 2030\n"
-                                        % T.scenario_path("kashiwa.ini"))
+                                        % T.without_coverage("kashiwa.ini"))
         ev = ["--set", "simulation.expected_values=true", "-n", "1", "-q"]
-        cls.runs = [T.cached_results(T.scenario_path("kashiwa.ini"), *ev), T.cached_results(cls.shift_ini, *ev)]
+        cls.runs = [T.cached_results(T.without_coverage("kashiwa.ini"), *ev), T.cached_results(cls.shift_ini, *ev)]
         cls.base, cls.shifted = cls.runs[0].path, cls.runs[1].path
 
     def setUp(self):
@@ -191,7 +191,7 @@ class NoiseTest(unittest.TestCase):
 
     @classmethod
     def setUpClass(cls):
-        cls.noisy = T.cached_results(T.scenario_path("kashiwa.ini"), "-n", str(NOISE_REPLICATIONS), "-q", *ONE_COVERAGE_REPLICATION)
+        cls.noisy = T.cached_results(T.without_coverage("kashiwa.ini"), "-n", str(NOISE_REPLICATIONS), "-q")
         cls.demand, cls.ini = kashiwa_demand()
         cls.rates = kashiwa_rates()
 
@@ -252,7 +252,7 @@ class NoiseTest(unittest.TestCase):
         sigma^2), sigma^2 = ln(1 + cv^2) (4 SE on its mean, sd within 15%); and the mean of
         home care (both sexes, all ages) in 2040 within 4 SE of its expectation as above."""
         cv = 0.8
-        run = T.cached_results(T.scenario_path("kashiwa.ini"), "-n", str(NOISE_REPLICATIONS), "-q", *ONE_COVERAGE_REPLICATION,
+        run = T.cached_results(T.without_coverage("kashiwa.ini"), "-n", str(NOISE_REPLICATIONS), "-q",
                                "--set", "demand.rate_cv=%g" % cv)
         run.check(self)
         sigma = np.sqrt(np.log(1 + cv * cv))
@@ -355,8 +355,8 @@ class ComparisonTest(unittest.TestCase):
 
     @classmethod
     def setUpClass(cls):
-        cls.compared = T.cached_results(T.scenario_path("kashiwa.ini"), T.scenario_path("kashiwa-shift.ini"),
-                                        "-n", str(COMPARE_REPLICATIONS), "-q", *ONE_COVERAGE_REPLICATION)
+        cls.compared = T.cached_results(T.without_coverage("kashiwa.ini"), T.without_coverage("kashiwa-shift.ini"),
+                                        "-n", str(COMPARE_REPLICATIONS), "-q")
 
     def setUp(self):
         self.compared.check(self)
@@ -467,7 +467,7 @@ class BedCapacityTest(unittest.TestCase):
 
     @classmethod
     def setUpClass(cls):
-        cls.runs = [T.cached_results(T.scenario_path("kashiwa.ini"), "-n", str(BED_REPLICATIONS), "-q", *ONE_COVERAGE_REPLICATION)]
+        cls.runs = [T.cached_results(T.without_coverage("kashiwa.ini"), "-n", str(BED_REPLICATIONS), "-q")]
         cls.first = cls.runs[0].path
         cls.capacity = None
         if cls.runs[0].ok:
@@ -476,8 +476,8 @@ class BedCapacityTest(unittest.TestCase):
             cls.capacity = float(np.median(h5["demand/beds_needed/expected_total/replications"][0, :, y]))
             cls.scenario = T.scenario_file("beds-%r.ini" % cls.capacity,
                                            "[scenario]\nbase = %s\nname = beds\n\n[demand]\nbed_capacity = %r\n"
-                                           % (T.scenario_path("kashiwa.ini"), cls.capacity))
-            cls.runs.append(T.cached_results(cls.scenario, "-n", str(BED_REPLICATIONS), "-q", *ONE_COVERAGE_REPLICATION))
+                                           % (T.without_coverage("kashiwa.ini"), cls.capacity))
+            cls.runs.append(T.cached_results(cls.scenario, "-n", str(BED_REPLICATIONS), "-q"))
             cls.second = cls.runs[1].path
 
     def setUp(self):
