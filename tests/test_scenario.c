@@ -521,6 +521,36 @@ static void test_end_year_before_base_year(void **state)
     assert_freed(&fx->s);
 }
 
+/* Regression: an error at a key left at its default (end_year 2050 before base_year 2060)
+ * named the file "default"; it names the scenario file, as every load error does. */
+static void test_error_at_default_names_the_scenario_file(void **state)
+{
+    fixture *fx = *state;
+    int ret = load(fx, SCENARIO_HEAD "[simulation]\nbase_year = 2060\n" POPULATION);
+    assert_cc_error(ret, &fx->err, CC_ERR_RANGE, fx->ini, 0, "end_year");
+    assert_contains(fx->err.message, "before base_year 2060");
+    assert_freed(&fx->s);
+}
+
+/* Regression: scenarios run together whose replications differ, the later one at its default:
+ * the error named the file "default" instead of the later scenario. */
+static void test_incompatible_default_names_the_scenario_file(void **state)
+{
+    fixture *fx = *state;
+    cc_scenario s[2];
+    char other[PATH_MAX];
+    load_ok(fx, VALID);
+    s[0] = fx->s;
+    memset(&fx->s, 0, sizeof fx->s);
+    tu_write_file(tu_path(other, fx->dir, "other.ini"),
+                  "[scenario]\nname = other\n[simulation]\nseed = 42\nbase_year = 2020\nend_year = 2030\n" POPULATION);
+    assert_cc_ok(cc_scenario_load(&s[1], other, &fx->err), &fx->err);
+    int ret = cc_scenarios_check_compatible(s, 2, &fx->err);
+    assert_cc_error(ret, &fx->err, CC_ERR_RANGE, other, 0, "replications");
+    cc_scenario_free(&s[0]);
+    cc_scenario_free(&s[1]);
+}
+
 static void test_bad_choice(void **state)
 {
     fixture *fx = *state;
@@ -906,6 +936,8 @@ int main(int argc, char **argv)
         T(test_choice_keys_store_the_index),
         T(test_range_error_in_words),
         T(test_locate_adds_file_and_line),
+        T(test_error_at_default_names_the_scenario_file),
+        T(test_incompatible_default_names_the_scenario_file),
         T(test_unreadable_input_is_an_input_error),
         T(test_defaults),
         T(test_origins),

@@ -110,8 +110,9 @@ int cc_scenario_years(const cc_scenario *scenario);
 const cc_setting *cc_scenario_setting(const cc_scenario *scenario, const char *section, const char *name);
 
 /* Add where a key was set to an error that names it (err->section and err->field, as models
- * report them): the scenario file and line, or "command line" / "default". Errors that already
- * name a file, or name no key, are left as they are. Returns err->code. */
+ * report them): the scenario file and line, "command line", or the scenario file with line 0
+ * for a key left at its default. Errors that already name a file, or name no key, are left as
+ * they are. Returns err->code. */
 int cc_scenario_locate(const cc_scenario *scenario, cc_error *err);
 
 /* Print every key with its value, unit, origin and source, then a summary of the tables. */

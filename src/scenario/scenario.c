@@ -68,6 +68,14 @@ static int check_required(const cc_scenario *s, cc_error *err)
     return 0;
 }
 
+/* An error at a key left at its registry default (cc_setting_error names the file "default")
+ * names the scenario file instead, as cc_scenario_locate does: every error names a file. */
+static void name_default_file(const cc_scenario *s, cc_error *err)
+{
+    if (s->path && strcmp(err->file, "default") == 0)
+        snprintf(err->file, sizeof err->file, "%s", s->path);
+}
+
 static int apply_overrides(cc_scenario *s, const cc_override *ov, int n, cc_error *err)
 {
     for (int i = 0; i < n; i++) {
@@ -109,6 +117,7 @@ int cc_scenario_load_overrides(cc_scenario *s, const char *path, const cc_overri
     ret = cc_scenario_read_tables(s, err);
 out:
     if (ret != 0) {
+        name_default_file(s, err);
         if (err->category == CC_CATEGORY_IO) /* a scenario or table that cannot be read is bad input */
             err->category = CC_CATEGORY_INPUT;
         cc_scenario_free(s);
@@ -136,7 +145,9 @@ int cc_scenario_locate(const cc_scenario *s, cc_error *err)
 static int incompatible(const cc_scenario *later, const char *section, const char *name, const char *detail,
                         cc_error *err)
 {
-    return cc_setting_error(cc_scenario_setting(later, section, name), err, CC_ERR_RANGE, "%s", detail);
+    int ret = cc_setting_error(cc_scenario_setting(later, section, name), err, CC_ERR_RANGE, "%s", detail);
+    name_default_file(later, err);
+    return ret;
 }
 
 /* Scenarios run together share the coverage datasets' axes: all simulate coverage or none, and
@@ -159,8 +170,8 @@ static int check_coverage_compatible(const cc_scenario *first, const cc_scenario
     if (!key)
         return 0;
     if (strcmp(key, "clinics") == 0)
-        snprintf(detail, sizeof detail, "%s a clinics table and %s %s; scenarios run together must all simulate "
-                 "coverage or none", b->enabled ? "gives" : "gives no", first->path, a->enabled ? "does" : "does not");
+        snprintf(detail, sizeof detail, "%s clinics table and %s %s; scenarios run together must all simulate "
+                 "coverage or none", b->enabled ? "gives a" : "gives no", first->path, a->enabled ? "does" : "does not");
     else
         snprintf(detail, sizeof detail, "differs from %s; scenarios run together share the coverage stage's "
                  "target_years, schemes and replications", first->path);
