@@ -545,6 +545,16 @@ static void test_closure_not_a_date(void **state)
     assert_bad_key(*state, CLINICS "closures = 2030/05/07\n", CC_ERR_SYNTAX, L(2), "closures");
 }
 
+/* A year the calendar cannot hold was accepted here and failed only when the run began, as
+ * "out of memory for the coverage simulation" (exit 1, not 3). */
+static void test_closure_year_zero_or_signed(void **state)
+{
+    assert_bad_key(*state, CLINICS "closures = 0000-05-01\n", CC_ERR_RANGE, L(2), "closures");
+    assert_bad_key(*state, CLINICS "closures = -001-05-01\n", CC_ERR_SYNTAX, L(2), "closures");
+    assert_bad_key(*state, CLINICS "closures = +202-05-01\n", CC_ERR_SYNTAX, L(2), "closures");
+    assert_bad_key(*state, CLINICS "closures = 2030-+5-01\n", CC_ERR_SYNTAX, L(2), "closures");
+}
+
 static void test_clinics_without_demand(void **state)
 {
     fixture *fx = *state;
@@ -655,6 +665,7 @@ int main(int argc, char **argv)
         T(test_scheme_twice),
         T(test_bad_closure_date),
         T(test_closure_not_a_date),
+        T(test_closure_year_zero_or_signed),
         T(test_clinics_without_demand),
         T(test_missing_clinics_table_names_scenario_line),
         T(test_bad_table_through_the_scenario),

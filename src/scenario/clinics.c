@@ -143,11 +143,12 @@ static int date_item(const cc_setting *st, int index, const char *text, void *ct
 {
     static const int month_days[12] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
     cc_coverage_params *p = ctx;
-    int year, month, day, used = 0;
-    if (strlen(text) != 10 || sscanf(text, "%4d-%2d-%2d%n", &year, &month, &day, &used) != 3 || used != 10 ||
-        text[4] != '-' || text[7] != '-')
+    int year, month, day, used = 0, digits = strlen(text) == 10;
+    for (int i = 0; digits && i < 10; i++) /* sscanf's %d alone takes signs and spaces ("-001-05-01") */
+        digits = i == 4 || i == 7 ? text[i] == '-' : isdigit((unsigned char)text[i]) != 0;
+    if (!digits || sscanf(text, "%4d-%2d-%2d%n", &year, &month, &day, &used) != 3 || used != 10)
         return cc_setting_error(st, err, CC_ERR_SYNTAX, "'%s' is not a date YYYY-MM-DD", text);
-    if (month < 1 || month > 12 || day < 1 || day > month_days[month - 1] + (month == 2 && is_leap(year)))
+    if (year < 1 || month < 1 || month > 12 || day < 1 || day > month_days[month - 1] + (month == 2 && is_leap(year)))
         return cc_setting_error(st, err, CC_ERR_RANGE, "%s is not a date of the calendar", text);
     if (index >= CC_COVERAGE_MAX_CLOSURES)
         return cc_setting_error(st, err, CC_ERR_RANGE, "more than %d closure dates", CC_COVERAGE_MAX_CLOSURES);
