@@ -80,6 +80,22 @@ class RunWithoutScenario(unittest.TestCase):
 
 
 @T.require_binary
+class BadThreads(unittest.TestCase):
+    def test_one_error_line(self):
+        """Regression: `-j abc` printed two errors ("must be a whole number" and "must be at least
+        1"); a thread count that wraps around int (-j 4294967297 ran with 1 thread) is refused."""
+        for value in ("abc", "0", "4294967297"):
+            with self.subTest(value=value):
+                with tempfile.TemporaryDirectory() as tmp:
+                    result = T.run(["run", T.scenario_path("kashiwa.ini"), "-j", value, "-o",
+                                    os.path.join(tmp, "x.h5")], cwd=tmp)
+                    self.assertEqual(result.returncode, T.EXIT_USAGE, result.stderr)
+                    self.assertEqual(len(result.stderr.splitlines()), 1, result.stderr)
+                    self.assertIn("--threads", result.stderr)
+                    self.assertEqual(os.listdir(tmp), [])
+
+
+@T.require_binary
 class ProgressAndWriting(unittest.TestCase):
     def setUp(self):
         tmp = tempfile.TemporaryDirectory()

@@ -233,8 +233,9 @@ static int cmd_run(int argc, char **argv)
                                              strdup(optarg)};
             break;
         case 'j':
-            if (parse_positive(optarg, "--threads", &threads) != 0 || threads < 1) {
-                fprintf(stderr, "carecast: --threads must be at least 1\n");
+            if (parse_positive(optarg, "--threads", &threads) != 0) { rc = EXIT_USAGE; goto done; }
+            if (threads < 1 || threads > 4096) { /* one error line, as every error */
+                fprintf(stderr, "carecast: --threads must be between 1 and 4096, not '%s'\n", optarg);
                 rc = EXIT_USAGE;
                 goto done;
             }
