@@ -114,8 +114,8 @@ static int build_mortality(const cc_population_params *p, cc_population_model *m
 static int median_total(const cc_population_params *p, const cc_population_model *m, int year, double *total)
 {
     cc_run_options median = {.expected_values = 1}; /* every draw at its median */
-    cc_population_rates rates;
-    cc_population_path path;
+    cc_population_rates rates = {0}; /* freed below whichever init failed */
+    cc_population_path path = {0};
     cc_population_workspace ws = {0};
     int ret = cc_population_rates_init(&rates, m->years);
     if (ret == 0) ret = cc_population_path_init(&path, m->years);
