@@ -18,6 +18,7 @@
  * - the reader's errors: a missing file, a missing dataset or attribute. */
 #include "testutil.h"
 
+#include <hdf5.h>
 #include <math.h>
 
 #include "carecast/results_layout.h"
@@ -786,6 +787,43 @@ static void test_a_coverage_run_round_trips(void **state)
     cc_scenario_free(&s[1]);
 }
 
+/* Regression: a `units`/`long_name`/`description` attribute that is an array of strings (a
+ * file of another writer) was read into room for one string: a heap overflow. Only a single
+ * string is taken as the dataset's units; an array leaves it NULL, and the values still read. */
+static void test_string_array_attribute_is_not_a_units_string(void **state)
+{
+    fixture *fx = *state;
+    char path[PATH_MAX];
+    tu_path(path, fx->dir, "foreign.h5");
+    hid_t file = H5Fcreate(path, H5F_ACC_TRUNC, H5P_DEFAULT, H5P_DEFAULT);
+    hsize_t two = 2, three = 3;
+    const double values[2] = {1.5, 2.5};
+    const char *units[3] = {"a", "bb", "ccc"};
+    hid_t space = H5Screate_simple(1, &two, NULL), aspace = H5Screate_simple(1, &three, NULL);
+    hid_t type = H5Tcopy(H5T_C_S1);
+    H5Tset_size(type, H5T_VARIABLE);
+    hid_t dset = H5Dcreate2(file, "x", H5T_NATIVE_DOUBLE, space, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
+    assert_true(dset >= 0 && H5Dwrite(dset, H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, values) >= 0);
+    hid_t attr = H5Acreate2(dset, "units", type, aspace, H5P_DEFAULT, H5P_DEFAULT);
+    assert_true(attr >= 0 && H5Awrite(attr, type, units) >= 0);
+    H5Aclose(attr);
+    H5Dclose(dset);
+    H5Tclose(type);
+    H5Sclose(aspace);
+    H5Sclose(space);
+    H5Fclose(file);
+    cc_reader *r;
+    cc_read_dataset d;
+    cc_error err;
+    assert_cc_ok(cc_reader_open(&r, path, &err), &err);
+    assert_cc_ok(cc_reader_read(r, "/x", &d, &err), &err);
+    assert_null(d.units);
+    assert_int_equal(d.size, 2);
+    assert_true(d.values[0] == 1.5 && d.values[1] == 2.5);
+    cc_read_dataset_free(&d);
+    cc_reader_close(r);
+}
+
 int main(int argc, char **argv)
 {
     const struct CMUnitTest tests[] = {
@@ -793,6 +831,7 @@ int main(int argc, char **argv)
         cmocka_unit_test_setup_teardown(test_known_values_by_path, setup, teardown),
         cmocka_unit_test_setup_teardown(test_list_holds_both_names_of_an_axis, setup, teardown),
         cmocka_unit_test_setup_teardown(test_reader_errors, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_string_array_attribute_is_not_a_units_string, setup, teardown),
         cmocka_unit_test(test_rows_in_replication_order_only),
         cmocka_unit_test_setup_teardown(test_coverage_by_path, setup, teardown),
         cmocka_unit_test(test_coverage_rows_only_where_expected),

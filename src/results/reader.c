@@ -158,20 +158,24 @@ static int read_values(hid_t obj, int is_attribute, hid_t type, size_t n, double
     return ret;
 }
 
-/* A string attribute of obj, or NULL when there is none (or it is not text). */
+/* A string attribute of obj, or NULL when there is none (or it is not one text: an array of
+ * strings would not fit the room read_values makes for one). */
 static char *string_attribute(hid_t obj, const char *name)
 {
     if (H5Aexists(obj, name) <= 0)
         return NULL;
     hid_t attr = H5Aopen(obj, name, H5P_DEFAULT), type = attr >= 0 ? H5Aget_type(attr) : -1;
+    hid_t space = attr >= 0 ? H5Aget_space(attr) : -1;
     double *values = NULL;
     char **strings = NULL, *out = NULL;
-    if (type >= 0 && kind_of(type) == CC_DATA_STRING && read_values(attr, 1, type, 1, &values, &strings) == 0) {
+    if (type >= 0 && space >= 0 && H5Sget_simple_extent_npoints(space) == 1 && kind_of(type) == CC_DATA_STRING &&
+        read_values(attr, 1, type, 1, &values, &strings) == 0) {
         out = strings[0];
         strings[0] = NULL;
     }
     free_strings(strings, 1);
     free(values);
+    if (space >= 0) H5Sclose(space);
     if (type >= 0) H5Tclose(type);
     if (attr >= 0) H5Aclose(attr);
     return out;
