@@ -1096,6 +1096,47 @@ static void test_determinism(void **state)
     sim_free(&a);
 }
 
+/* A disturbed night is a duty night: a primary doctor under pairing (who holds no nights)
+ * answering an in-hours call that waited until after 22:00 (possible with a long maximum wait)
+ * makes a night visit but no disturbed night; the backup doctor holding that night, woken at
+ * 23:00, does get one. */
+static void test_disturbed_night_needs_the_duty_night(void **state)
+{
+    (void)state;
+    cc_coverage_params p;
+    base_params(&p);
+    cc_clinic c[] = {clinic(0, CC_CLINIC_BACKUP, 1, 2, 1, -1), clinic(0, CC_CLINIC_PRIMARY, 1, 2, 1, 0)};
+    p.clinics = c;
+    p.nclinics = 2;
+    p.area_km2 = 100;
+    p.distance_factor = 0.5;
+    p.speed_kmh = 30; /* 10 minutes one way */
+    p.max_wait_minutes = 1440;
+    p.urgent_visit_minutes = 600;
+    cc_coverage_layout l;
+    layout_build(&p, &l);
+    cc_calendar cal;
+    calendar_2025(&cal);
+    cc_event events[4];
+    int slot_doctor[2] = {0, 1};
+    cc_event_list list = {events, 0, 4, slot_doctor, 2, 2, 0, 0, 0};
+    /* Wednesday 15 January: A at 12:00 keeps the primary busy until 22:20 (10 + 600 + 10);
+     * B at 12:05, in hours, waits for them and sets out at 22:20 */
+    list_add(&list, at(&cal, 1, 15, 12, 0), 1, CC_EVENT_URGENT_VISIT);
+    list_add(&list, at(&cal, 1, 15, 12, 5), 1, CC_EVENT_URGENT_VISIT);
+    list_add(&list, at(&cal, 1, 15, 23, 0), 0, CC_EVENT_PHONE); /* the backup's own patient */
+    static unsigned char absent[2 * CC_CALENDAR_MAX_DAYS];
+    memset(absent, 0, sizeof absent);
+    double scheme[CC_SCH_METRICS], doctor[2 * CC_DOC_METRICS];
+    answer(&p, &l, &cal, CC_SCHEME_PAIRING, &list, absent, 24, scheme, doctor);
+    assert_double_equal(doctor[1 * CC_DOC_METRICS + CC_DOC_NIGHT_VISITS], 1, 0);
+    assert_double_equal(doctor[1 * CC_DOC_METRICS + CC_DOC_DISTURBED_NIGHTS], 0, 0);
+    assert_double_equal(doctor[1 * CC_DOC_METRICS + CC_DOC_DUTY_NIGHTS], 0, 0);
+    assert_double_equal(doctor[0 * CC_DOC_METRICS + CC_DOC_DISTURBED_NIGHTS], 1, 0);
+    assert_double_equal(scheme[CC_SCH_ESCALATIONS], 0, 0);
+    cc_coverage_layout_free(&l);
+}
+
 /* Fewer participating doctors than blocks (rotation and cooperative make one group per block,
  * some of them empty): the engine sizes its groups for that, the patients of a block without
  * doctors are uncovered, and an empty group holds no period (found by AddressSanitizer: the
@@ -1139,6 +1180,7 @@ int main(int argc, char **argv)
         cmocka_unit_test(test_hand_events_all_metrics),
         cmocka_unit_test(test_determinism),
         cmocka_unit_test(test_more_blocks_than_doctors),
+        cmocka_unit_test(test_disturbed_night_needs_the_duty_night),
     };
     return TU_RUN_TESTS(tests, argc, argv);
 }

@@ -167,7 +167,10 @@ static void record_answer(const cc_calendar *cal, cc_engine_scratch *s, double *
     row[CC_DOC_NIGHT_VISITS] += is_visit;
     int day = (int)(start / CC_CALENDAR_DAY_MINUTES);
     unsigned char *mark = &s->night_disturbed[(size_t)d * CC_CALENDAR_MAX_DAYS + day];
-    if (!*mark) {
+    /* a disturbed night is a duty night: an answer after 22:00 by a doctor who does not hold
+     * that night (an in-hours call that waited past 22:00, possible with a maximum wait over
+     * 4.5 hours) is night work, not a disturbed duty night */
+    if (!*mark && s->night_held[(size_t)d * CC_CALENDAR_MAX_DAYS + day]) {
         *mark = 1;
         row[CC_DOC_DISTURBED_NIGHTS]++;
         s->month_disturbed[(size_t)d * 12 + month_of_day(cal, day)]++;
