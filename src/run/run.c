@@ -79,9 +79,11 @@ static int coverage_state_init(coverage_state *cs, const cc_scenario *s, const c
     if (!(cs->workspaces = calloc(threads, sizeof *cs->workspaces)))
         return CC_ERR_NOMEM;
     cs->nworkspaces = threads;
-    for (int t = 0; t < threads; t++)
-        if (cc_coverage_workspace_alloc(&cs->workspaces[t], &s->coverage, layout) != 0)
-            return CC_ERR_NOMEM;
+    for (int t = 0; t < threads; t++) {
+        int ret = cc_coverage_workspace_alloc(&cs->workspaces[t], &s->coverage, layout);
+        if (ret != 0)
+            return ret; /* out of memory, or a target year or closure the calendar refuses */
+    }
     for (int k = 0; k < BLOCK; k++) {
         cc_coverage_row_free(&rows->coverage[k]);
         if (cc_coverage_row_init(&rows->coverage[k], &s->coverage, layout) != 0)
@@ -276,9 +278,12 @@ int cc_run(const cc_scenario *scenarios, int nscenarios, const cc_run_options *o
         memset(&model, 0, sizeof model);
         memset(&cs, 0, sizeof cs);
         ret = prepare_scenario(&scenarios[sc], res, sc, &model, err);
-        if (ret == 0 && with_coverage &&
-            coverage_state_init(&cs, &scenarios[sc], &layouts[sc], coverage_reps, threads, rows) != 0)
-            ret = cc_error_set(err, CC_ERR_NOMEM, NULL, 0, NULL, "out of memory for the coverage simulation");
+        int cov = ret == 0 && with_coverage
+                      ? coverage_state_init(&cs, &scenarios[sc], &layouts[sc], coverage_reps, threads, rows) : 0;
+        if (cov != 0)
+            ret = cc_error_set(err, cov, scenarios[sc].path, 0, NULL, "%s",
+                               cov == CC_ERR_NOMEM ? "out of memory for the coverage simulation"
+                                                   : "the coverage calendar refuses a target year or closure date");
         if (ret == 0)
             ret = run_scenario(&scenarios[sc], &model, options, res, sc, rows, &cs, threads, &done, total, err);
         coverage_state_free(&cs);
