@@ -290,6 +290,19 @@ class CoverageTableTest(unittest.TestCase):
             self.assertEqual(none.stdout, "")
             self.assertIn("--no-table", T.run(["run", "--help"]).stdout)
 
+    def test_undefined_cells_print_a_dash(self):
+        """A year without urgent calls or deaths has no continuity and no response time: the table
+        says "-", not "nan"."""
+        with tempfile.TemporaryDirectory() as tmp:
+            result = T.run(["run", T.scenario_path("kashiwa.ini"), "-n", "2", "-q", "-o", os.path.join(tmp, "k.h5"),
+                            "--set", "coverage.replications=1", "--set", "coverage.target_years=2025",
+                            "--set", "demand.urgent_calls_per_patient_month=0", "--set", "coverage.home_death_share=0"])
+            self.assertEqual(result.returncode, 0, result.stderr)
+            self.assertNotIn("nan", result.stdout.lower())
+            for scheme in SCHEMES:
+                row = re.search(r"(?m)^%s +(.*)$" % scheme, result.stdout).group(1).split()
+                self.assertEqual(row[6:8], ["-", "-"], "continuity and response p90 of " + scheme)
+
 
 @T.require_binary
 class SchemesThatCoincideTest(unittest.TestCase):

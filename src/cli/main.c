@@ -283,6 +283,17 @@ static double year_median(const cc_results *res, cc_coverage_metric m, int y, in
     return coverage_median(res, res->coverage.year[m] + cc_results_coverage_year_index(res, y, sc, 0));
 }
 
+/* A table cell: x with `decimals` decimals and a suffix, or "-" when undefined (NaN: e.g.
+ * continuity in a year without calls). */
+static const char *cell_text(double x, int decimals, const char *suffix, char buf[32])
+{
+    if (isnan(x))
+        snprintf(buf, 32, "-");
+    else
+        snprintf(buf, 32, "%.*f%s", decimals, x, suffix);
+    return buf;
+}
+
 /* A number with thousands separators ("12,345"), rounded. */
 static const char *thousands(double x, char *buf, size_t size)
 {
@@ -326,12 +337,18 @@ static void print_coverage_table(const cc_results *res, FILE *out)
                     "p95", "mean", "/1,000 pt-mo", "", "p90 min", "patients", "limits");
             for (int k = 0; k < c->nschemes; k++) {
 #define MED(m) scheme_median(res, m, y, k, sc)
-                fprintf(out, "%-12s  %6.1f %6.1f  %8.2f %7.2f  %9.1f  %12.2f  %9.1f%%  %9.1f  %9s  %6.0f%%\n",
-                        cc_scheme_name(c->scheme[k]), MED(CC_SCH_DUTY_NIGHTS_MEAN), MED(CC_SCH_DUTY_NIGHTS_P95),
-                        MED(CC_SCH_DISTURBED_MEAN), MED(CC_SCH_DISTURBED_P95), MED(CC_SCH_OOH_HOURS_MEAN),
-                        MED(CC_SCH_ESCALATIONS_PER_1000), 100 * MED(CC_SCH_CONTINUITY), MED(CC_SCH_RESPONSE_P90),
+                char cell[10][32];
+                fprintf(out, "%-12s  %6s %6s  %8s %7s  %9s  %12s  %10s  %9s  %9s  %7s\n", cc_scheme_name(c->scheme[k]),
+                        cell_text(MED(CC_SCH_DUTY_NIGHTS_MEAN), 1, "", cell[0]),
+                        cell_text(MED(CC_SCH_DUTY_NIGHTS_P95), 1, "", cell[1]),
+                        cell_text(MED(CC_SCH_DISTURBED_MEAN), 2, "", cell[2]),
+                        cell_text(MED(CC_SCH_DISTURBED_P95), 2, "", cell[3]),
+                        cell_text(MED(CC_SCH_OOH_HOURS_MEAN), 1, "", cell[4]),
+                        cell_text(MED(CC_SCH_ESCALATIONS_PER_1000), 2, "", cell[5]),
+                        cell_text(100 * MED(CC_SCH_CONTINUITY), 1, "%", cell[6]),
+                        cell_text(MED(CC_SCH_RESPONSE_P90), 1, "", cell[7]),
                         thousands(year_median(res, CC_COV_UNCOVERED, y, sc), a, sizeof a),
-                        100 * MED(CC_SCH_WITHIN_LIMITS));
+                        cell_text(100 * MED(CC_SCH_WITHIN_LIMITS), 0, "%", cell[9]));
 #undef MED
             }
         }
