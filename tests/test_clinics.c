@@ -251,6 +251,16 @@ static void test_negative_capacity(void **state)
     assert_bad_table(fx, HEADER "B,1,backup,3,60,1,\nP,1,primary,1,-5,1,\n", CC_ERR_RANGE, 3, "panel_capacity");
 }
 
+/* Every panel place has its own random stream (20 bits of the entity word beside the target
+ * year): more places than that are refused, at the row where the sum passes the limit. */
+static void test_too_many_places(void **state)
+{
+    fixture *fx = *state;
+    assert_bad_table(fx, HEADER "B,1,backup,3,600000,1,\nP,1,primary,1,500000,1,\n", CC_ERR_RANGE, 3, "panel_capacity");
+    assert_cc_ok(read_table(fx, HEADER "B,1,backup,3,600000,1,\nP,1,primary,1,500000,0,\n"), &fx->err);
+    assert_int_equal(fx->p.nclinics, 2); /* a clinic that does not take part adds no places */
+}
+
 static void test_capacity_not_a_number(void **state)
 {
     fixture *fx = *state;
@@ -639,6 +649,7 @@ int main(int argc, char **argv)
         T(test_participating_primary_on_a_non_participating_backup),
         T(test_negative_capacity),
         T(test_capacity_not_a_number),
+        T(test_too_many_places),
         T(test_too_many_primaries_on_a_backup),
         T(test_zero_doctors),
         T(test_fractional_doctors),

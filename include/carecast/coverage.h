@@ -22,6 +22,7 @@
 #define CC_COVERAGE_MAX_BLOCKS 32
 #define CC_COVERAGE_MAX_YEARS 16
 #define CC_COVERAGE_MAX_CLOSURES 32
+#define CC_COVERAGE_MAX_PLACES (1 << 20) /* panel places: each has its own stream (entity word) */
 
 typedef enum { CC_CLINIC_PRIMARY = 0, CC_CLINIC_BACKUP = 1 } cc_clinic_type;
 

@@ -319,9 +319,16 @@ int cc_clinics_from_table(const cc_table *t, cc_coverage_params *p, cc_error *er
         ret = cc_error_set(err, CC_ERR_NOMEM, t->path, 0, NULL, "out of memory");
         goto out;
     }
+    double places = 0;
     for (int r = 0; r < t->nrows; r++) {
         if ((ret = read_row(t, r, col, p, &clinics[r], backup_id[r], sizeof backup_id[r], err)) != 0)
             goto out;
+        places += clinics[r].participates ? floor(clinics[r].panel_capacity) : 0;
+        if (places > CC_COVERAGE_MAX_PLACES) { /* each place has its own random stream */
+            ret = cc_error_set(err, CC_ERR_RANGE, t->path, clinics[r].line, "panel_capacity",
+                               "the participating clinics' panel places add up to more than %d", CC_COVERAGE_MAX_PLACES);
+            goto out;
+        }
         int first = find_id(clinics, r, clinics[r].id);
         if (first >= 0) {
             ret = cc_error_set(err, CC_ERR_DUPLICATE, t->path, clinics[r].line, "id",
