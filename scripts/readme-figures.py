@@ -1,5 +1,6 @@
 #!/usr/bin/python3
-"""Print the README's tables of Kashiwa results from results files, so they can be redone:
+"""Print the README's tables of Kashiwa results (population, demand, coverage) from results
+files, so they can be redone:
   build/carecast run scenarios/kashiwa.ini                       (results/kashiwa.h5)
   build/carecast run scenarios/kashiwa.ini scenarios/kashiwa-shift.ini -o results/shift.h5
   /usr/bin/python3 scripts/readme-figures.py [results/kashiwa.h5 [results/shift.h5]]
@@ -43,6 +44,8 @@ def main():
             print("%s peak year: median %g, 90%% of replications %g to %g; %.0f%% peak in %d (last year), %.0f%% in %d"
                   % (s, np.median(peak), lo, hi, 100 * np.mean(peak == years[-1]), years[-1],
                      100 * np.mean(peak == years[0]), years[0]))
+    if "coverage" in f:
+        coverage_tables(f)
     if len(sys.argv) > 2:
         g = h5py.File(sys.argv[2], "r")
         i = list(g["axes/year"][:]).index(2040)
@@ -50,6 +53,41 @@ def main():
             ci, cu = g["demand/%s/difference/mean_ci" % s][1, :, i, 2, 4], g["demand/%s/difference/mean_ci_unpaired" % s][1, :, i, 2, 4]
             print("%s 2040, %s minus %s: %+.0f (paired 95%% %.0f to %.0f; unpaired %.0f to %.0f)"
                   % (s, g["axes/scenario"].asstr()[1], g["axes/scenario"].asstr()[0], ci[1], ci[0], ci[2], cu[0], cu[2]))
+
+
+def scheme_order(f, schemes):
+    """The schemes in the scenario's [coverage] schemes order (the first is the reference)."""
+    scenario = f["axes/scenario"].asstr()[0]
+    for line in f["provenance/scenarios/%s/effective_config" % scenario].asstr()[:]:
+        if line.startswith("[coverage] schemes = "):
+            listed = [x.strip() for x in line.split(" = ", 1)[1].split(" ; ")[0].split(",")]
+            return [x for x in listed if x in schemes]
+    return sorted(schemes)
+
+
+def coverage_tables(f):
+    """The README's per-scheme coverage tables (medians over the coverage replications) and the
+    paired continuity difference of each scheme against the first."""
+    years = sorted(k for k in f["coverage"].keys() if k.isdigit())
+    for year in (years[0], years[-1]):
+        g = f["coverage/" + year]
+        median = lambda path: float(np.nanmedian(g[path + "/replications"][0]))
+        schemes = scheme_order(f, [k for k in g.keys() if "duty_nights_mean" in g[k]])
+        first = schemes[0]
+        print("\n| %s (%s patients, %s uncovered) | duty nights mean / p95 | disturbed nights mean / p95 | OOH hours "
+              "| escalations per 1,000 patient-months | continuity | response p90 (min) | within limits |"
+              % (year, "{:,.0f}".format(median("patients")), "{:,.0f}".format(median("uncovered"))))
+        print("|---|---|---|---|---|---|---|---|")
+        for k in schemes:
+            m = lambda name: median(k + "/" + name)
+            print("| %s | %.1f / %.1f | %.1f / %.1f | %.1f | %.2f | %.1f%% | %.1f | %.0f%% |" % (
+                k, m("duty_nights_mean"), m("duty_nights_p95"), m("disturbed_nights_mean"), m("disturbed_nights_p95"),
+                m("ooh_hours_mean"), m("escalations_per_1000_patient_months"), 100 * m("continuity"),
+                m("response_p90"), 100 * m("within_limits")))
+        for k in schemes[1:]:
+            ci = g[k + "/continuity/difference/mean_ci"][0]
+            print("continuity %s, %s minus %s: %+.2f points (paired 95%% %+.2f to %+.2f)"
+                  % (year, k, first, 100 * ci[1], 100 * ci[0], 100 * ci[2]))
 
 
 if __name__ == "__main__":
