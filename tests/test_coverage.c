@@ -338,10 +338,8 @@ static void test_rotation_equal_shares(void **state)
     layout_build(&p, &l);
     drawn dr = {0};
     draw_year(&dr, &p, &l, &cal, 11, 3, 200, 0.8);
-    int patient_group[13], member[13], first_member[14];
-    cc_scheme_groups g = {0, patient_group, member, first_member};
-    first_member[0] = 0;
-    assert_int_equal(cc_scheme_get(CC_SCHEME_ROTATION)->build(&p, &l, &g), 0);
+    cc_scheme_groups g;
+    assert_int_equal(cc_scheme_groups_build(CC_SCHEME_ROTATION, &p, &l, &g), 0);
     assert_int_equal(g.ngroups, 2);
     cc_engine_scratch scratch;
     assert_int_equal(cc_engine_scratch_init(&scratch, l.ndoctors, g.ngroups), 0);
@@ -367,6 +365,7 @@ static void test_rotation_equal_shares(void **state)
     assert_double_equal(nights, 2 * 365, 0);
     assert_double_equal(days, 2 * 73, 0);
     cc_engine_scratch_free(&scratch);
+    cc_scheme_groups_free(&g);
     drawn_free(&dr);
     cc_coverage_layout_free(&l);
 }
@@ -574,17 +573,13 @@ static void answer(const cc_coverage_params *p, const cc_coverage_layout *l, con
                    cc_scheme_id id, const cc_event_list *list, const unsigned char *absent, double covered_months,
                    double *scheme, double *doctor)
 {
-    int n = l->ndoctors;
-    int *storage = malloc((3 * (size_t)n + 1) * sizeof *storage);
-    assert_non_null(storage);
-    cc_scheme_groups g = {0, storage, storage + n, storage + 2 * n};
-    g.first_member[0] = 0;
-    assert_int_equal(cc_scheme_get(id)->build(p, l, &g), 0);
+    cc_scheme_groups g;
+    assert_int_equal(cc_scheme_groups_build(id, p, l, &g), 0);
     cc_engine_scratch s;
-    assert_int_equal(cc_engine_scratch_init(&s, n, g.ngroups), 0);
+    assert_int_equal(cc_engine_scratch_init(&s, l->ndoctors, g.ngroups), 0);
     assert_int_equal(cc_engine_answer(p, l, cal, &g, list, absent, covered_months, &s, scheme, doctor), 0);
     cc_engine_scratch_free(&s);
-    free(storage);
+    cc_scheme_groups_free(&g);
 }
 
 static void list_add(cc_event_list *list, double time, int slot, cc_event_kind kind)

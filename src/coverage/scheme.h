@@ -21,12 +21,18 @@ typedef struct {
 
 typedef struct {
     const char *name;
-    /* Fill groups (arrays sized by the caller: patient_group and member [ndoctors],
-     * first_member [max(ndoctors, nblocks, nclinics) + 1]). Returns 0. */
+    /* Fill groups (arrays sized by cc_scheme_groups_build). Returns 0. */
     int (*build)(const cc_coverage_params *params, const cc_coverage_layout *layout, cc_scheme_groups *groups);
 } cc_scheme_def;
 
 extern const cc_scheme_def cc_scheme_pairing, cc_scheme_rotation, cc_scheme_solo, cc_scheme_cooperative;
+
+/* The groups of scheme id for a layout, in arrays allocated here (sized for the most groups any
+ * scheme makes: one per doctor, block or clinic). Returns 0 or CC_ERR_NOMEM; free with
+ * cc_scheme_groups_free, which is always safe after a zeroed struct. */
+int cc_scheme_groups_build(cc_scheme_id id, const cc_coverage_params *params, const cc_coverage_layout *layout,
+                           cc_scheme_groups *groups);
+void cc_scheme_groups_free(cc_scheme_groups *groups);
 
 const cc_scheme_def *cc_scheme_get(cc_scheme_id id);
 

@@ -1,5 +1,6 @@
 /* The registry of coverage schemes (names in the order of cc_scheme_id) and the helpers the
  * scheme files share to build their cover groups. */
+#include <stdlib.h>
 #include <string.h>
 
 #include "scheme.h"
@@ -43,4 +44,26 @@ int cc_layout_doctor_block(const cc_coverage_params *p, const cc_coverage_layout
 int cc_layout_doctor_is_backup(const cc_coverage_params *p, const cc_coverage_layout *l, int doctor)
 {
     return p->clinics[l->doctor_clinic[doctor]].type == CC_CLINIC_BACKUP;
+}
+
+int cc_scheme_groups_build(cc_scheme_id id, const cc_coverage_params *p, const cc_coverage_layout *l,
+                           cc_scheme_groups *g)
+{
+    /* members: at most every doctor; groups: one per doctor (solo), block (rotation,
+     * cooperative) or backup clinic (pairing), whichever is most */
+    size_t n = l->ndoctors > 0 ? (size_t)l->ndoctors : 1, most_groups = n;
+    if ((size_t)p->nblocks > most_groups) most_groups = (size_t)p->nblocks;
+    if ((size_t)p->nclinics > most_groups) most_groups = (size_t)p->nclinics;
+    int *storage = malloc((2 * n + most_groups + 1) * sizeof *storage);
+    *g = (cc_scheme_groups){0, storage, storage + n, storage + 2 * n};
+    if (!storage)
+        return CC_ERR_NOMEM;
+    g->first_member[0] = 0;
+    return cc_scheme_get(id)->build(p, l, g);
+}
+
+void cc_scheme_groups_free(cc_scheme_groups *g)
+{
+    free(g->patient_group); /* the start of the one allocation */
+    *g = (cc_scheme_groups){0, NULL, NULL, NULL};
 }

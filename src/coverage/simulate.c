@@ -343,7 +343,6 @@ struct cc_coverage_workspace {
     gsl_rng *rng;
     cc_calendar *calendars;             /* [nyears] */
     cc_scheme_groups groups[CC_SCHEMES]; /* of params->scheme[i] */
-    int *group_storage;
     cc_event_list list;
     unsigned char *absent;              /* [ndoctors][CC_CALENDAR_MAX_DAYS] */
     cc_engine_scratch scratch;
@@ -351,23 +350,12 @@ struct cc_coverage_workspace {
 
 static int build_groups(const cc_coverage_params *p, const cc_coverage_layout *l, cc_coverage_workspace *ws)
 {
-    /* members: at most every doctor; groups: one per doctor (solo), block (rotation,
-     * cooperative) or backup clinic (pairing), whichever is most */
-    size_t n = l->ndoctors > 0 ? (size_t)l->ndoctors : 1, most_groups = n;
-    if ((size_t)p->nblocks > most_groups) most_groups = (size_t)p->nblocks;
-    if ((size_t)p->nclinics > most_groups) most_groups = (size_t)p->nclinics;
-    size_t per = 2 * n + most_groups + 1;
-    ws->group_storage = malloc((size_t)p->nschemes * per * sizeof(int));
-    if (!ws->group_storage)
-        return CC_ERR_NOMEM;
     int max_groups = 1;
     for (int i = 0; i < p->nschemes; i++) {
-        cc_scheme_groups *g = &ws->groups[i];
-        int *base = ws->group_storage + i * per;
-        *g = (cc_scheme_groups){0, base, base + n, base + 2 * n}; /* first_member: most_groups + 1 */
-        g->first_member[0] = 0;
-        cc_scheme_get(p->scheme[i])->build(p, l, g);
-        max_groups = g->ngroups > max_groups ? g->ngroups : max_groups;
+        int ret = cc_scheme_groups_build(p->scheme[i], p, l, &ws->groups[i]);
+        if (ret != 0)
+            return ret;
+        max_groups = ws->groups[i].ngroups > max_groups ? ws->groups[i].ngroups : max_groups;
     }
     return cc_engine_scratch_init(&ws->scratch, l->ndoctors, max_groups);
 }
@@ -399,7 +387,8 @@ void cc_coverage_workspace_free(cc_coverage_workspace *ws)
     if (ws->rng)
         gsl_rng_free(ws->rng);
     free(ws->calendars);
-    free(ws->group_storage);
+    for (int i = 0; i < CC_SCHEMES; i++)
+        cc_scheme_groups_free(&ws->groups[i]);
     free(ws->absent);
     cc_event_list_free(&ws->list);
     cc_engine_scratch_free(&ws->scratch);
