@@ -31,16 +31,12 @@ typedef struct {
 } cc_demand_params;
 
 
-/* Demand series written under /demand/<name>. */
+/* Demand series, written under /demand/<name> (names, units and descriptions: the results
+ * layout table, src/results/layout.c). */
 typedef enum {
     CC_DEMAND_INPATIENT, CC_DEMAND_OUTPATIENT, CC_DEMAND_HOME_CARE, CC_DEMAND_URGENT_CALLS,
     CC_DEMAND_BEDS_NEEDED, CC_DEMAND_SERIES
 } cc_demand_series;
-
-typedef struct {
-    const char *name, *units, *description;
-} cc_demand_info;
-const cc_demand_info *cc_demand_series_info(cc_demand_series id);
 
 /* What one replication drew for demand (parameter uncertainty). */
 typedef struct {

@@ -15,16 +15,6 @@
 
 #include "carecast/rng.h"
 
-static const cc_demand_info demand_info[CC_DEMAND_SERIES] = {
-    {"inpatient", "patients", "Inpatients on a day (occupied beds), after any shift into home care"},
-    {"outpatient", "visits/weekday", "Outpatient visits on a weekday"},
-    {"home_care", "patients", "Enrolled home-care (regular home-visit) patients"},
-    {"urgent_calls", "calls/month", "Urgent house-call requests per month from enrolled home-care patients"},
-    {"beds_needed", "beds", "Beds needed to hold the day's inpatients at the target occupancy"},
-};
-
-const cc_demand_info *cc_demand_series_info(cc_demand_series id) { return &demand_info[id]; }
-
 int cc_age_band(int age) { return age < 65 ? 0 : age < 75 ? 1 : age < 85 ? 2 : 3; }
 
 void cc_demand_draw_parameters(const cc_demand_params *p, const cc_run_options *run, uint32_t replication,
