@@ -363,7 +363,7 @@ static int read_exposures(cc_scenario *s, cc_error *err)
         return 0;
     cc_population_params *p = &s->population;
     if (p->history_years == 0)
-        return cc_setting_error(st, err, CC_ERR_RANGE, "%s", "exposures need a [mortality] history");
+        return 0; /* an error, reported after the checks of the keys that need a history */
     cc_table t;
     int ret, cyear, csex, clo, chi, cpop;
     size_t cells = (size_t)CC_SEXES * p->history_years * p->history_groups;
@@ -503,6 +503,9 @@ int cc_scenario_read_tables(cc_scenario *s, cc_error *err)
     if (s->population.mortality_target_year && s->population.history_years == 0)
         return cc_setting_error(cc_scenario_setting(s, "mortality", "target_year"), err, CC_ERR_RANGE, "%s",
                                 "an e0 target needs a [mortality] history to fit the improvement to");
+    if (s->population.history_years == 0 && cc_scenario_setting(s, "mortality", "history_exposures")->value[0])
+        return cc_setting_error(cc_scenario_setting(s, "mortality", "history_exposures"), err, CC_ERR_RANGE, "%s",
+                                "exposures need a [mortality] history (the death rates they weight)");
     if (s->population.has_migration_table && s->population.migration_schedule != 0)
         return cc_setting_error(cc_scenario_setting(s, "migration", "schedule"), err, CC_ERR_RANGE, "%s",
                                 "give either a [population] migration table or a [migration] schedule, not both");
