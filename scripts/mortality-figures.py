@@ -104,7 +104,7 @@ def main():
                 r = results[l]
                 cells.append("%.4f%s" % (r["bx"][s][g], "*" if r["carried"][s][g] else ""))
         print("| %s | %s |" % (label, " | ".join(cells)))
-    print("\n## mortality improvement per year at the oldest groups, exp(b drift_used) - 1 (percent)\n")
+    print("\n## mortality decline per year at the oldest groups, 1 - exp(b drift_used) (percent)\n")
     print("| variant | drift_used m/f | " + " | ".join("%s %s" % (groups[g], s[0]) for g in range(17, 21) for s in SEXES) + " |")
     print("|---" * 10 + "|")
     for label, _ in VARIANTS:

@@ -447,9 +447,10 @@ static void print_model(const cc_population_params *s, const cc_population_model
     if (m->has_lee_carter)
         for (int sex = 0; sex < CC_SEXES; sex++) {
             const cc_lee_carter *f = &m->fit[sex];
-            printf("mortality (%s): %s Lee-Carter on %d years, b k explains %.1f%% of the log rates' variance, "
+            printf("mortality (%s): %s Lee-Carter on %d years (%d rounds), b k explains %.1f%% of the log rates' variance, "
                    "max |log error| %.3f; drift fitted %.4f, used %.4f; sigma %.4f; median e0 %.2f in %d",
-                   sexes[sex], f->method == CC_LEE_CARTER_POISSON ? "Poisson" : "SVD", f->nyears, 100 * f->explained,
+                   sexes[sex], f->method == CC_LEE_CARTER_POISSON ? "Poisson" : "SVD", f->nyears, f->iterations,
+                   100 * f->explained,
                    f->max_abs_log_error, f->drift, m->drift[sex], m->sigma[sex],
                    cc_population_model_median_e0(s, m, sex, s->end_year), s->end_year);
             for (int g = 0; g < f->ngroups; g++)
