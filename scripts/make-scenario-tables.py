@@ -55,7 +55,7 @@ def jp_register():
                  if r["sex"] == sex and r["age_label"] == "all ages"]
         parts = [int(r["population"]) for r in groups if r["sex"] == sex]
         assert len(total) == 1 and len(parts) == 21, sex
-        # Japan's groups fall short of its all-ages total by a handful (12 male, 14 female in
+        # Japan's groups fall short of its all-ages total by a handful (12 male, 21 female in
         # the source): kept as published; the check allows 100
         assert 0 <= total[0] - sum(parts) <= 100, (sex, sum(parts), total[0])
         print("Japan register %s: groups sum to %d, all ages %d" % (sex, sum(parts), total[0]))
