@@ -46,6 +46,32 @@ def kashiwa_register():
           [[r["sex"], r["age_lo"], r["age_hi"], r["population"]] for r in groups])
 
 
+def jp_register():
+    rows = [r for r in read("kashiwa_chiba_jp_juki_2025_5y_sex.csv")
+            if r["area_code"] == "00000" and r["sex"] in SEXES]
+    groups = [r for r in rows if r["age_label"] != "all ages"]
+    for sex in SEXES:
+        total = [int(r["population"]) for r in rows
+                 if r["sex"] == sex and r["age_label"] == "all ages"]
+        parts = [int(r["population"]) for r in groups if r["sex"] == sex]
+        assert len(total) == 1 and len(parts) == 21, sex
+        # Japan's groups fall short of its all-ages total by a handful (12 male, 21 female in
+        # the source): kept as published; the check allows 100
+        assert 0 <= total[0] - sum(parts) <= 100, (sex, sum(parts), total[0])
+        print("Japan register %s: groups sum to %d, all ages %d" % (sex, sum(parts), total[0]))
+    write("jp_register_2025_5y_sex.csv", ["sex", "age_lo", "age_hi", "population"],
+          [[r["sex"], r["age_lo"], r["age_hi"], r["population"]] for r in groups])
+
+
+def ipss2017_projection():
+    rows = [r for r in read("jp_ipss2017_projection_2020_2025_5y_sex.csv") if r["sex"] in SEXES]
+    assert [r["year"] for r in rows] == ["2020"] * 42 + ["2025"] * 42
+    over85 = sum(int(r["population"]) for r in rows if r["year"] == "2025" and int(r["age_lo"]) >= 85)
+    assert over85 == 7202606, over85
+    write("jp_ipss2017_projection_2020_2025_5y_sex.csv", ["year", "sex", "age_lo", "age_hi", "population"],
+          [[r["year"], r["sex"], r["age_lo"], r["age_hi"], r["population"]] for r in rows])
+
+
 def ipss2017_base():
     rows = [r for r in read("jp_ipss2017_base_2015_5y_sex.csv") if r["sex"] in SEXES]
     assert len(rows) == 42 and rows[-1]["age_hi"] == ""
@@ -118,6 +144,6 @@ if __name__ == "__main__":
     if not os.path.isdir(DATA):
         parser.error("--data %s: no such folder" % DATA)
     os.makedirs(OUT, exist_ok=True)
-    for step in (kashiwa_register, ipss2017_base, lifetable, death_rates, asfr,
+    for step in (kashiwa_register, jp_register, ipss2017_base, ipss2017_projection, lifetable, death_rates, asfr,
                  kashiwa_totals, anchors):
         step()

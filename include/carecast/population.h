@@ -11,9 +11,13 @@
 #include "carecast/ages.h"
 #include "carecast/error.h"
 #include "carecast/lee_carter.h"
+#include "carecast/oldest_old.h"
 #include "carecast/options.h"
 
 #define CC_MAX_TARGETS 64
+
+/* [mortality] oldest_old: the base rates at 95..99 and 100+ (oldest_old.h) */
+enum { CC_OLDEST_OLD_KANNISTO = 0, CC_OLDEST_OLD_NONE = 1 };
 
 /* The population model's parameters: what the scenario loader fills from [simulation]
  * base_date/reference_date/base_year/end_year, [population], [mortality], [fertility] and
@@ -44,6 +48,9 @@ typedef struct {
     int *history_year;                         /* [history_years] */
     cc_age_group history_group[CC_AGES];       /* group bounds (value unused) */
     double *history_rate;                      /* [CC_SEXES][history_years][history_groups] m(x) */
+    double *history_exposure;                  /* same shape: person-years at risk; NULL: none (SVD fit) */
+    int carry_b_from_age;                      /* oldest groups' b: carried from this age (0: never) */
+    int oldest_old;                            /* CC_OLDEST_OLD_KANNISTO or CC_OLDEST_OLD_NONE */
     int mortality_target_year;                 /* 0: fitted drift */
     double target_e0[CC_SEXES];
     double volatility_scale;
@@ -75,9 +82,12 @@ void cc_population_step_span(const cc_population_params *params, int step, doubl
 typedef struct {
     int years;
     /* mortality: m(x, y) = m_base(x) exp(b(x) k(y)), k(0) = 0, k a random walk */
+    double base_rate[CC_SEXES][CC_AGES]; /* m_base: params' base rates after the oldest-old model */
+    int has_kannisto;                   /* 1: base_rate[95..100] from the Kannisto fit below */
+    cc_kannisto kannisto[CC_SEXES];
     int has_lee_carter;
     cc_lee_carter fit[CC_SEXES];
-    double b_single[CC_SEXES][CC_AGES]; /* b of each single age's group */
+    double b_single[CC_SEXES][CC_AGES]; /* b of each single age's group (after carrying) */
     double drift[CC_SEXES];             /* drift used: calibrated to the e0 target, or fitted */
     double sigma[CC_SEXES];             /* fitted sigma x volatility_scale */
     /* fertility */

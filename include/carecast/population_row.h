@@ -42,7 +42,9 @@ static inline const double *cc_population_row_series(const cc_population_row *ro
 
 /* The Lee-Carter fit of one sex, as data. */
 typedef struct {
-    double *ax, *bx; /* [ngroups] */
+    double *ax, *bx; /* [ngroups]; bx as used (after carrying) */
+    double *bx_fitted, *bx_se; /* [ngroups] b as fitted and its standard error */
+    int *bx_carried; /* [ngroups] 1: b carried from the group below */
     double *kt;      /* [nyears] */
     double drift_fitted, sigma_fitted, drift_used, sigma_used, explained_variance, max_abs_log_error;
 } cc_population_fitted_sex;
@@ -60,7 +62,11 @@ typedef struct {
     double first_step;                  /* years from the base date to the first point */
     double base_population[CC_SEX_AXIS][CC_AGES]; /* persons at the base date (total: both sexes) */
     double median_e0_end_year[CC_SEXES]; /* period e0 of the all-median path in the end year */
+    int has_kannisto;                   /* base rates at 95+ from Kannisto's model */
+    double kannisto_a[CC_SEXES], kannisto_b[CC_SEXES]; /* NaN without */
+    double base_rate_open[CC_SEXES];    /* base death rate of the open group 100+ as used */
     int has_lee_carter;
+    const char *fit_method;             /* "poisson" or "svd" (a static string) */
     int ngroups, nyears;                /* of the mortality history (0 without Lee-Carter) */
     int *group_lo, *group_hi;           /* [ngroups] ages; group_hi CC_AGE_OPEN_END for the open group */
     char **group_label;                 /* [ngroups] "0-4", ..., "100+" */

@@ -11,10 +11,14 @@ Model (the same as carecast's, written independently; see README.md, "Model"):
   set-up, once
     * base population: 5-year groups split into single years by a monotone cubic (PCHIP) through
       the cumulative counts, rounded to whole persons within each group (largest remainder);
-    * base mortality m(x) from the life table's l(x); Lee-Carter fit (SVD) of the log death
-      rates by 5-year group and year, excluded years left out; b(x) spread to single ages and
-      floored at 0; the drift chosen by bisection so that life expectancy at birth meets the
-      target in the target year on the median path; the volatility is the fit's;
+    * base mortality m(x) from the life table's l(x), its rates at 95-99 and 100+ replaced by
+      Kannisto's logistic hazard fitted to 85-99 ([mortality] oldest_old = kannisto): 95-99 its
+      central rates, 100+ l(100)/T(100); Lee-Carter fit of the death rates by 5-year group and
+      year, excluded years left out: Poisson maximum likelihood (deaths = rate x exposure) when
+      [mortality] history_exposures is given, else the SVD of the log rates; from
+      carry_b_from_age, a b more than 2 standard errors below 0 takes the b of the group below;
+      b(x) spread to single ages; the drift chosen by bisection so that life expectancy at
+      birth meets the target in the target year on the median path; the volatility is the fit's;
     * a Rogers-Castro net-migration age schedule with its peak at [migration] peak_age; its
       level, per period between the calibration years, found by the secant method so that the
       deterministic projection meets the official totals;
@@ -92,6 +96,9 @@ def read_scenario(path):
         "fertility": table("population", "fertility"),
         "sex_ratio": get("population", "sex_ratio_at_birth", 1.05),
         "history": table("mortality", "history"),
+        "exposures": table("mortality", "history_exposures") if get("mortality", "history_exposures", "", str) else None,
+        "carry_b_from_age": get("mortality", "carry_b_from_age", 95, int),
+        "oldest_old": get("mortality", "oldest_old", "kannisto", str),
         "exclude_years": [int(y) for y in get("mortality", "exclude_years", "", str).split(",") if y.strip()],
         "target_year": get("mortality", "target_year", kind=int),
         "target_e0": (get("mortality", "target_e0_male"), get("mortality", "target_e0_female")),
@@ -189,10 +196,58 @@ def e0(m):
     return L.sum(axis=-1)
 
 
-def lee_carter(path, exclude):
-    """Per sex: b(x) for single ages (floored at 0), drift and volatility of k(t)."""
+def kannisto(m):
+    """m[85..99] (single ages) -> (a, b) of mu(x) = a e^{b(x-80)} / (1 + a e^{b(x-80)}): least
+    squares on the logit of the model's own central rates of each year of age (a fixed point
+    around the straight-line fit of logit m at x + 1/2)."""
+    ages = np.arange(85, 100)
+    target = np.log(m[ages] / (1 - m[ages]))
+    y, (a, b) = target.copy(), (0.0, 0.0)
+    for _ in range(100):
+        slope, intercept = np.polyfit(ages + 0.5 - 80, y, 1)
+        new = (np.exp(intercept), slope)
+        if abs(new[0] - a) / new[0] + abs(new[1] - b) / new[1] < 1e-13:
+            break
+        a, b = new
+        central = np.array([kannisto_central(a, b, x, x + 1) for x in ages])
+        hazard = kannisto_hazard(a, b, ages + 0.5)
+        y = target + np.log(hazard / (1 - hazard)) - np.log(central / (1 - central))
+    return new
+
+
+def kannisto_hazard(a, b, x):
+    return 1 / (1 + np.exp(-(np.log(a) + b * (np.asarray(x) - 80))))
+
+
+def kannisto_survival(a, b, x0, x):
+    return np.exp(-(np.logaddexp(0, np.log(a) + b * (np.asarray(x) - 80)) - np.logaddexp(0, np.log(a) + b * (x0 - 80))) / b)
+
+
+def kannisto_person_years(a, b, x0, x1):
+    x = np.linspace(x0, x1, int(round((x1 - x0) * 64)) + 1)
+    return np.trapz(kannisto_survival(a, b, x0, x), x)
+
+
+def kannisto_central(a, b, x0, x1):
+    return (1 - kannisto_survival(a, b, x0, x1)) / kannisto_person_years(a, b, x0, x1)
+
+
+def oldest_old(m):
+    """m[sex, age] with 95-99 and 100+ from the Kannisto fit to 85-99."""
+    m = m.copy()
+    for s in range(2):
+        a, b = kannisto(m[s])
+        for x in range(95, OPEN):
+            m[s, x] = kannisto_central(a, b, x, x + 1)
+        m[s, OPEN] = 1 / kannisto_person_years(a, b, OPEN, 200)
+    return m
+
+
+def lee_carter(path, exclude, exposures_path=None, carry_from=95):
+    """Per sex: b(x) for single ages, drift and volatility of k(t)."""
     table = [r for r in rows(path) if int(r["year"]) not in exclude]
     years = sorted({int(r["year"]) for r in table})
+    exposure_rows = rows(exposures_path) if exposures_path else []
     fits = []
     for sex in SEXES:
         grouped = sorted({(int(r["age_lo"]), r["age_hi"]) for r in table if r["sex"] == sex})
@@ -205,13 +260,45 @@ def lee_carter(path, exclude):
         a = log_m.mean(axis=1)
         u, s, vt = np.linalg.svd(log_m - a[:, None], full_matrices=False)
         b, k = u[:, 0] / u[:, 0].sum(), s[0] * vt[0] * u[:, 0].sum()
+        se = None
+        if exposures_path:                   # Poisson: one Newton step on a, k, b in turn
+            E = np.empty_like(log_m)
+            for r in exposure_rows:
+                if r["sex"] == sex and int(r["year"]) in years:
+                    E[index[(int(r["age_lo"]), r["age_hi"])], years.index(int(r["year"]))] = float(r["population"])
+            D = np.exp(log_m) * E
+            previous = np.inf
+            for _ in range(10000):
+                hat = lambda: E * np.exp(a[:, None] + b[:, None] * k[None, :])  # noqa: E731
+                h = hat()
+                a = a + (D - h).sum(1) / h.sum(1)
+                h = hat()
+                k = k + ((D - h) * b[:, None]).sum(0) / (h * b[:, None] ** 2).sum(0)
+                h = hat()
+                b = b + ((D - h) * k[None, :]).sum(1) / (h * k[None, :] ** 2).sum(1)
+                kbar = k.mean()
+                a, k = a + b * kbar, k - kbar
+                k, b = k * b.sum(), b / b.sum()
+                h = hat()
+                dev = 2 * np.sum(D * np.log(D / h) - (D - h))
+                if abs(previous - dev) <= 1e-10 * dev + 1e-9:
+                    break
+                previous = dev
+            se = 1 / np.sqrt((hat() * k[None, :] ** 2).sum(1))
+        else:                                # SVD: residual standard error of each group's b
+            resid = log_m - a[:, None] - b[:, None] * k[None, :]
+            se = np.sqrt((resid ** 2).sum(1) / (len(years) - 2) / (k ** 2).sum())
+        used = b.copy()
+        for g, (lo, hi) in enumerate(grouped):
+            if carry_from > 0 and g > 0 and lo >= carry_from and b[g] < -2 * se[g]:
+                used[g] = used[g - 1]
         gaps = np.diff(years)
         drift = (k[-1] - k[0]) / (years[-1] - years[0])
         sigma = np.sqrt(np.sum((np.diff(k) - drift * gaps) ** 2 / gaps) / (len(years) - 2))
         b_single = np.zeros(N_AGES)
-        for (lo, hi), value in zip(grouped, b):
+        for (lo, hi), value in zip(grouped, used):
             b_single[lo:(int(hi) + 1 if hi.strip() else N_AGES)] = value
-        fits.append((np.maximum(b_single, 0.0), drift, sigma))
+        fits.append((b_single, drift, sigma))
     return fits
 
 
@@ -240,11 +327,13 @@ def rate_table(path):
 def setup(sc):
     """Everything fixed for the run: the fitted and calibrated model."""
     model = {"pop": base_population(sc["population"]), "m": base_mortality(sc["mortality"])}
+    if sc["oldest_old"] == "kannisto":
+        model["m"] = oldest_old(model["m"])
     fert = rows(sc["fertility"])
     model["fert_ages"] = np.array([int(r["age"]) for r in fert])
     asfr = np.array([float(r["asfr"]) for r in fert])
     model["base_tfr"], model["fert_shape"] = asfr.sum(), asfr / asfr.sum()
-    model["lc"] = lee_carter(sc["history"], sc["exclude_years"])
+    model["lc"] = lee_carter(sc["history"], sc["exclude_years"], sc["exposures"], sc["carry_b_from_age"])
     span = sc["target_year"] - sc["base_year"]
     model["drift"] = np.empty(2)
     for s in range(2):                       # bisection: e0 falls as k rises

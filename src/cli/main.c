@@ -445,14 +445,27 @@ static void print_model(const cc_population_params *s, const cc_population_model
 {
     static const char *const sexes[CC_SEXES] = {"male", "female"};
     if (m->has_lee_carter)
-        for (int sex = 0; sex < CC_SEXES; sex++)
-            printf("mortality (%s): Lee-Carter on %d years, first component %.1f%% of variance, max |log error| %.3f; "
-                   "drift fitted %.4f, used %.4f; sigma %.4f; median e0 %.2f in %d\n",
-                   sexes[sex], m->fit[sex].nyears, 100 * m->fit[sex].explained, m->fit[sex].max_abs_log_error,
-                   m->fit[sex].drift, m->drift[sex], m->sigma[sex], cc_population_model_median_e0(s, m, sex, s->end_year),
-                   s->end_year);
+        for (int sex = 0; sex < CC_SEXES; sex++) {
+            const cc_lee_carter *f = &m->fit[sex];
+            printf("mortality (%s): %s Lee-Carter on %d years (%d rounds), b k explains %.1f%% of the log rates' variance, "
+                   "max |log error| %.3f; drift fitted %.4f, used %.4f; sigma %.4f; median e0 %.2f in %d",
+                   sexes[sex], f->method == CC_LEE_CARTER_POISSON ? "Poisson" : "SVD", f->nyears, f->iterations,
+                   100 * f->explained,
+                   f->max_abs_log_error, f->drift, m->drift[sex], m->sigma[sex],
+                   cc_population_model_median_e0(s, m, sex, s->end_year), s->end_year);
+            for (int g = 0; g < f->ngroups; g++)
+                if (f->carried[g] && s->history_group[g].hi == CC_AGE_OPEN_END)
+                    printf("; b(%d+) carried", s->history_group[g].lo);
+                else if (f->carried[g])
+                    printf("; b(%d-%d) carried", s->history_group[g].lo, s->history_group[g].hi);
+            printf("\n");
+        }
     else
         printf("mortality: base rates held constant (no [mortality] history)\n");
+    if (m->has_kannisto)
+        for (int sex = 0; sex < CC_SEXES; sex++)
+            printf("oldest old (%s): Kannisto a %.4f, b %.4f fitted to the base rates at 85-99; m(100+) %.4f\n", sexes[sex],
+                   m->kannisto[sex].a, m->kannisto[sex].b, m->base_rate[sex][CC_AGE_OPEN]);
     printf("fertility: base TFR %.4f", m->base_tfr);
     if (s->long_run_tfr > 0)
         printf(" -> %.2f (sd %.2f) by %d", s->long_run_tfr, s->tfr_sd, s->long_run_year);

@@ -6,9 +6,15 @@
  *   Mortality: m(x, c) = m_base(x) exp(b(x) k(c)), k(c) = drift (c - c0) + sigma W(c), c0 the
  *     base table's year (mortality_year), W a random walk with W(c0) = 0 and one standard
  *     normal step a year (shared by both sexes); years of the observed table replace m(x, c).
- *     b(x) below 0 is set to 0 in the projection: in the 2009-2018 series the 95-99 and 100+
- *     rates jump 16-43% from 2009 to 2010 (a break in the series, scenarios/data/SOURCES.md),
- *     which gives those groups a negative b, i.e. mortality rising as it falls everywhere else.
+ *     m_base is the scenario's base table with, by default, its rates at 95-99 and 100+ from
+ *     Kannisto's model fitted to its rates at 85-99 (oldest_old.h): the model keeps its own copy.
+ *     b(x) comes from the Poisson Lee-Carter fit when the history has exposures (the SVD fit
+ *     otherwise). In the 2009-2018 series the 95-99 and 100+ rates step up in the census years
+ *     2010 and 2015 (a change of denominators, scenarios/data/SOURCES.md) and are flat between,
+ *     which gives those groups a clearly negative b: mortality rising as it falls everywhere
+ *     else. Such a b is not believed: from [mortality] carry_b_from_age (95) a group whose b is
+ *     below zero by more than 2 standard errors takes the b of the group below
+ *     (cc_lee_carter_carry_oldest); a b of about zero would be kept (README, Mortality).
  *     The drift is chosen (bisection) so that the period life expectancy at birth of the
  *     median path, k(c) = drift (c - c0), equals the target in the target year; e0 rises
  *     monotonically as k falls, so the median e0 of the replications is that of the median k.
@@ -46,8 +52,9 @@ void cc_migration_profile(double peak_age, double profile[CC_AGES])
 
 static void rates_at_index(const cc_population_params *p, const cc_population_model *m, int sex, double k, double out[CC_AGES])
 {
+    (void)p; /* the model holds its base rates */
     for (int a = 0; a < CC_AGES; a++)
-        out[a] = p->mortality_rate[sex][a] * (m->has_lee_carter ? exp(m->b_single[sex][a] * k) : 1.0);
+        out[a] = m->base_rate[sex][a] * (m->has_lee_carter ? exp(m->b_single[sex][a] * k) : 1.0);
 }
 
 static double e0_at_index(const cc_population_params *p, const cc_population_model *m, int sex, double k)
@@ -86,26 +93,59 @@ static int calibrate_drift(const cc_population_params *p, cc_population_model *m
     return 0;
 }
 
+/* 2 standard errors: a b this far below zero is not Poisson noise (carry_b_from_age) */
+#define CARRY_Z 2.0
+
 static int build_mortality(const cc_population_params *p, cc_population_model *m, cc_error *err)
 {
+    memcpy(m->base_rate, p->mortality_rate, sizeof m->base_rate);
+    if (p->oldest_old == CC_OLDEST_OLD_KANNISTO) {
+        for (int sex = 0; sex < CC_SEXES; sex++) {
+            int ret = cc_oldest_old_apply(m->base_rate[sex], &m->kannisto[sex], err);
+            if (ret != 0) {
+                char reason[768];
+                snprintf(reason, sizeof reason, "%s", err->message);
+                return cc_error_set_key(err, ret, "mortality", "oldest_old", "%s base rates: %s (oldest_old = none "
+                                        "keeps them as read)", sex ? "female" : "male", reason);
+            }
+        }
+        m->has_kannisto = 1;
+    }
     if (p->history_years == 0)
         return 0;
+    int group_lo[CC_AGES];
+    for (int g = 0; g < p->history_groups; g++)
+        group_lo[g] = p->history_group[g].lo;
     for (int sex = 0; sex < CC_SEXES; sex++) {
-        const double *rates = &p->history_rate[(size_t)sex * p->history_years * p->history_groups];
-        int ret = cc_lee_carter_fit(rates, p->history_year, p->history_years, p->history_groups, &m->fit[sex], err);
+        size_t cells = (size_t)p->history_years * p->history_groups;
+        const double *rates = &p->history_rate[(size_t)sex * cells];
+        int ret;
+        if (p->history_exposure) { /* deaths = rate x exposure */
+            const double *exposure = &p->history_exposure[(size_t)sex * cells];
+            double *deaths = malloc(cells * sizeof *deaths);
+            if (!deaths)
+                return cc_error_set(err, CC_ERR_NOMEM, NULL, 0, NULL, "out of memory");
+            for (size_t i = 0; i < cells; i++)
+                deaths[i] = rates[i] * exposure[i];
+            ret = cc_lee_carter_fit_poisson(deaths, exposure, p->history_year, p->history_years, p->history_groups,
+                                            &m->fit[sex], err);
+            free(deaths);
+        } else {
+            ret = cc_lee_carter_fit(rates, p->history_year, p->history_years, p->history_groups, &m->fit[sex], err);
+        }
         if (ret != 0) { /* name the key of the table (cc_scenario_locate adds its line) */
             char reason[768];
             snprintf(reason, sizeof reason, "%s", err->message);
-            return cc_error_set_key(err, ret, "mortality", "history", "%s fit: %s", sex ? "female" : "male", reason);
+            return cc_error_set_key(err, ret, "mortality", p->history_exposure ? "history_exposures" : "history",
+                                    "%s fit: %s", sex ? "female" : "male", reason);
         }
+        cc_lee_carter_carry_oldest(&m->fit[sex], group_lo, p->carry_b_from_age, CARRY_Z);
         cc_age_group groups[CC_AGES];
         for (int g = 0; g < p->history_groups; g++) {
             groups[g] = p->history_group[g];
             groups[g].value = m->fit[sex].bx[g];
         }
         cc_age_groups_spread(groups, p->history_groups, m->b_single[sex]);
-        for (int a = 0; a < CC_AGES; a++) /* no reversal of improvement: see the file comment */
-            m->b_single[sex][a] = fmax(0.0, m->b_single[sex][a]);
         m->drift[sex] = m->fit[sex].drift;
         m->sigma[sex] = m->fit[sex].sigma * p->volatility_scale;
     }

@@ -5,6 +5,7 @@
 #include "carecast/population_row.h"
 
 #include <stdio.h>
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -114,7 +115,14 @@ int cc_population_fitted_fill(cc_population_fitted *f, const cc_population_param
     }
     for (int sex = 0; sex < CC_SEXES; sex++)
         f->median_e0_end_year[sex] = cc_population_model_median_e0(p, m, sex, p->end_year);
+    f->has_kannisto = m->has_kannisto;
+    for (int sex = 0; sex < CC_SEXES; sex++) {
+        f->kannisto_a[sex] = m->has_kannisto ? m->kannisto[sex].a : NAN;
+        f->kannisto_b[sex] = m->has_kannisto ? m->kannisto[sex].b : NAN;
+        f->base_rate_open[sex] = m->base_rate[sex][CC_AGE_OPEN];
+    }
     f->has_lee_carter = m->has_lee_carter;
+    f->fit_method = m->has_lee_carter && m->fit[CC_MALE].method == CC_LEE_CARTER_POISSON ? "poisson" : "svd";
     if (ok && m->has_lee_carter) {
         f->ngroups = p->history_groups;
         f->nyears = p->history_years;
@@ -142,6 +150,9 @@ int cc_population_fitted_fill(cc_population_fitted *f, const cc_population_param
             }
             out->ax = copy_of(fit->ax, (size_t)fit->ngroups, sizeof(double), &ok);
             out->bx = copy_of(fit->bx, (size_t)fit->ngroups, sizeof(double), &ok);
+            out->bx_fitted = copy_of(fit->bx_fitted, (size_t)fit->ngroups, sizeof(double), &ok);
+            out->bx_se = copy_of(fit->bx_se, (size_t)fit->ngroups, sizeof(double), &ok);
+            out->bx_carried = copy_of(fit->carried, (size_t)fit->ngroups, sizeof(int), &ok);
             out->kt = copy_of(fit->kt, (size_t)fit->nyears, sizeof(double), &ok);
             out->drift_fitted = fit->drift;
             out->sigma_fitted = fit->sigma;
@@ -166,7 +177,10 @@ int cc_population_fitted_copy(cc_population_fitted *dst, const cc_population_fit
     dst->target_year = dst->group_lo = dst->group_hi = dst->fit_year = NULL;
     dst->group_label = NULL;
     for (int sex = 0; sex < CC_SEXES; sex++)
-        dst->sex[sex].ax = dst->sex[sex].bx = dst->sex[sex].kt = NULL;
+    {
+        dst->sex[sex].ax = dst->sex[sex].bx = dst->sex[sex].kt = dst->sex[sex].bx_fitted = dst->sex[sex].bx_se = NULL;
+        dst->sex[sex].bx_carried = NULL;
+    }
     dst->migration_level = copy_of(src->migration_level, (size_t)src->years, sizeof(double), &ok);
     dst->target_year = copy_of(src->target_year, (size_t)src->ntargets, sizeof(int), &ok);
     dst->target_total = copy_of(src->target_total, (size_t)src->ntargets, sizeof(double), &ok);
@@ -180,6 +194,9 @@ int cc_population_fitted_copy(cc_population_fitted *dst, const cc_population_fit
     for (int sex = 0; sex < CC_SEXES; sex++) {
         dst->sex[sex].ax = copy_of(src->sex[sex].ax, (size_t)src->ngroups, sizeof(double), &ok);
         dst->sex[sex].bx = copy_of(src->sex[sex].bx, (size_t)src->ngroups, sizeof(double), &ok);
+        dst->sex[sex].bx_fitted = copy_of(src->sex[sex].bx_fitted, (size_t)src->ngroups, sizeof(double), &ok);
+        dst->sex[sex].bx_se = copy_of(src->sex[sex].bx_se, (size_t)src->ngroups, sizeof(double), &ok);
+        dst->sex[sex].bx_carried = copy_of(src->sex[sex].bx_carried, (size_t)src->ngroups, sizeof(int), &ok);
         dst->sex[sex].kt = copy_of(src->sex[sex].kt, (size_t)src->nyears, sizeof(double), &ok);
     }
     if (!ok) {
@@ -203,6 +220,9 @@ void cc_population_fitted_free(cc_population_fitted *f)
     for (int sex = 0; sex < CC_SEXES; sex++) {
         free(f->sex[sex].ax);
         free(f->sex[sex].bx);
+        free(f->sex[sex].bx_fitted);
+        free(f->sex[sex].bx_se);
+        free(f->sex[sex].bx_carried);
         free(f->sex[sex].kt);
     }
     memset(f, 0, sizeof *f);

@@ -137,6 +137,13 @@ SOURCE(fit_year, FIT->fit_year)
 SOURCE(lc_ax, FIT->sex[i].ax)
 SOURCE(lc_bx, FIT->sex[i].bx)
 SOURCE(lc_kt, FIT->sex[i].kt)
+SOURCE(lc_bx_fitted, FIT->sex[i].bx_fitted)
+SOURCE(lc_bx_se, FIT->sex[i].bx_se)
+SOURCE(lc_bx_carried, FIT->sex[i].bx_carried)
+SOURCE(lc_method, &FIT->fit_method)
+SOURCE(kannisto_a, &FIT->kannisto_a[i])
+SOURCE(kannisto_b, &FIT->kannisto_b[i])
+SOURCE(base_rate_open, &FIT->base_rate_open[i])
 SOURCE(lc_drift_fitted, &FIT->sex[i].drift_fitted)
 SOURCE(lc_sigma_fitted, &FIT->sex[i].sigma_fitted)
 SOURCE(lc_drift_used, &FIT->sex[i].drift_used)
@@ -265,12 +272,27 @@ typedef struct {
      .values = src}
 #define FITTED_ATTR(p, w, n, src, i)                                                                \
     {.kind = E_ATTRIBUTE, .path = p, .each = EACH_SCENARIO, .name = n, .when = w, .values = src, .index = i}
+#define FITTED_ATTR_T(p, w, n, t, src, i)                                                          \
+    {.kind = E_ATTRIBUTE, .path = p, .each = EACH_SCENARIO, .name = n, .when = w, .type = t, .values = src, .index = i}
 #define LEE_CARTER_SEX(sex, i)                                                                      \
     {.kind = E_GROUP, .path = LC "/" sex, .each = EACH_SCENARIO, .when = WITH_LEE_CARTER},          \
     FITTED_VECTOR(LC "/" sex "/ax", WITH_LEE_CARTER, AX_AGE_GROUP, CC_VALUE_DOUBLE,                   \
                   "log(deaths per person-year)", "Lee-Carter a(x)", "Mean log death rate by group", lc_ax, i), \
     FITTED_VECTOR(LC "/" sex "/bx", WITH_LEE_CARTER, AX_AGE_GROUP, CC_VALUE_DOUBLE, "1", "Lee-Carter b(x)", \
-                  "Age response to the period index (sums to 1)", lc_bx, i),                         \
+                  "Age response to the period index as projected: bx_fitted, with the carried groups' b "    \
+                  "taken from the group below (see bx_carried)", lc_bx, i),                          \
+    FITTED_VECTOR(LC "/" sex "/bx_fitted", WITH_LEE_CARTER, AX_AGE_GROUP, CC_VALUE_DOUBLE, "1",         \
+                  "Lee-Carter b(x) as fitted", "Age response to the period index as fitted (sums to 1)", \
+                  lc_bx_fitted, i),                                                                   \
+    FITTED_VECTOR(LC "/" sex "/bx_se", WITH_LEE_CARTER, AX_AGE_GROUP, CC_VALUE_DOUBLE, "1",             \
+                  "Standard error of the fitted b(x)",                                                 \
+                  "Poisson fit: from the Fisher information of b(x) given k; SVD fit: from the residuals " \
+                  "of each group's log rates", lc_bx_se, i),                                          \
+    FITTED_VECTOR(LC "/" sex "/bx_carried", WITH_LEE_CARTER, AX_AGE_GROUP, CC_VALUE_INT, "1",           \
+                  "Lee-Carter b(x) carried from the group below",                                      \
+                  "1: the fitted b(x) was below zero by more than 2 standard errors in a group from "   \
+                  "[mortality] carry_b_from_age, and the group takes the b(x) of the group below; 0: as " \
+                  "fitted", lc_bx_carried, i),                                                        \
     FITTED_VECTOR(LC "/" sex "/kt", WITH_LEE_CARTER, AX_FIT_YEAR, CC_VALUE_DOUBLE, "1", "Lee-Carter k(t)", \
                   "Fitted period index by fit year (sums to 0)", lc_kt, i),                          \
     FITTED_ATTR(LC "/" sex, WITH_LEE_CARTER, "drift_fitted", lc_drift_fitted, i),                    \
@@ -329,10 +351,18 @@ static const entry layout[] = {
     FITTED_ATTR(FITTED, ALWAYS, "first_step_years", first_step, 0),
     FITTED_ATTR(FITTED, ALWAYS, "median_e0_male_end_year", median_e0, CC_MALE),
     FITTED_ATTR(FITTED, ALWAYS, "median_e0_female_end_year", median_e0, CC_FEMALE),
+    FITTED_ATTR(FITTED, ALWAYS, "base_rate_open_male", base_rate_open, CC_MALE),
+    FITTED_ATTR(FITTED, ALWAYS, "base_rate_open_female", base_rate_open, CC_FEMALE),
+    FITTED_ATTR(FITTED, ALWAYS, "kannisto_a_male", kannisto_a, CC_MALE),
+    FITTED_ATTR(FITTED, ALWAYS, "kannisto_b_male", kannisto_b, CC_MALE),
+    FITTED_ATTR(FITTED, ALWAYS, "kannisto_a_female", kannisto_a, CC_FEMALE),
+    FITTED_ATTR(FITTED, ALWAYS, "kannisto_b_female", kannisto_b, CC_FEMALE),
     {.kind = E_GROUP, .path = LC, .each = EACH_SCENARIO, .when = WITH_LEE_CARTER,
-     .description = "Lee-Carter fit log m(x,t) = a(x) + b(x) k(t) to the mortality history (SVD; sum b = 1, "
-                    "sum k = 0); projection: m(x,y) = m_base(x) exp(b(x) k(y)), k(base year) = 0, k a random walk "
-                    "with drift_used and sigma_used"},
+     .description = "Lee-Carter fit log m(x,t) = a(x) + b(x) k(t) to the mortality history (fit_method: poisson, "
+                    "the deaths-weighted fit, or svd; sum b = 1 over the fitted b, sum k = 0); projection: "
+                    "m(x,y) = m_base(x) exp(b(x) k(y)), k(base year) = 0, k a random walk with drift_used and "
+                    "sigma_used"},
+    FITTED_ATTR_T(LC, WITH_LEE_CARTER, "fit_method", CC_VALUE_STRING, lc_method, 0),
     FITTED_SCALE(LC "/age_group", WITH_LEE_CARTER, AX_AGE_GROUP, CC_VALUE_STRING, group_label),
     FITTED_SCALE(LC "/fit_years", WITH_LEE_CARTER, AX_FIT_YEAR, CC_VALUE_INT, fit_year),
     FITTED_VECTOR(LC "/group_age_lo", WITH_LEE_CARTER, AX_AGE_GROUP, CC_VALUE_INT, "years",

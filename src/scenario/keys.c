@@ -66,6 +66,22 @@ static const cc_key_info keys[] = {
      "Optional CSV of observed death rates year,sex,age_lo,age_hi,death_rate_per_100k (each year its own "
      "age groups, the last open): the calendar years it lists use these rates instead of the model's.",
      "vital statistics, life tables (hindcasts)"},
+    {"mortality", "history_exposures", CC_KEY_PATH, UNBOUND, "", ANY, NULL, "persons",
+     "Optional CSV of the population at risk of the history's rates, year,sex,age_lo,age_hi,population "
+     "(every kept year, sex and age group of the history; other rows ignored). Given: the Lee-Carter fit is "
+     "the Poisson log-bilinear fit, deaths = rate x population weighting each cell (Brouhns et al. 2002). "
+     "None: the unweighted SVD fit of the log rates, where the noisy rates of small groups weigh as much "
+     "as the rest.", "derived: censuses 2005/2010/2015 interpolated (scripts/make-exposures-table.py)"},
+    {"mortality", "carry_b_from_age", CC_KEY_INT, AT(population.carry_b_from_age), "95", 0, 150, 0, NULL, "years",
+     "History groups starting at or above this age whose fitted b(x) is below zero by more than 2 standard "
+     "errors (mortality rising as it falls everywhere else) take the b(x) of the group below, and are "
+     "marked carried in the results; a b(x) of about zero or above is kept. 0: b(x) as fitted everywhere.",
+     "method choice: the 95-99 and 100+ series break in 2010 and 2015 (README, Mortality)"},
+    {"mortality", "oldest_old", CC_KEY_ENUM, AT(population.oldest_old), "kannisto", ANY, "kannisto|none", "-",
+     "Base death rates at 95-99 and 100+: kannisto, a logistic hazard fitted to the base rates of ages "
+     "85-99, gives each single age 95-99 its rate and the open group the rate of a stationary population "
+     "above 100; none: the base table's rates as read (a 5-year table: flat over each group).",
+     "Thatcher, Kannisto and Vaupel 1998 (README, Mortality)"},
     {"mortality", "exclude_years", CC_KEY_STRING, UNBOUND, "", ANY, NULL, "years",
      "Years of the history left out of the fit (comma-separated).", "2011: the Tohoku earthquake"},
     {"mortality", "target_year", CC_KEY_INT, AT(population.mortality_target_year), "0", 0, 2300, 0, NULL, "year",

@@ -290,6 +290,7 @@ void cc_scenario_free(cc_scenario *s)
     free(s->population.history_year);
     free(s->population.history_rate);
     free(s->population.observed_rate);
+    free(s->population.history_exposure);
     free(s->coverage.clinics);
     for (int i = 0; i < s->ntables; i++) {
         free(s->tables[i].key);

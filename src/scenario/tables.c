@@ -356,7 +356,7 @@ out:
 
 /* [mortality] observed: year,sex,age_lo,age_hi,death_rate_per_100k, each year and sex its own
  * complete set of groups (rows of a year together), the years consecutive; spread over single
- * ages like the base rates. */
+ * ages like the base rates, and given the same oldest-old treatment ([mortality] oldest_old). */
 static int read_observed(cc_scenario *s, cc_error *err)
 {
     const cc_setting *st = cc_scenario_setting(s, "mortality", "observed");
@@ -413,13 +413,87 @@ static int read_observed(cc_scenario *s, cc_error *err)
             }
             if ((ret = cc_age_groups_check_open(groups[y][sex], ngroups[y][sex], CC_AGE_OPEN, t.path, err)) != 0)
                 goto out;
-            cc_age_groups_spread(groups[y][sex], ngroups[y][sex], &p->observed_rate[((size_t)y * CC_SEXES + sex) * CC_AGES]);
+            double *rates = &p->observed_rate[((size_t)y * CC_SEXES + sex) * CC_AGES];
+            cc_age_groups_spread(groups[y][sex], ngroups[y][sex], rates);
+            /* the oldest ages as the base table's: Kannisto fitted to the year's 85-99 */
+            if (p->oldest_old == CC_OLDEST_OLD_KANNISTO && (ret = cc_oldest_old_apply(rates, NULL, err)) != 0) {
+                char reason[600];
+                snprintf(reason, sizeof reason, "%s", err->message);
+                ret = cc_error_set(err, ret, t.path, 0, "death_rate_per_100k", "%ld %s: %s (oldest_old = none keeps "
+                                   "the rates as given)", first + y, sex ? "female" : "male", reason);
+                goto out;
+            }
         }
     p->observed_first = (int)first;
     p->observed_years = n;
 out:
     free(groups);
     free(ngroups);
+    cc_table_free(&t);
+    return ret;
+}
+
+/* Person-years at risk of the history's cells, year,sex,age_lo,age_hi,population: every kept
+ * year, sex and group of the history needs exactly one row; rows of other years (or of years
+ * left out) are ignored. Read after the history, into the same [sex][year][group] layout. */
+static int read_exposures(cc_scenario *s, cc_error *err)
+{
+    const cc_setting *st = cc_scenario_setting(s, "mortality", "history_exposures");
+    if (!st->value[0])
+        return 0;
+    cc_population_params *p = &s->population;
+    if (p->history_years == 0)
+        return 0; /* an error, reported after the checks of the keys that need a history */
+    cc_table t;
+    int ret, cyear, csex, clo, chi, cpop;
+    size_t cells = (size_t)CC_SEXES * p->history_years * p->history_groups;
+    int *line = NULL;
+    if ((ret = cc_scenario_open_table(s, "mortality", "history_exposures", &t, err)))
+        return ret;
+    if ((ret = cc_table_column(&t, "year", &cyear, err)) || (ret = cc_table_column(&t, "sex", &csex, err)) ||
+        (ret = cc_table_column(&t, "age_lo", &clo, err)) || (ret = cc_table_column(&t, "age_hi", &chi, err)) ||
+        (ret = cc_table_column(&t, "population", &cpop, err)))
+        goto out;
+    p->history_exposure = calloc(cells, sizeof *p->history_exposure);
+    line = calloc(cells, sizeof *line);
+    if (!p->history_exposure || !line) { ret = cc_error_set(err, CC_ERR_NOMEM, t.path, 0, NULL, "out of memory"); goto out; }
+    for (int r = 0; r < t.nrows; r++) {
+        long year, lo, hi;
+        int sex, empty, y = -1, g = -1;
+        double persons;
+        if ((ret = cc_table_int(&t, r, cyear, &year, NULL, err)) || (ret = sex_index(&t, r, csex, &sex, err)) ||
+            (ret = cc_table_int(&t, r, clo, &lo, NULL, err)) || (ret = cc_table_int(&t, r, chi, &hi, &empty, err)) ||
+            (ret = cc_table_double(&t, r, cpop, &persons, err)))
+            goto out;
+        for (int i = 0; i < p->history_years && y < 0; i++)
+            if (p->history_year[i] == year)
+                y = i;
+        if (y < 0)
+            continue; /* a year the history does not have, or leaves out */
+        for (int i = 0; i < p->history_groups && g < 0; i++)
+            if (p->history_group[i].lo == lo && p->history_group[i].hi == (empty ? CC_AGE_OPEN_END : hi))
+                g = i;
+        if (g < 0) { ret = cc_error_set(err, CC_ERR_TABLE, t.path, t.row_line[r], "age_lo", "age group %ld-%s is not a group of the history", lo, empty ? "" : t.cells[r][chi]); goto out; }
+        if (!(persons > 0)) { ret = cc_error_set(err, CC_ERR_RANGE, t.path, t.row_line[r], "population", "population must be positive (%g)", persons); goto out; }
+        size_t i = ((size_t)sex * p->history_years + y) * p->history_groups + g;
+        if (line[i]) { ret = cc_error_set(err, CC_ERR_DUPLICATE, t.path, t.row_line[r], "year", "year %ld, %s, age %ld given twice (first on line %d)", year, sex ? "female" : "male", lo, line[i]); goto out; }
+        line[i] = t.row_line[r];
+        p->history_exposure[i] = persons;
+    }
+    for (int sex = 0; sex < CC_SEXES; sex++)
+        for (int y = 0; y < p->history_years; y++)
+            for (int g = 0; g < p->history_groups; g++)
+                if (!line[((size_t)sex * p->history_years + y) * p->history_groups + g]) {
+                    ret = cc_error_set(err, CC_ERR_TABLE, t.path, 0, "year", "no row for year %d, %s, age %d of the history",
+                                       p->history_year[y], sex ? "female" : "male", p->history_group[g].lo);
+                    goto out;
+                }
+out:
+    if (ret != 0) {
+        free(p->history_exposure);
+        p->history_exposure = NULL;
+    }
+    free(line);
     cc_table_free(&t);
     return ret;
 }
@@ -505,12 +579,16 @@ int cc_scenario_read_tables(cc_scenario *s, cc_error *err)
     if ((ret = read_demand(s, err)) != 0)
         return ret;
     if ((ret = read_population(s, err)) || (ret = read_mortality(s, err)) || (ret = read_fertility(s, err)) ||
-        (ret = read_migration(s, err)) || (ret = read_history(s, err)) || (ret = read_observed(s, err)) ||
+        (ret = read_migration(s, err)) || (ret = read_history(s, err)) || (ret = read_exposures(s, err)) ||
+        (ret = read_observed(s, err)) ||
         (ret = read_targets(s, err)))
         return ret;
     if (s->population.mortality_target_year && s->population.history_years == 0)
         return cc_setting_error(cc_scenario_setting(s, "mortality", "target_year"), err, CC_ERR_RANGE, "%s",
                                 "an e0 target needs a [mortality] history to fit the improvement to");
+    if (s->population.history_years == 0 && cc_scenario_setting(s, "mortality", "history_exposures")->value[0])
+        return cc_setting_error(cc_scenario_setting(s, "mortality", "history_exposures"), err, CC_ERR_RANGE, "%s",
+                                "exposures need a [mortality] history (the death rates they weight)");
     if (s->population.has_migration_table && s->population.migration_schedule != 0)
         return cc_setting_error(cc_scenario_setting(s, "migration", "schedule"), err, CC_ERR_RANGE, "%s",
                                 "give either a [population] migration table or a [migration] schedule, not both");
