@@ -417,7 +417,7 @@ static int read_observed(cc_scenario *s, cc_error *err)
             cc_age_groups_spread(groups[y][sex], ngroups[y][sex], rates);
             /* the oldest ages as the base table's: Kannisto fitted to the year's 85-99 */
             if (p->oldest_old == CC_OLDEST_OLD_KANNISTO && (ret = cc_oldest_old_apply(rates, NULL, err)) != 0) {
-                char reason[600];
+                char reason[sizeof err->message];
                 snprintf(reason, sizeof reason, "%s", err->message);
                 ret = cc_error_set(err, ret, t.path, 0, "death_rate_per_100k", "%ld %s: %s (oldest_old = none keeps "
                                    "the rates as given)", first + y, sex ? "female" : "male", reason);
