@@ -1,28 +1,45 @@
 """The deterministic projection (simulation.expected_values = true) against an independent
 cohort-component projection computed here with numpy from the scenario's own CSV tables,
-following the method documented in the headers of src/population.c, src/lifetable.c and
-src/scenario_tables.c:
+following the method documented in the headers of src/population/population.c,
+src/population/lifetable.c and src/scenario/tables.c:
 
   life table from lx (a table sex,age,lx):  L(x) = (l(x) + l(x+1)) / 2 for x < 100; the open
       group's rate m(100+) = l(100) / T(100), T(100) = sum of L(x) from 100 up to the last
-      listed age, whose survivors all die within the year (L(last) = l(last) / 2);
+      listed age, whose survivors all die within the year (L(last) = l(last) / 2); the central
+      death rates below 100 are m(x) = (l(x) - l(x+1)) / L(x);
   life table from grouped death rates (sex,age_lo,age_hi,death_rate_per_100k): each age takes
       its group's rate / 1e5 as m(x); q = 2m / (2 + m); l(0) = 1, l(x+1) = l(x)(1 - q);
-  survival: x < 99: L(x+1) / L(x); 99 -> 100+: l(100)(1 - e^-m) / m / L(99), m = m(100+);
-      100+ stays: e^-m; births to age 0 at the year's end: L(0) / l(0);
-  births = sum_x f(x) (W(x, t) + W(x, t+1)) / 2, W(x, t+1) the surviving women (before
-      births), split male : female = 1.05 : 1 (the scenario's sex ratio);
-  life expectancy e(x) = (sum of L from x, with T(100) for the open group) / l(x); both sexes:
-      at birth weighted r : 1, at 65 weighted by r l_m(65) : l_f(65).
+  time: year points ("year Y") are on the reference date ([simulation] reference_date, MM-DD,
+      default 10-01) of Y; the base population is counted on the base date ([simulation]
+      base_date, default the reference date of base_year); the first point is the first
+      reference date on or after the base date, reached by a first step of h0 years (decimal
+      years: year + (day of year - 1) / days in the year; h0 = 0 when the base date is the
+      first point, which then is the base population, with no flows); every later step is one
+      year. Stocks at index y are those of point y; flows at index y those of the step ending
+      there;
+  a whole-year step: survival x < 99: L(x+1) / L(x); 99 -> 100+: l(100)(1 - e^-m) / m / L(99),
+      m = m(100+); 100+ stays: e^-m; births to age 0 at the step's end: L(0) / l(0);
+  a step of h < 1 years: survivors at x: P(x) e^(-m(x) h); a share h of them reach x+1 (100+
+      stays), the rest stay at x; births h sum_x f(x) (W(x) + S_W(x)) / 2 all stay at age 0,
+      surviving with e^(-m(0) h / 2);
+  births (either step) = sum_x f(x) (W(x, start) + W(x, end)) / 2 per year of the step, W(x, end)
+      the surviving women (before births), split male : female = 1.05 : 1 (the scenario's sex
+      ratio);
+  life expectancy (every step's, here of the one constant table) e(x) = (sum of L from x, with
+      T(100) for the open group) / l(x); both sexes: at birth weighted r : 1, at 65 weighted by
+      r l_m(65) : l_f(65).
 
-The base population by single age is taken from the results file (year 0 of
-/population/by_age/mean): the age split is tested in test_results_file.py.
+The base population by single age is taken from the results file (/population/base, the
+population on the base date): the age split is tested in test_results_file.py.
 
 The reference models the base-table projection (constant rates, no migration). The shipped
 scenarios may add sections this reference does not model (mortality improvement, a fertility
 path, migration), so the test runs a scenario derived from each shipped one: the same
-[simulation] years and [population] tables and sex ratio, nothing else.
+[simulation] dates and years and [population] tables and sex ratio, nothing else. With constant
+rates, the blending of calendar years' rates over a step that overlaps two of them changes
+nothing, so the reference need not model it.
 """
+import datetime
 import os
 import sys
 import unittest
@@ -39,8 +56,9 @@ SEXES = ("male", "female")
 # Keys of the base-table model the reference implements (everything else is left at its
 # default, which the registry documents as "none" / "held constant").
 REFERENCE_KEYS = {
-    "simulation": ("seed", "base_year", "end_year"),
-    "population": ("base_population", "age_split", "mortality", "fertility", "sex_ratio_at_birth"),
+    "simulation": ("seed", "base_year", "base_date", "reference_date", "end_year"),
+    "population": ("base_population", "age_split", "mortality", "mortality_year", "fertility",
+                   "sex_ratio_at_birth"),
 }
 
 # Official period life expectancy at birth of the 2020 complete life table (MHLW, 23rd), the
@@ -49,12 +67,14 @@ ANCHOR_SOURCE = "MHLW_LT23"
 
 
 class LifeTable:
-    """Single-year life table l(0..100), L(0..99), the open group's m and T(100)."""
+    """Single-year life table l(0..100), L(0..99), the central death rates m(0..100) (the open
+    group's m(100+) last) and T(100)."""
 
-    def __init__(self, lx, Lx, m_open):
+    def __init__(self, lx, Lx, m):
         self.lx = np.asarray(lx, dtype=float)  # ages 0..100
         self.Lx = np.asarray(Lx, dtype=float)  # ages 0..99
-        self.m_open = float(m_open)
+        self.m = np.asarray(m, dtype=float)    # ages 0..100
+        self.m_open = float(self.m[OPEN])
         self.T_open = self.lx[OPEN] / self.m_open
 
     @classmethod
@@ -65,14 +85,15 @@ class LifeTable:
         assert last >= OPEN, "the life table must reach 100"
         L = (l[:-1] + l[1:]) / 2  # L(0..last-1)
         T_open = L[OPEN:last].sum() + l[last] / 2
-        return cls(l[:OPEN + 1], L[:OPEN], l[OPEN] / T_open)
+        m = np.append((l[:OPEN] - l[1:OPEN + 1]) / L[:OPEN], l[OPEN] / T_open)
+        return cls(l[:OPEN + 1], L[:OPEN], m)
 
     @classmethod
     def from_rates(cls, m):
         m = np.asarray(m, dtype=float)
         q = np.minimum(1.0, 2 * m[:OPEN] / (2 + m[:OPEN]))
         l = np.concatenate([[1.0], np.cumprod(1 - q)])
-        return cls(l, (l[:-1] + l[1:]) / 2, m[OPEN])
+        return cls(l, (l[:-1] + l[1:]) / 2, m)
 
     def survival(self):
         s = np.empty(AGES)
@@ -121,31 +142,68 @@ def read_fertility(path):
     return f
 
 
-def project(base, tables, fertility, sex_ratio, years):
-    """Deterministic cohort-component projection. base: {sex: array(101)}.
-    Returns population [years][2][101], births [years][2], deaths [years][2]."""
+def decimal_year(date):
+    """year + (day of year - 1) / days in the year (a datetime.date)."""
+    days = (datetime.date(date.year + 1, 1, 1) - datetime.date(date.year, 1, 1)).days
+    return date.year + (date.timetuple().tm_yday - 1) / days
+
+
+def time_axis(settings):
+    """(base date, base_year, first step in years) of [simulation] base_date / reference_date /
+    base_year: the first point is the first reference date on or after the base date."""
+    month, day = (int(v) for v in settings.get("reference_date", "10-01").split("-"))
+    if settings.get("base_date"):
+        base = datetime.date(*(int(v) for v in settings["base_date"].split("-")))
+        first_year = base.year + ((base.month, base.day) > (month, day))
+        if settings.get("base_year"):
+            assert int(settings["base_year"]) == first_year, "base_year agrees with base_date"
+    else:
+        first_year = int(settings["base_year"])
+        base = datetime.date(first_year, month, day)
+    first_step = decimal_year(datetime.date(first_year, month, day)) - decimal_year(base)
+    return base, first_year, first_step if first_step > 1e-9 else 0.0
+
+
+def project(base, tables, fertility, sex_ratio, years, first_step):
+    """Deterministic cohort-component projection. base: {sex: array(101)} on the base date;
+    point y is reached by step y (first_step years for y = 0, else 1). Returns population
+    [years][2][101] on the points, births [years][2] and deaths [years][2] of the steps."""
     survival = {sex: tables[sex].survival() for sex in SEXES}
     newborn = {sex: tables[sex].birth_survival() for sex in SEXES}
     pop = np.zeros((years, 2, AGES))
     births = np.zeros((years, 2))
     deaths = np.zeros((years, 2))
-    pop[0] = [base["male"], base["female"]]
+    now = np.array([base["male"], base["female"]], dtype=float)
     for y in range(years):
-        now = pop[y]
+        h = first_step if y == 0 else 1.0
+        if h == 0:  # the base date is the first point: no flows
+            pop[y] = now
+            continue
         nxt = np.zeros((2, AGES))
+        born_alive = {}
         for s, sex in enumerate(SEXES):
-            alive = now[s] * survival[sex]
-            nxt[s, 1:] += alive[:OPEN]
-            nxt[s, OPEN] += alive[OPEN]
+            if h < 1:  # constant hazard within the step; a share h of the survivors age
+                alive = now[s] * np.exp(-tables[sex].m * h)
+                up = alive[:OPEN] * h
+                nxt[s, 1:] += up
+                nxt[s, :OPEN] += alive[:OPEN] - up
+                nxt[s, OPEN] += alive[OPEN]
+                born_alive[sex] = np.exp(-tables[sex].m[0] * h / 2)
+            else:
+                alive = now[s] * survival[sex]
+                nxt[s, 1:] += alive[:OPEN]
+                nxt[s, OPEN] += alive[OPEN]
+                born_alive[sex] = newborn[sex]
             deaths[y, s] = now[s].sum() - alive.sum()
-        total_births = np.sum(fertility[:OPEN] * (now[1, :OPEN] + nxt[1, :OPEN]) / 2)
+        total_births = h * np.sum(fertility[:OPEN] * (now[1, :OPEN] + nxt[1, :OPEN]) / 2)
         by_sex = (total_births * sex_ratio / (1 + sex_ratio), total_births / (1 + sex_ratio))
         for s, sex in enumerate(SEXES):
             births[y, s] = by_sex[s]
-            nxt[s, 0] = by_sex[s] * newborn[sex]
-            deaths[y, s] += by_sex[s] - nxt[s, 0]
-        if y + 1 < years:
-            pop[y + 1] = nxt
+            survivors = by_sex[s] * born_alive[sex]
+            nxt[s, 0] += survivors
+            deaths[y, s] += by_sex[s] - survivors
+        pop[y] = nxt
+        now = nxt
     return pop, births, deaths
 
 
@@ -153,28 +211,34 @@ def project(base, tables, fertility, sex_ratio, years):
 class ReferenceProjectionTest(unittest.TestCase):
     maxDiff = None
 
-    def derived_scenario(self, shipped):
-        """A scenario with only the keys the reference models, tables by absolute path."""
+    def derived_scenario(self, shipped, variant="", simulation=None):
+        """A scenario with only the keys the reference models, tables by absolute path;
+        simulation: [simulation] keys to set (a value None: leave the key out)."""
         ini = T.read_ini(shipped)
         base = os.path.dirname(shipped)
+        stem = os.path.splitext(os.path.basename(shipped))[0] + variant
         lines = ["; derived from %s for the reference projection test" % shipped,
-                 "[scenario]", "name = %s_reference" % os.path.splitext(os.path.basename(shipped))[0]]
+                 "[scenario]", "name = %s_reference" % stem]
         settings = {}
         for section, keys in REFERENCE_KEYS.items():
             lines.append("[%s]" % section)
+            given = dict(ini.get(section, {}))
+            if section == "simulation":
+                given.update(simulation or {})
             for key in keys:
-                if key in ini.get(section, {}):
-                    value = ini[section][key]
+                if given.get(key) is not None:
+                    value = given[key]
                     if key in ("base_population", "mortality", "fertility"):
                         value = os.path.join(base, value)
                     lines.append("%s = %s" % (key, value))
                     settings[key] = value
-        name = "%s_reference.ini" % os.path.splitext(os.path.basename(shipped))[0]
-        return T.scenario_file(name, "\n".join(lines) + "\n"), settings
+        self.assertTrue(settings.get("base_date") or settings.get("base_year"),
+                        "%s gives base_date or base_year" % shipped)
+        return T.scenario_file("%s_reference.ini" % stem, "\n".join(lines) + "\n"), settings
 
-    def check_against_reference(self, name, replications=1):
+    def check_against_reference(self, name, replications=1, variant="", simulation=None):
         shipped = T.scenario_path(name)
-        scenario, settings = self.derived_scenario(shipped)
+        scenario, settings = self.derived_scenario(shipped, variant, simulation)
         run = T.cached_results(scenario, "-n", str(replications), "--set", "simulation.expected_values=true")
         run.check(self)
         h5 = run.open()
@@ -186,16 +250,23 @@ class ReferenceProjectionTest(unittest.TestCase):
         tables = read_mortality(settings["mortality"])
         fertility = read_fertility(settings["fertility"])
         sex_ratio = float(settings.get("sex_ratio_at_birth", 1.05))
-        base = {"male": by_age[0, 0], "female": by_age[0, 1]}
-        pop, births, deaths = project(base, tables, fertility, sex_ratio, len(years))
+        base_date, base_year, first_step = time_axis(settings)
+        scenario_name = T.read_ini(scenario)["scenario"]["name"]
+        fitted = h5["population/fitted"][scenario_name]
+        self.assertEqual(h5["population/base"].attrs["date"], base_date.isoformat())
+        self.assertEqual(fitted.attrs["base_date"], base_date.isoformat())
+        self.assertAlmostEqual(fitted.attrs["first_step_years"], first_step, delta=1e-12)
+        base_by_age = h5["population/base"][0]
+        base = {"male": base_by_age[0], "female": base_by_age[1]}
+        pop, births, deaths = project(base, tables, fertility, sex_ratio, len(years), first_step)
 
-        self.assertEqual(years[0], int(settings["base_year"]))
+        self.assertEqual(years[0], base_year)
         self.assertEqual(years[-1], int(settings["end_year"]))
         diff = np.abs(by_age[:, :2, :] - pop)
         worst = np.unravel_index(np.argmax(diff), diff.shape)
-        print("\n%s: max |carecast - reference| = %.3g persons (year %d, %s, age %d); "
+        print("\n%s: first step %.4f years; max |carecast - reference| = %.3g persons (year %d, %s, age %d); "
               "total %d: carecast %.1f, reference %.1f"
-              % (name, diff.max(), years[worst[0]], SEXES[worst[1]], worst[2], years[-1],
+              % (scenario_name, first_step, diff.max(), years[worst[0]], SEXES[worst[1]], worst[2], years[-1],
                  by_age[-1, 2].sum(), pop[-1].sum()), file=sys.stderr)
         self.assertLess(diff.max(), 1.0, "every age, sex and year within 1 person of the reference")
         np.testing.assert_allclose(by_age[:, 2, :], pop.sum(axis=1), rtol=0, atol=1.0)
@@ -229,6 +300,20 @@ class ReferenceProjectionTest(unittest.TestCase):
 
     def test_japan(self):
         self.check_against_reference("japan.ini")
+
+    def test_base_year_only(self):
+        """No base_date: the base population is on base_year's reference date, the first point
+        (an empty first step, no flows at index 0)."""
+        settings, series = self.check_against_reference("kashiwa.ini", variant="_base_year", simulation={
+            "base_date": None, "reference_date": None, "base_year": "2025"})
+        np.testing.assert_array_equal(series["births"][0], 0)
+        np.testing.assert_array_equal(series["deaths"][0], 0)
+
+    def test_base_date_in_a_leap_year(self):
+        """A base date off the reference date in a leap year: a first step of (275 - 61) / 366
+        years (1 March to 1 October 2024), then whole years."""
+        self.check_against_reference("kashiwa.ini", variant="_leap", simulation={
+            "base_date": "2024-03-01", "reference_date": "10-01", "base_year": None, "end_year": "2030"})
 
     def test_expected_values_make_replications_identical(self):
         self.check_against_reference("kashiwa.ini", replications=3)

@@ -219,22 +219,45 @@ class ResultsFileTest(unittest.TestCase):
         path = os.path.join(os.path.dirname(self.scenario), ini["population"]["base_population"])
         return T.read_csv_rows(path)
 
-    def test_base_year_equals_the_register(self):
+    def scenario_dates(self):
+        """([simulation] base_date, reference_date) as the scenario gives them."""
+        ini = T.parse_ini(self.scenario_text)["simulation"]
+        return ini["base_date"], ini.get("reference_date", "10-01")
+
+    def test_base_population_equals_the_register(self):
         rows = self.register_groups()
-        reps = {name: self.h5["population"][name]["replications"][0, :, 0, :] for name in STOCKS}
-        self.assertEqual(reps["total"][0, 2], REGISTER_TOTAL_2025)
-        self.assertEqual(reps["age75plus"][0, 2], REGISTER_75PLUS_2025)
+        base = self.h5["population/base"]
+        self.assertEqual(base.shape, (1, 3, 101))
+        self.check_scales(base, ["scenario", "sex", "age"])
+        base_date, reference_date = self.scenario_dates()
+        self.assertEqual(text(base.attrs["date"]), base_date, "/population/base@date: the base date")
+        self.assertEqual(text(self.h5["year"].attrs["reference_date"]), reference_date, "/year@reference_date")
+        fitted = self.h5["population/fitted/kashiwa"]
+        self.assertEqual(text(fitted.attrs["base_date"]), base_date)
+        base = base[0]
+        self.assertEqual(base[2].sum(), REGISTER_TOTAL_2025)
+        self.assertEqual(base[2, 75:].sum(), REGISTER_75PLUS_2025)
+        np.testing.assert_array_equal(base[2], base[0] + base[1])
         for name in STOCKS:
             for s, sex in enumerate(SEXES):
                 want = sum(float(r["population"]) for r in rows
                            if (sex == "total" or r["sex"] == sex) and int(r["age_lo"]) >= BAND_FROM[name])
                 with self.subTest(series=name, sex=sex):
-                    np.testing.assert_array_equal(reps[name][:, s], np.full(REPLICATIONS, want),
-                                                  "every replication starts from the register")
-                    self.assertEqual(self.h5["population"][name]["mean"][0, 0, s], want)
+                    self.assertEqual(base[s, BAND_FROM[name]:].sum(), want)
 
-    def test_base_year_age_split_keeps_group_totals(self):
-        by_age = self.h5["population/by_age/mean"][0, 0]
+    def test_first_point_follows_the_base_date(self):
+        """Year points are on the reference date; the first (2025-10-01) is reached from the base
+        date (2025-01-01) by a step of 273/365 years, so year index 0 is not the base population."""
+        fitted = self.h5["population/fitted/kashiwa"]
+        self.assertAlmostEqual(fitted.attrs["first_step_years"], 273 / 365, delta=1e-12)
+        births = self.h5["population/births/replications"][0, :, 0, 2]
+        self.assertTrue(np.all(births > 0), "births during the first step")
+        # about three quarters of a year's births (the next step is a whole year)
+        ratio = births.mean() / self.h5["population/births/replications"][0, :, 1, 2].mean()
+        self.assertAlmostEqual(ratio, 273 / 365, delta=0.05)
+
+    def test_base_age_split_keeps_group_totals(self):
+        by_age = self.h5["population/base"][0]
         for r in self.register_groups():
             s = SEXES.index(r["sex"])
             lo = int(r["age_lo"])
@@ -289,15 +312,43 @@ class ResultsFileTest(unittest.TestCase):
                                            self.h5["population"][name]["mean"][0], rtol=1e-12, atol=1e-6)
         sd = self.h5["population/by_age/sd"][0]
         self.assertTrue(np.all(sd >= 0))
-        np.testing.assert_array_equal(sd[0], 0, "the base population is the same in every replication")
-        self.assertTrue(np.any(sd[1:] > 0), "replications differ after the base year")
+        self.assertTrue(np.any(sd[0] > 0), "replications differ from the first point (a part-year step after "
+                        "the base date)")
+        self.assertTrue(np.all(np.any(sd > 0, axis=(1, 2))), "and at every later point")
 
     def test_population_balance(self):
-        """P(t+1) = P(t) + births(t) - deaths(t) + net migration(t), in every replication."""
+        """P(y) = P(y-1) + births(y) - deaths(y) + net migration(y), in every replication: the
+        flows at index y are those of the step that ends on point y; P(-1) is the base
+        population (/population/base)."""
         pop = {name: self.h5["population"][name]["replications"][()] for name in ["total"] + FLOWS}
         change = pop["births"] - pop["deaths"] + pop["net_migration"]
-        np.testing.assert_allclose(pop["total"][:, :, 1:], pop["total"][:, :, :-1] + change[:, :, :-1],
-                                   rtol=0, atol=1e-6)
+        base = self.h5["population/base"][()].sum(axis=2)                  # [scenario, sex]
+        before = np.concatenate((np.broadcast_to(base[:, None, None, :], pop["total"][:, :, :1].shape),
+                                 pop["total"][:, :, :-1]), axis=2)
+        np.testing.assert_allclose(pop["total"], before + change, rtol=0, atol=1e-6)
+
+    def test_first_step_conserves_persons(self):
+        """Expected values (no rounding to whole persons): the base population plus the first
+        step's births, less its deaths, plus its net migration is the first point's, to 1e-6."""
+        run = T.cached_results(T.without_coverage("kashiwa.ini"), "-n", "1", "-q",
+                               "--set", "simulation.expected_values=true")
+        run.check(self)
+        h5 = run.open()
+        self.assertGreater(h5["population/fitted/kashiwa"].attrs["first_step_years"], 0)
+        base = h5["population/base"][0].sum(axis=1)                         # [sex]
+        flows = {name: h5["population"][name]["mean"][0, 0] for name in FLOWS}
+        first = h5["population/total/mean"][0, 0]
+        self.assertGreater(flows["births"][2], 0)
+        self.assertGreater(flows["deaths"][2], 0)
+        self.assertNotEqual(flows["net_migration"][2], 0)
+        for s, sex in enumerate(SEXES):
+            with self.subTest(sex=sex):
+                self.assertAlmostEqual(base[s] + flows["births"][s] - flows["deaths"][s] + flows["net_migration"][s],
+                                       first[s], delta=1e-6 * first[s])
+        # and so does every later step
+        totals = h5["population/total/mean"][0]
+        change = sum(sign * h5["population"][name]["mean"][0] for sign, name in zip((1, -1, 1), FLOWS))
+        np.testing.assert_allclose(totals[1:], totals[:-1] + change[1:], rtol=1e-6)
 
 
 if __name__ == "__main__":

@@ -8,29 +8,48 @@ scenarios/data/, and writes its results (every replication, quantiles, means, by
 to an HDF5 file (h5py, deflate level 1 like carecast's) when --out is given.
 
 Model (the same as carecast's, written independently; see README.md, "Model"):
+  time
+    * year points ("year Y") on the reference date ([simulation] reference_date, MM-DD) of Y; the
+      base population is counted on [simulation] base_date, and the first point (base_year) is
+      reached by a first step of first_step years (decimal years: year + (day of year - 1) / days
+      in the year; 0 when the base date is the first point, which then is the base population);
+      every later step is a year. Stocks at index y: point y; flows: the step that ends there;
+    * a step's rates are those of the calendar years it overlaps, weighted by the overlap;
   set-up, once
-    * base population: 5-year groups split into single years by a monotone cubic (PCHIP) through
-      the cumulative counts, rounded to whole persons within each group (largest remainder);
-    * base mortality m(x) from the life table's l(x), its rates at 95-99 and 100+ replaced by
-      Kannisto's logistic hazard fitted to 85-99 ([mortality] oldest_old = kannisto): 95-99 its
-      central rates, 100+ l(100)/T(100); Lee-Carter fit of the death rates by 5-year group and
-      year, excluded years left out: Poisson maximum likelihood (deaths = rate x exposure) when
+    * base population: 5-year groups split into single years by a monotone cubic (Steffen's
+      slopes, as carecast's spline) through the cumulative counts, rounded to whole persons
+      within each group (largest remainder);
+    * base mortality m(x) from the life table's l(x), the rates of [population] mortality_year
+      (default the base date's year), its rates at 95-99 and 100+ replaced by Kannisto's
+      logistic hazard fitted to 85-99 ([mortality] oldest_old = kannisto): 95-99 its central
+      rates, 100+ l(100)/T(100); Lee-Carter fit of the death rates by 5-year group and year,
+      excluded years left out: Poisson maximum likelihood (deaths = rate x exposure) when
       [mortality] history_exposures is given, else the SVD of the log rates; from
       carry_b_from_age, a b more than 2 standard errors below 0 takes the b of the group below;
       b(x) spread to single ages; the drift chosen by bisection so that life expectancy at
-      birth meets the target in the target year on the median path; the volatility is the fit's;
+      birth meets the target in the target year on the median path (k = drift (target year -
+      mortality_year)); the volatility is the fit's;
     * a Rogers-Castro net-migration age schedule with its peak at [migration] peak_age; its
-      level, per period between the calibration years, found by the secant method so that the
-      deterministic projection meets the official totals;
+      level, per period between the calibration years (each period's steps ending on its target
+      point), found by the secant method so that the deterministic projection meets the official
+      totals;
   per replication (all replications at once, as arrays [replication, sex, age])
-    * parameters: the period index k(t) (random walk with drift, one normal shock a year for
-      both sexes), the long-run TFR ~ N(long_run_tfr, tfr_sd), a lognormal rate multiplier
-      (mean 1, CV rate_cv) and a trend ~ N(trend, trend_sd) for each demand setting;
-    * each year: survivors ~ Binomial(persons, L(x+1)/L(x)) of that year's life table; births ~
-      Poisson(ASFR x mean of women at start and end of year), boys ~ Binomial(births,
-      r/(1+r)), survival to age 0 ~ Binomial(births, L(0)); net migrants = schedule x level x
-      (1 + noise_sd z), rounded to whole persons without bias, never more out than present;
-    * demand each year: expected = sum over ages of persons x rate x (1+trend)^(year -
+    * parameters: the period index of calendar year c, k(c) = drift (c - mortality_year) + sigma
+      W(c), W a random walk from mortality_year (one normal shock a year for both sexes), the
+      long-run TFR ~ N(long_run_tfr, tfr_sd) (TFR(c) linear from the base TFR in base_year to it
+      in long_run_year), a random walk R of the net migration rate (a normal step of
+      persistent_sd sqrt(h) per step of h years), a lognormal rate multiplier (mean 1, CV
+      rate_cv) and a trend ~ N(trend, trend_sd) for each demand setting;
+    * each whole-year step: survivors ~ Binomial(persons, L(x+1)/L(x)) of the step's life table;
+      births ~ Poisson(ASFR x mean of women at start and end of the step), boys ~ Binomial(births,
+      r/(1+r)), survival to age 0 ~ Binomial(births, L(0));
+    * a step of h < 1 years: survivors ~ Binomial(persons, exp(-m(x) h)), of them Binomial(S, h)
+      one age up, the rest stay; births ~ Poisson(h x ASFR x mean of women), all at age 0,
+      surviving with exp(-m(0) h / 2);
+    * net migrants (every step) = h x (schedule x level x (1 + noise_sd z) + R x persons at the
+      step's start x schedule share (without a level: the population's own shares)), rounded to
+      whole persons without bias, never more out than present;
+    * demand on each point: expected = sum over ages of persons x rate x (1+trend)^(year -
       rates_year) x multiplier, by sex and age band (0-64, 65-74, 75-84, 85+), a share of
       inpatients moved into home care from the shift year; the day's count ~ Poisson(expected);
       urgent calls ~ Poisson(enrolled x calls per patient-month); beds needed = inpatients /
@@ -50,6 +69,7 @@ Prints medians on stdout and one figures line on stderr:
 import argparse
 import configparser
 import csv
+import datetime
 import os
 import sys
 import time
@@ -88,9 +108,28 @@ def read_scenario(path):
     def table(section, key):
         return os.path.join(folder, get(section, key, kind=str))
 
+    month, day = (int(v) for v in get("simulation", "reference_date", "10-01", str).split("-"))
+    base_year = get("simulation", "base_year", 0, int)
+    base_date = get("simulation", "base_date", "", str)
+    if base_date:
+        base = datetime.date(*(int(v) for v in base_date.split("-")))
+        first_year = base.year + ((base.month, base.day) > (month, day))
+        if base_year and base_year != first_year:
+            sys.exit("%s: [simulation] base_year %d disagrees with base_date %s" % (path, base_year, base_date))
+        base_year = first_year
+    elif base_year:
+        base = datetime.date(base_year, month, day)
+    else:
+        sys.exit("%s: [simulation] base_date or base_year is required by this program" % path)
+    base_time = decimal_year(base)
+    first_step = decimal_year(datetime.date(base_year, month, day)) - base_time
     return {
-        "base_year": get("simulation", "base_year", kind=int),
+        "base_year": base_year,
+        "base_date": base.isoformat(),
+        "base_time": base_time,
+        "first_step": first_step if first_step > 1e-9 else 0.0,
         "end_year": get("simulation", "end_year", kind=int),
+        "mortality_year": get("population", "mortality_year", 0, int) or base.year,
         "population": table("population", "base_population"),
         "mortality": table("population", "mortality"),
         "fertility": table("population", "fertility"),
@@ -109,6 +148,7 @@ def read_scenario(path):
         "male_share": get("migration", "male_share", 0.5),
         "totals": table("migration", "calibrate_to"),
         "migration_sd": get("migration", "noise_sd"),
+        "persistent_sd": get("migration", "persistent_sd", 0.00086),
         "rate_tables": [table("demand", key) for key in ("inpatient_rates", "outpatient_rates", "home_care_rates")],
         "rates_year": get("demand", "rates_year", kind=int),
         "trend": np.array([get("demand", key) for key in TREND_KEYS]),
@@ -119,6 +159,35 @@ def read_scenario(path):
         "shift_year": get("demand", "inpatient_shift_year", 9999, int),
         "calls_per_month": get("demand", "urgent_calls_per_patient_month"),
     }
+
+
+def decimal_year(date):
+    """year + (day of year - 1) / days in the year."""
+    days = (datetime.date(date.year + 1, 1, 1) - datetime.date(date.year, 1, 1)).days
+    return date.year + (date.timetuple().tm_yday - 1) / days
+
+
+def steps(sc):
+    """Start (decimal year) and length (years) of each step, the step y ending on point y."""
+    n = sc["end_year"] - sc["base_year"] + 1
+    first_point = sc["base_time"] + sc["first_step"]
+    start = np.concatenate(([sc["base_time"]], first_point + np.arange(n - 1)))
+    length = np.concatenate(([sc["first_step"]], np.ones(n - 1)))
+    return start, length
+
+
+def calendar_weights(start, length):
+    """The calendar years the steps overlap and each step's share in each: (years, [step, year])
+    (an empty step: all of its own year)."""
+    first = int(np.floor(start[0]))
+    last = max(first, int(np.ceil(start[-1] + length[-1])) - 1)
+    years = np.arange(first, last + 1)
+    lo, hi = np.maximum(start[:, None], years[None, :]), np.minimum((start + length)[:, None], years[None, :] + 1.0)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        w = np.where(length[:, None] > 0, np.maximum(hi - lo, 0.0) / length[:, None], 0.0)
+    empty = length <= 0
+    w[empty, np.floor(start[empty]).astype(int) - first] = 1.0
+    return years, w / w.sum(axis=1, keepdims=True)
 
 
 def rows(path):
@@ -135,15 +204,16 @@ def groups(path, value):
     return out
 
 
-def pchip(x, y, at):
-    """Monotone cubic Hermite interpolation (Fritsch-Carlson slopes) of y(x) at the points at."""
+def steffen(x, y, at):
+    """Monotone cubic Hermite interpolation of y(x) at the points at, with Steffen's (1990)
+    slopes: interior min(|left|, |right|, |p|/2) of the parabola's slope p through three knots
+    (0 at a local extremum), each end the slope of its interval."""
     h, delta = np.diff(x), np.diff(y) / np.diff(x)
-    d = np.zeros_like(y)
+    d = np.empty_like(y)
     d[0], d[-1] = delta[0], delta[-1]
-    w1, w2 = 2 * h[1:] + h[:-1], h[1:] + 2 * h[:-1]
-    same_sign = delta[:-1] * delta[1:] > 0
-    with np.errstate(divide="ignore", invalid="ignore"):
-        d[1:-1] = np.where(same_sign, (w1 + w2) / (w1 / delta[:-1] + w2 / delta[1:]), 0.0)
+    p = (delta[:-1] * h[1:] + delta[1:] * h[:-1]) / (h[:-1] + h[1:])
+    d[1:-1] = (np.sign(delta[:-1]) + np.sign(delta[1:])) * np.minimum(
+        np.minimum(np.abs(delta[:-1]), np.abs(delta[1:])), 0.5 * np.abs(p))
     k = np.clip(np.searchsorted(x, at, side="right") - 1, 0, len(h) - 1)
     t = (at - x[k]) / h[k]
     return ((2 * t ** 3 - 3 * t ** 2 + 1) * y[k] + (t ** 3 - 2 * t ** 2 + t) * h[k] * d[k]
@@ -151,7 +221,7 @@ def pchip(x, y, at):
 
 
 def base_population(path):
-    """Persons [sex, age]: closed groups split by PCHIP on the cumulative count, whole persons
+    """Persons [sex, age]: closed groups split by a Steffen spline through the cumulative count, whole persons
     by largest remainder within each group; the open group (100+) as given."""
     pop = np.zeros((2, N_AGES))
     for s, sex in enumerate(SEXES):
@@ -160,7 +230,7 @@ def base_population(path):
         edges = np.array([closed[0][0]] + [hi for lo, hi, v in closed], float)
         cumulative = np.concatenate(([0.0], np.cumsum([v for lo, hi, v in closed])))
         ages = np.arange(int(edges[0]), int(edges[-1]) + 1, dtype=float)
-        single = np.maximum(np.diff(pchip(edges, cumulative, ages)), 0.0)
+        single = np.maximum(np.diff(steffen(edges, cumulative, ages)), 0.0)
         for lo, hi, v in closed:
             share = single[lo:hi] * v / single[lo:hi].sum()
             whole = np.floor(share)
@@ -334,7 +404,7 @@ def setup(sc):
     asfr = np.array([float(r["asfr"]) for r in fert])
     model["base_tfr"], model["fert_shape"] = asfr.sum(), asfr / asfr.sum()
     model["lc"] = lee_carter(sc["history"], sc["exclude_years"], sc["exposures"], sc["carry_b_from_age"])
-    span = sc["target_year"] - sc["base_year"]
+    span = sc["target_year"] - sc["mortality_year"]
     model["drift"] = np.empty(2)
     for s in range(2):                       # bisection: e0 falls as k rises
         b, lo, hi = model["lc"][s][0], -100.0 / span, 100.0 / span
@@ -368,7 +438,7 @@ def setup(sc):
             f1 = miss(l1)
             l0, f0, l1 = l1, f1, l1 - f1 * (l1 - l0) / (f1 - f0)
         model["level"][start:] = l0
-        start = year - sc["base_year"]
+        start = year - sc["base_year"] + 1   # the next period's steps start after the target's point
     return model
 
 
@@ -379,19 +449,28 @@ def project(sc, model, rng, reps):
     expected = rng is None
     years = np.arange(sc["base_year"], sc["end_year"] + 1)
     n = len(years)
+    start, length = steps(sc)
+    calendar, weights = calendar_weights(start, length)                               # [step, calendar year]
     normal = (lambda *shape: np.zeros(shape)) if expected else (lambda *shape: rng.standard_normal(shape))
 
     # parameters of each replication
-    shocks = normal(reps, n)
-    k = np.zeros((reps, n, 2))
-    k[:, 1:] = np.cumsum(model["drift"] + shocks[:, :-1, None] * model["sigma"], axis=1)
+    walk_years = np.arange(sc["mortality_year"] + 1, calendar[-1] + 1)                # the walk's shocks
+    walk = np.cumsum(normal(reps, len(walk_years)), axis=1)
+    noise = np.zeros((reps, len(calendar)))
+    after = calendar > sc["mortality_year"]
+    noise[:, after] = walk[:, calendar[after] - sc["mortality_year"] - 1]
+    k = (model["drift"] * (calendar - sc["mortality_year"])[:, None])[None] + noise[..., None] * model["sigma"]
+    m_calendar = model["m"] * np.exp(model["b"] * k[..., None])                       # [rep, year, sex, age]
     long_run = np.maximum(0.0, sc["long_run_tfr"] + sc["tfr_sd"] * normal(reps))
-    progress = np.minimum(1.0, np.arange(n) / (sc["long_run_year"] - sc["base_year"]))
-    tfr = model["base_tfr"] + (long_run[:, None] - model["base_tfr"]) * progress        # [rep, year]
+    progress = np.clip((calendar - sc["base_year"]) / (sc["long_run_year"] - sc["base_year"]), 0.0, 1.0)
+    tfr_calendar = model["base_tfr"] + (long_run[:, None] - model["base_tfr"]) * progress
+    tfr_calendar[long_run <= 0] = model["base_tfr"]
+    tfr = tfr_calendar @ weights.T                                                    # [rep, step]
     sigma_log = np.sqrt(np.log(1 + sc["rate_cv"] ** 2))
-    multiplier = np.exp(sigma_log * normal(reps, 3) - 0.5 * sigma_log ** 2)
+    multiplier = np.ones((reps, 3)) if expected else np.exp(sigma_log * normal(reps, 3) - 0.5 * sigma_log ** 2)
     trend = sc["trend"] + sc["trend_sd"] * normal(reps, 3)
     migration_factor = 1 + sc["migration_sd"] * normal(reps, n)
+    persistent = np.cumsum(sc["persistent_sd"] * np.sqrt(length) * normal(reps, n), axis=1)   # [rep, step]
     p_boy = sc["sex_ratio"] / (1 + sc["sex_ratio"])
 
     def binomial(count, p):
@@ -412,7 +491,70 @@ def project(sc, model, rng, reps):
     out["expected_inpatient"], out["expected_outpatient"] = np.empty((reps, n)), np.empty((reps, n))
     women_ages = model["fert_ages"]
     for y, year in enumerate(years):
-        # the stock at the start of the year and its demand
+        # the step's rates (its calendar years' by overlap) and their life table
+        m = np.einsum("c,rcsa->rsa", weights[y], m_calendar)                             # [rep, sex, age]
+        l, L = life_table(m)
+        e_0 = L.sum(axis=-1)
+        e_65 = L[..., 65:].sum(axis=-1) / l[..., 65]
+        weight65 = np.array([sc["sex_ratio"], 1.0]) * l[..., 65]
+        out["life_expectancy_0"][:, y, :2] = e_0
+        out["life_expectancy_0"][:, y, 2] = (sc["sex_ratio"] * e_0[:, 0] + e_0[:, 1]) / (sc["sex_ratio"] + 1)
+        out["life_expectancy_65"][:, y, :2] = e_65
+        out["life_expectancy_65"][:, y, 2] = (weight65 * e_65).sum(axis=1) / weight65.sum(axis=1)
+
+        # the step that ends on point y: deaths, births, migration
+        h = length[y]
+        if h <= 0:   # the base date is the first point: no flows
+            nxt = pop.copy()
+            newborn = deaths = np.zeros((reps, 2))
+            flow = np.zeros_like(pop)
+        else:
+            if h < 1:   # constant hazard within the step; a share h of the survivors age a year
+                alive = binomial(pop, np.exp(-m * h))
+                up = binomial(alive[..., :OPEN], h)
+                nxt = alive.copy()
+                nxt[..., :OPEN] -= up
+                nxt[..., 1:] += up
+                born_alive = np.exp(-m[..., 0] * h / 2)
+            else:
+                survival = np.empty_like(m)
+                survival[..., :OPEN - 1] = L[..., 1:OPEN] / L[..., :OPEN - 1]
+                m_open = m[..., OPEN]
+                survival[..., OPEN - 1] = l[..., OPEN] * (1 - np.exp(-m_open)) / m_open / L[..., OPEN - 1]
+                survival[..., OPEN] = np.exp(-m_open)
+                alive = binomial(pop, survival)
+                nxt = np.zeros_like(pop)
+                nxt[..., 1:] = alive[..., :OPEN]
+                nxt[..., OPEN] += alive[..., OPEN]
+                born_alive = L[..., 0]
+            deaths = (pop - alive).sum(axis=2)
+            women = 0.5 * (pop[:, 1, women_ages] + nxt[:, 1, women_ages])
+            births = poisson(h * (women * model["fert_shape"]).sum(axis=1) * tfr[:, y])
+            boys = binomial(births, p_boy)
+            newborn = np.stack((boys, births - boys), axis=1)
+            survivors = binomial(newborn, born_alive)
+            nxt[..., 0] += survivors
+            deaths = deaths + newborn - survivors
+            # the level's flow and the persistent component (rate x persons at the step's start),
+            # spread by the schedule (without a level: by the population's own structure)
+            schedule = model["level"][y] * model["profile"]
+            persons = pop.sum(axis=(1, 2))
+            if np.abs(schedule).sum() > 0:
+                share = np.abs(schedule) / np.abs(schedule).sum()
+            else:
+                share = pop / np.where(persons > 0, persons, 1.0)[:, None, None]
+            flow = h * (schedule * migration_factor[:, y, None, None]
+                        + (persistent[:, y] * persons)[:, None, None] * share)
+            if not expected:
+                flow = np.floor(flow) + (rng.random(flow.shape) < flow - np.floor(flow))
+            flow = np.maximum(flow, -nxt)
+            nxt += flow
+        for name, value in (("births", newborn), ("deaths", deaths), ("net_migration", flow.sum(axis=2))):
+            out[name][:, y, :2] = value
+            out[name][:, y, 2] = value.sum(axis=1)
+        pop = nxt
+
+        # the stock on point y and its demand
         both = np.concatenate((pop, pop.sum(axis=1, keepdims=True)), axis=1)
         if expected:
             out["stock"][:, y] = pop
@@ -436,44 +578,8 @@ def project(sc, model, rng, reps):
             cell[:, :, 4] = cell[:, :, :4].sum(axis=2)
         out["expected_inpatient"][:, y] = inpatients.sum(axis=(1, 2))
         out["expected_outpatient"][:, y] = mean[..., 1].sum(axis=(1, 2))
-
-        # the year's life table, deaths, births, migration
-        m = model["m"] * np.exp(model["b"] * k[:, y, :, None])                            # [rep, sex, age]
-        l, L = life_table(m)
-        survival = np.empty_like(m)
-        survival[..., :OPEN - 1] = L[..., 1:OPEN] / L[..., :OPEN - 1]
-        m_open = m[..., OPEN]
-        survival[..., OPEN - 1] = l[..., OPEN] * (1 - np.exp(-m_open)) / m_open / L[..., OPEN - 1]
-        survival[..., OPEN] = np.exp(-m_open)
-        e_0 = L.sum(axis=-1)
-        e_65 = L[..., 65:].sum(axis=-1) / l[..., 65]
-        weight65 = np.array([sc["sex_ratio"], 1.0]) * l[..., 65]
-        out["life_expectancy_0"][:, y, :2] = e_0
-        out["life_expectancy_0"][:, y, 2] = (sc["sex_ratio"] * e_0[:, 0] + e_0[:, 1]) / (sc["sex_ratio"] + 1)
-        out["life_expectancy_65"][:, y, :2] = e_65
-        out["life_expectancy_65"][:, y, 2] = (weight65 * e_65).sum(axis=1) / weight65.sum(axis=1)
-
-        alive = binomial(pop, survival)
-        nxt = np.zeros_like(pop)
-        nxt[..., 1:] = alive[..., :OPEN]
-        nxt[..., OPEN] += alive[..., OPEN]
-        deaths = (pop - alive).sum(axis=2)
-        women = 0.5 * (pop[:, 1, women_ages] + nxt[:, 1, women_ages])
-        births = poisson((women * model["fert_shape"]).sum(axis=1) * tfr[:, y])
-        boys = binomial(births, p_boy)
-        newborn = np.stack((boys, births - boys), axis=1)
-        nxt[..., 0] = binomial(newborn, L[..., 0])
-        deaths += newborn - nxt[..., 0]
-        flow = model["level"][y] * model["profile"] * migration_factor[:, y, None, None]
-        if not expected:
-            flow = np.floor(flow) + (rng.random(flow.shape) < flow - np.floor(flow))
-        flow = np.maximum(flow, -nxt)
-        nxt += flow
-        for name, value in (("births", newborn), ("deaths", deaths), ("net_migration", flow.sum(axis=2))):
-            out[name][:, y, :2] = value
-            out[name][:, y, 2] = value.sum(axis=1)
-        pop = nxt
     out["years"] = years
+    out["base"] = np.concatenate((model["pop"], model["pop"].sum(axis=0, keepdims=True)))
     out["rate_multiplier"], out["rate_trend"] = multiplier, trend
     return out
 
@@ -497,6 +603,7 @@ def summarise(out):
     summary["parameters/rate_multiplier"] = out["rate_multiplier"]
     summary["parameters/rate_trend"] = out["rate_trend"]
     summary["year"] = out["years"]
+    summary["base"] = out["base"]    # [sex (male, female, total), age] on the base date
     return summary
 
 
