@@ -566,7 +566,7 @@ class BedCapacityTest(unittest.TestCase):
 
 # -- 7. carecast check lists the [demand] keys with their sources ------------------------------------
 
-ASSUMPTION_KEYS = ["inpatient_trend", "outpatient_trend", "home_care_uptake_growth", "trend_sd", "rate_cv",
+ASSUMPTION_KEYS = ["trend_damping", "home_care_uptake_growth", "trend_sd", "rate_cv",
                    "occupancy", "inpatient_shift_share"]
 
 

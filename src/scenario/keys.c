@@ -98,7 +98,6 @@ static const cc_key_info keys[] = {
      "derived: Patient Survey 2023, JMA surveys (scripts/make-demand-tables.py)"},
     {"demand", "rates_year", CC_KEY_INT, AT(demand.rates_year), "2023", 1900, 2300, 0, NULL, "year",
      "Year the rate tables describe; trends run from it.", "Patient Survey 2023"},
-    /* inpatient_trend and outpatient_trend: written by scripts/make-demand-trends.py --write */
     {"demand", "inpatient_trend", CC_KEY_DOUBLE, AT(demand.trend[CC_SETTING_INPATIENT]), "-0.0303", -0.5, 0.5, 0, NULL, "per year",
      "Mean annual relative change of inpatient rates in rates_year, damped by trend_damping a year after.",
      "derived: the 2005-2023 trend of the Patient Survey back-test (scripts/make-demand-trends.py)"},
