@@ -30,13 +30,18 @@ def main():
         e0 = ["%.2f" % f["population/life_expectancy_0/quantiles"][0, 2, i, sex] for sex in (0, 1)]
         print("| %d | %s |" % (y, " | ".join(pop + flows + e0)))
     if "demand" in f:
-        print("\n| year | enrolled home-care patients | beds needed (occupancy 0.80) | inpatients on a day | "
-              "outpatient visits per weekday | urgent house calls per month |")
-        print("|---|---|---|---|---|---|")
+        # urgent calls are requests; the urgent visits are the calls answered by a visit
+        series = ["home_care", "beds_needed", "inpatient", "outpatient", "urgent_calls"]
+        header = ("| year | enrolled home-care patients | beds needed (occupancy 0.80) | inpatients on a day | "
+                  "outpatient visits per weekday | urgent house calls (requests) per month |")
+        if "urgent_visits" in f["demand"]:
+            series.append("urgent_visits")
+            header += " urgent house-call visits per month |"
+        print("\n" + header)
+        print("|---" * (len(series) + 1) + "|")
         for y in YEARS:
             i = years.index(y)
-            cells = [band(f["demand/%s/quantiles" % s][0, :, i, 2, 4])
-                     for s in ("home_care", "beds_needed", "inpatient", "outpatient", "urgent_calls")]
+            cells = [band(f["demand/%s/quantiles" % s][0, :, i, 2, 4]) for s in series]
             print("| %d | %s |" % (y, " | ".join(cells)))
         for s in ("inpatient", "outpatient"):
             peak = f["demand/%s/peak_year" % s][0]

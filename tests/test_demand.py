@@ -4,12 +4,15 @@ computed here, independently of the engine, from the scenario's own tables and k
 Method under test (README "Model", src/demand.c): per replication and setting (inpatient,
 outpatient, home care)
     expected(year, sex, band) = sum over single ages in the band of
-        persons(year, sex, age) x rate(setting, sex, age) / 1e5 x (1 + trend)^(year - rates_year) x multiplier
-with rate(age) the rate of the CSV group holding the age (the open group to 100), the trend
-drawn per replication ~ Normal(trend, trend_sd) and the multiplier ~ lognormal with mean 1 and
-CV rate_cv; the day's count is Poisson around it; urgent calls = Poisson(enrolled x calls per
-patient-month); beds needed = inpatients / occupancy; from inpatient_shift_year a share of the
-expected inpatients moves into home care.
+        persons(year, sex, age) x rate(setting, sex, age) / 1e5 x growth(year) x multiplier
+with rate(age) the rate of the CSV group holding the age (the open group to 100), growth the
+product over t = 0 .. year - rates_year - 1 of (1 + trend x trend_damping^t) for inpatients and
+outpatients and (1 + trend)^(year - rates_year) for home care, the trend drawn per replication
+~ Normal(trend, trend_sd) and the multiplier ~ lognormal with mean 1 and CV rate_cv; home care
+also times 2.4 / visits x (1 - dental share) / 0.6, both triangular per replication; the
+day's count is Poisson around it; urgent calls = Poisson(enrolled x calls per patient-month),
+urgent visits = Binomial(calls, urgent_visit_share); beds needed = inpatients / occupancy;
+from inpatient_shift_year a share of the expected inpatients moves into home care.
 
 Runs (each once per test process, shared through T.cached_results; all together a few seconds):
     kashiwa.ini with expected values, n = 1 (and a copy shifting 10% of inpatients from 2030);
@@ -37,7 +40,7 @@ BANDS = ["0-64", "65-74", "75-84", "85+", "total"]
 BAND_AGES = [(0, 64), (65, 74), (75, 84), (85, 100)]  # inclusive; 100 = 100+
 QUANTILES = [0.05, 0.25, 0.5, 0.75, 0.95]
 SETTINGS = ["inpatient", "outpatient", "home_care"]  # the rate settings, in the engine's order
-DEMAND_SERIES = SETTINGS + ["urgent_calls", "beds_needed"]
+DEMAND_SERIES = SETTINGS + ["urgent_calls", "beds_needed", "urgent_visits"]
 RATE_KEYS = {"inpatient": "inpatient_rates", "outpatient": "outpatient_rates", "home_care": "home_care_rates"}
 TREND_KEYS = {"inpatient": "inpatient_trend", "outpatient": "outpatient_trend",
               "home_care": "home_care_uptake_growth"}
@@ -90,10 +93,40 @@ def expected_demand(by_age, rate, factor):
     return by_band(by_age * rate[None] / 1e5 * np.asarray(factor)[:, None, None])
 
 
-def growth_moment(trend, sd, t, power=1):
-    """E[(1 + g)^(power t)] for g ~ Normal(trend, sd), by Gauss-Hermite (probabilists') quadrature."""
+def growth(trend, damping, t):
+    """prod_{i < t} (1 + trend x damping^i) (t >= 0); trend may be an array."""
+    trend = np.asarray(trend, dtype=float)
+    return np.prod([1 + trend * damping ** i for i in range(t)], axis=0) if t > 0 else np.ones_like(trend)
+
+
+def damping_of(setting, demand):
+    """The damping of a setting's trend: [demand] trend_damping, but none for home care."""
+    return 1.0 if setting == "home_care" else float(demand.get("trend_damping", 0.9))
+
+
+def growth_moment(trend, sd, t, power=1, damping=1.0):
+    """E[growth^power] for g ~ Normal(trend, sd), by Gauss-Hermite (probabilists') quadrature."""
     nodes, weights = hermegauss(64)
-    return float(np.sum(weights * (1 + trend + sd * nodes) ** (power * t)) / np.sqrt(2 * np.pi))
+    return float(np.sum(weights * growth(trend + sd * nodes, damping, t) ** power) / np.sqrt(2 * np.pi))
+
+
+def triangular_moment(f, mode, lo, hi):
+    """E[f(X)] for X triangular (lo, mode, hi), by the midpoint rule on 20,000 points."""
+    if hi <= lo:
+        return float(f(mode))
+    x = lo + (hi - lo) * (np.arange(20000) + 0.5) / 20000
+    pdf = np.where(x < mode, 2 * (x - lo) / ((hi - lo) * (mode - lo) if mode > lo else 1),
+                   2 * (hi - x) / ((hi - lo) * (hi - mode) if hi > mode else 1))
+    return float(np.sum(f(x) * pdf) * (hi - lo) / 20000)
+
+
+def enrolment_moment(demand, power=1):
+    """E[(2.4 / v x (1 - d) / 0.6)^power], v and d independent triangular (the keys' mode, min, max)."""
+    def tri(name, defaults):
+        return [float(demand.get(name + suffix, default)) for suffix, default in zip(("", "_min", "_max"), defaults)]
+    v, d = tri("visits_per_patient_month", (2.4, 1.9, 2.5)), tri("dental_share", (0.40, 0.30, 0.55))
+    return (triangular_moment(lambda x: (2.4 / x) ** power, *v) *
+            triangular_moment(lambda x: ((1 - x) / 0.6) ** power, *d))
 
 
 # -- 1. expected values ------------------------------------------------------------------------------
@@ -131,7 +164,8 @@ class ExpectedValuesTest(unittest.TestCase):
         rates_year = int(self.demand["rates_year"])
         self.assertEqual(rates_year, 2023)
         for setting in SETTINGS:
-            factor = (1 + float(self.demand[TREND_KEYS[setting]])) ** (d["years"] - rates_year)
+            factor = [growth(float(self.demand[TREND_KEYS[setting]]), damping_of(setting, self.demand),
+                             int(year) - rates_year) for year in d["years"]]
             want = expected_demand(d["by_age"][:, :2], self.rates[setting], factor)
             with self.subTest(setting=setting):
                 self.assertTrue(np.all(want[:, :, :4] > 0))
@@ -145,6 +179,9 @@ class ExpectedValuesTest(unittest.TestCase):
             np.testing.assert_array_equal(h5["demand/parameters/rate_multiplier"][0, 0], [1.0, 1.0, 1.0])
             np.testing.assert_array_equal(h5["demand/parameters/rate_trend"][0, 0],
                                           [float(self.demand[TREND_KEYS[s]]) for s in SETTINGS])
+            self.assertEqual(h5["demand/parameters/visits_per_patient_month"][0, 0],
+                             float(self.demand["visits_per_patient_month"]))
+            self.assertEqual(h5["demand/parameters/dental_share"][0, 0], float(self.demand["dental_share"]))
 
     def test_totals_are_sums(self):
         d = self.read(self.base)
@@ -160,6 +197,9 @@ class ExpectedValuesTest(unittest.TestCase):
         occupancy = float(self.demand["occupancy"])
         self.assertEqual((calls, occupancy), (0.8, 0.8))
         np.testing.assert_allclose(d["urgent_calls"], d["home_care"] * calls, rtol=1e-12, atol=0)
+        share = float(self.ini["coverage"]["urgent_visit_share"])
+        self.assertEqual(share, 0.6)
+        np.testing.assert_allclose(d["urgent_visits"], d["urgent_calls"] * share, rtol=1e-12, atol=0)
         np.testing.assert_allclose(d["beds_needed"], d["inpatient"] / occupancy, rtol=1e-12, atol=0)
 
     def test_shift_of_inpatients_into_home_care(self):
@@ -212,7 +252,8 @@ class NoiseTest(unittest.TestCase):
         """Tolerance: |mean over replications - E| < 4 standard errors (sd over replications /
         sqrt(400)), for inpatients, outpatient visits and home care, both sexes, all ages, in
         2025 and 2040. E = sum_age mean persons x rate / 1e5 x E[(1+g)^(year-2023)] x E[multiplier],
-        g ~ Normal(trend, trend_sd) (Gauss-Hermite), E[multiplier] = 1. Population and demand
+        g ~ Normal(trend, trend_sd) (Gauss-Hermite; damped growth for inpatients and outpatients),
+        E[multiplier] = 1, home care also x E[enrolment factor] (triangular draws). Population and demand
         parameters come from independent streams, so the expectation of the product factorises;
         the persons are the same 400 replications' mean, so the comparison is conditional on
         them and 4 SE of the demand itself is conservative."""
@@ -224,8 +265,10 @@ class NoiseTest(unittest.TestCase):
                     x = reps[:, self.years.index(year)]
                     se = x.std(ddof=1) / np.sqrt(len(x))
                     self.assertGreater(se, 0, "replications differ")
-                    want = self.expected_sum(setting, year) * growth_moment(trend, self.trend_sd,
-                                                                            year - self.rates_year)
+                    want = self.expected_sum(setting, year) * growth_moment(
+                        trend, self.trend_sd, year - self.rates_year, damping=damping_of(setting, self.demand))
+                    if setting == "home_care":
+                        want *= enrolment_moment(self.demand)
                     self.assertLess(abs(x.mean() - want), 4 * se,
                                     "mean %.2f, expected %.2f, SE %.2f" % (x.mean(), want, se))
 
@@ -266,22 +309,25 @@ class NoiseTest(unittest.TestCase):
                 self.assertLess(abs(logs[:, k].mean() + sigma ** 2 / 2), 4 * sigma / np.sqrt(n))
                 self.assertLess(abs(logs[:, k].std(ddof=1) / sigma - 1), 0.15)
         want = float((by_age * self.rates["home_care"] / 1e5).sum()) * growth_moment(
-            float(self.demand["home_care_uptake_growth"]), self.trend_sd, 2040 - self.rates_year)
+            float(self.demand["home_care_uptake_growth"]), self.trend_sd, 2040 - self.rates_year) * \
+            enrolment_moment(self.demand)
         se = reps.std(ddof=1) / np.sqrt(n)
         self.assertLess(abs(reps.mean() - want), 4 * se, "mean %.1f, expected %.1f, SE %.1f" % (reps.mean(), want, se))
 
     def test_home_care_spread_is_plausible(self):
         """The sd of home care (both sexes, all ages) in 2040 over replications lies between 0.5x
-        and 2x the sd implied by the model: X = sum persons x rate / 1e5, F = (1+g)^t x m,
-        Var = X^2 Var(F) + X E[F] (Poisson), Var(F) = E[(1+g)^2t] (1 + cv^2) - E[(1+g)^t]^2
-        (the population's own variance is left out: small beside these)."""
+        and 2x the sd implied by the model: X = sum persons x rate / 1e5, F = (1+g)^t x m x e
+        (e the enrolment factor), Var = X^2 Var(F) + X E[F] (Poisson), Var(F) = E[(1+g)^2t]
+        (1 + cv^2) E[e^2] - E[(1+g)^t]^2 E[e]^2 (the population's own variance is left out: small
+        beside these)."""
         year, setting = 2040, "home_care"
         t = year - self.rates_year
         trend = float(self.demand[TREND_KEYS[setting]])
         x = self.expected_sum(setting, year)
         a = growth_moment(trend, self.trend_sd, t)
         b = growth_moment(trend, self.trend_sd, t, power=2)
-        implied = np.sqrt(x * x * (b * (1 + self.rate_cv ** 2) - a * a) + x * a)
+        e1, e2 = enrolment_moment(self.demand), enrolment_moment(self.demand, power=2)
+        implied = np.sqrt(x * x * (b * (1 + self.rate_cv ** 2) * e2 - a * a * e1 * e1) + x * a * e1)
         reps = self.h5["demand/home_care/replications"][0, :, self.years.index(year), 2, 4]
         sd = reps.std(ddof=1)
         self.assertGreater(sd, 0.5 * implied, "sd %.1f, implied %.1f" % (sd, implied))
@@ -291,7 +337,7 @@ class NoiseTest(unittest.TestCase):
         """Noise on: the day's counts are whole numbers (Poisson), totals are sums of the cells,
         beds needed = inpatients / occupancy in every replication."""
         reps = {name: self.h5["demand"][name]["replications"][0] for name in DEMAND_SERIES}
-        for name in ("inpatient", "outpatient", "home_care", "urgent_calls"):
+        for name in ("inpatient", "outpatient", "home_care", "urgent_calls", "urgent_visits"):
             with self.subTest(series=name):
                 np.testing.assert_array_equal(reps[name], np.round(reps[name]))
                 self.assertTrue(np.all(reps[name] >= 0))
@@ -520,7 +566,7 @@ class BedCapacityTest(unittest.TestCase):
 
 # -- 7. carecast check lists the [demand] keys with their sources ------------------------------------
 
-ASSUMPTION_KEYS = ["inpatient_trend", "outpatient_trend", "home_care_uptake_growth", "trend_sd", "rate_cv",
+ASSUMPTION_KEYS = ["trend_damping", "home_care_uptake_growth", "trend_sd", "rate_cv",
                    "occupancy", "inpatient_shift_share"]
 
 

@@ -103,6 +103,53 @@ class DemandBadInputTest(T.InputErrorCase, unittest.TestCase):
                                         line=T.line_of(ini, "bed_capacity ="), field="bed_capacity",
                                         contains=[value])
 
+    def key_case(self, new_line, field, contains=(), after="occupancy ="):
+        """One added [demand] line, refused at that line, naming the field."""
+        ini = T.insert_after(DEMAND_INI, after, new_line)
+        return self.expect_input_error(ini=lambda s: ini, file="scenario.ini", line=T.line_of(ini, new_line),
+                                       field=field, contains=list(contains))
+
+    def test_trend_damping_out_of_range(self):
+        for value in ("1.5", "-0.1", "nan"):
+            with self.subTest(trend_damping=value):
+                self.key_case("trend_damping = " + value, "trend_damping", [value] if value != "nan" else [])
+
+    def test_home_care_draw_keys_out_of_range(self):
+        """visits per patient-month must be above 0 (and at most 31); dental shares in [0, 1]."""
+        for line, field in (("visits_per_patient_month = 0", "visits_per_patient_month"),
+                            ("visits_per_patient_month_min = -1", "visits_per_patient_month_min"),
+                            ("visits_per_patient_month_max = 40", "visits_per_patient_month_max"),
+                            ("dental_share = 1.2", "dental_share"),
+                            ("dental_share_min = -0.1", "dental_share_min"),
+                            ("dental_share_max = 2", "dental_share_max")):
+            with self.subTest(line=line):
+                self.key_case(line, field, [line.split("= ")[1]])
+
+    def test_triangular_range_must_hold_the_mode(self):
+        """min <= mode <= max for both draws: a minimum above the mode is refused at the minimum's
+        line, a maximum below it at the maximum's; min = max = mode is allowed (no uncertainty)."""
+        for lines, field, contains in (
+                (["visits_per_patient_month_min = 2.45"], "visits_per_patient_month_min", ["2.45", "above"]),
+                (["visits_per_patient_month = 2.2", "visits_per_patient_month_max = 2.1"],
+                 "visits_per_patient_month_max", ["2.1", "below"]),
+                (["dental_share_min = 0.5"], "dental_share_min", ["0.5", "above"]),
+                (["dental_share_max = 0.35"], "dental_share_max", ["0.35", "below"])):
+            ini = DEMAND_INI
+            for line in lines:
+                ini = T.insert_after(ini, "occupancy =", line)
+            bad = [line for line in lines if line.startswith(field + " ")][0]
+            with self.subTest(lines=lines):
+                self.expect_input_error(ini=lambda s, ini=ini: ini, file="scenario.ini", line=T.line_of(ini, bad),
+                                        field=field, contains=contains)
+        with tempfile.TemporaryDirectory() as tmp:
+            files = demand_mini_files()
+            for line in ("visits_per_patient_month_min = 2.4", "visits_per_patient_month_max = 2.4",
+                         "dental_share_min = 0.4", "dental_share_max = 0.4"):
+                files["scenario.ini"] = T.insert_after(files["scenario.ini"], "occupancy =", line)
+            T.write_files(tmp, files)
+            result = T.run(["run", os.path.join(tmp, "scenario.ini"), "-o", os.path.join(tmp, "out.h5"), "-n", "2"])
+            self.assertEqual(result.returncode, 0, result.stderr)
+
     def test_only_some_rate_tables_given(self):
         """One or two of the three rate tables: refused, at the line of a table that is given
         (the missing key has no line of its own), saying which table is missing."""

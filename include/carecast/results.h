@@ -79,6 +79,7 @@ typedef struct {
     double *demand[CC_DEMAND_SERIES];
     double *demand_expected[CC_DEMAND_SERIES]; /* [scenario][replication][year] */
     double *rate_multiplier, *rate_trend;      /* [scenario][replication][CC_RATE_SETTINGS] as drawn */
+    double *visits_per_patient_month, *dental_share; /* [scenario][replication] as drawn */
     long *rows_added;                          /* [scenario] */
     cc_results_coverage coverage;              /* coverage.enabled: see cc_results_init_coverage */
 } cc_results;

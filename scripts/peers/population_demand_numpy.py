@@ -39,7 +39,8 @@ Model (the same as carecast's, written independently; see README.md, "Model"):
       long-run TFR ~ N(long_run_tfr, tfr_sd) (TFR(c) linear from the base TFR in base_year to it
       in long_run_year), a random walk R of the net migration rate (a normal step of
       persistent_sd sqrt(h) per step of h years), a lognormal rate multiplier (mean 1, CV
-      rate_cv) and a trend ~ N(trend, trend_sd) for each demand setting;
+      rate_cv) and a trend ~ N(trend, trend_sd) for each demand setting; the visits per
+      home-care patient-month and the dental share, each triangular (mode, min, max);
     * each whole-year step: survivors ~ Binomial(persons, L(x+1)/L(x)) of the step's life table;
       births ~ Poisson(ASFR x mean of women at start and end of the step), boys ~ Binomial(births,
       r/(1+r)), survival to age 0 ~ Binomial(births, L(0));
@@ -49,11 +50,14 @@ Model (the same as carecast's, written independently; see README.md, "Model"):
     * net migrants (every step) = h x (schedule x level x (1 + noise_sd z) + R x persons at the
       step's start x schedule share (without a level: the population's own shares)), rounded to
       whole persons without bias, never more out than present;
-    * demand on each point: expected = sum over ages of persons x rate x (1+trend)^(year -
-      rates_year) x multiplier, by sex and age band (0-64, 65-74, 75-84, 85+), a share of
+    * demand on each point: expected = sum over ages of persons x rate x trend factor x
+      multiplier, by sex and age band (0-64, 65-74, 75-84, 85+); the trend factor prod_{t<T}
+      (1 + trend x damping^t), T = year - rates_year, for inpatients and outpatients,
+      (1 + uptake)^T for home care, which is also scaled by 2.4 / visits x (1 - dental share) /
+      0.6; a share of
       inpatients moved into home care from the shift year; the day's count ~ Poisson(expected);
-      urgent calls ~ Poisson(enrolled x calls per patient-month); beds needed = inpatients /
-      occupancy.
+      urgent calls ~ Poisson(enrolled x calls per patient-month), urgent visits ~ Binomial(calls,
+      urgent_visit_share); beds needed = inpatients / occupancy.
   summaries: quantiles (5, 25, 50, 75, 95%) and means over replications of every series,
   by-age means and standard deviations, peak years of expected inpatients and outpatients.
 
@@ -85,7 +89,8 @@ TREND_KEYS = ("inpatient_trend", "outpatient_trend", "home_care_uptake_growth")
 BANDS = ((0, 65), (65, 75), (75, 85), (85, N_AGES))       # [lo, hi) single ages
 BAND_NAMES = ("0-64", "65-74", "75-84", "85+", "total")
 QUANTILES = (0.05, 0.25, 0.5, 0.75, 0.95)
-DEMAND_SERIES = ("inpatient", "outpatient", "home_care", "urgent_calls", "beds_needed")
+DEMAND_SERIES = ("inpatient", "outpatient", "home_care", "urgent_calls", "beds_needed", "urgent_visits")
+TABLE_VISITS, TABLE_DENTAL_SHARE = 2.4, 0.40   # what the home-care table is built with
 
 
 # -- inputs ---------------------------------------------------------------------------------------
@@ -158,6 +163,12 @@ def read_scenario(path):
         "shift_share": get("demand", "inpatient_shift_share", 0.0),
         "shift_year": get("demand", "inpatient_shift_year", 9999, int),
         "calls_per_month": get("demand", "urgent_calls_per_patient_month"),
+        "damping": get("demand", "trend_damping", 0.9),
+        "visits": [get("demand", "visits_per_patient_month" + suffix, default)
+                   for suffix, default in (("", 2.4), ("_min", 1.9), ("_max", 2.5))],
+        "dental": [get("demand", "dental_share" + suffix, default)
+                   for suffix, default in (("", 0.40), ("_min", 0.30), ("_max", 0.55))],
+        "visit_share": get("coverage", "urgent_visit_share", 0.6),
     }
 
 
@@ -469,6 +480,13 @@ def project(sc, model, rng, reps):
     sigma_log = np.sqrt(np.log(1 + sc["rate_cv"] ** 2))
     multiplier = np.ones((reps, 3)) if expected else np.exp(sigma_log * normal(reps, 3) - 0.5 * sigma_log ** 2)
     trend = sc["trend"] + sc["trend_sd"] * normal(reps, 3)
+
+    def triangular(mode_lo_hi):
+        mode, lo, hi = mode_lo_hi
+        return np.full(reps, mode) if expected or hi <= lo else rng.triangular(lo, mode, hi, reps)
+    visits, dental = triangular(sc["visits"]), triangular(sc["dental"])
+    enrolment = TABLE_VISITS / visits * (1 - dental) / (1 - TABLE_DENTAL_SHARE)
+    damping = np.array([sc["damping"], sc["damping"], 1.0])
     migration_factor = 1 + sc["migration_sd"] * normal(reps, n)
     persistent = np.cumsum(sc["persistent_sd"] * np.sqrt(length) * normal(reps, n), axis=1)   # [rep, step]
     p_boy = sc["sex_ratio"] / (1 + sc["sex_ratio"])
@@ -562,15 +580,22 @@ def project(sc, model, rng, reps):
         out["by_age_mean"][y], out["by_age_sd"][y] = both.mean(axis=0), both.std(axis=0, ddof=1) if reps > 1 else 0
         for name, lo in (("total", 0), ("age65plus", 65), ("age75plus", 75), ("age85plus", 85)):
             out[name][:, y] = both[:, :, lo:].sum(axis=2)
-        growth = (1 + trend) ** (year - sc["rates_year"]) * multiplier                  # [rep, setting]
+        t = year - sc["rates_year"]
+        if t >= 0:
+            growth = np.prod([1 + trend * damping ** i for i in range(t)], axis=0) if t else np.ones_like(trend)
+        else:
+            growth = (1 + trend) ** t
+        growth = growth * multiplier                                                    # [rep, setting]
+        growth[:, 2] *= enrolment
         mean = np.stack([(pop[:, :, lo:hi, None] * model["rates"].transpose(1, 2, 0)[None, :, lo:hi]).sum(axis=2)
                          for lo, hi in BANDS], axis=2) * growth[:, None, None, :]       # [rep, sex, band, setting]
         moved = mean[..., 0] * (sc["shift_share"] if year >= sc["shift_year"] else 0.0)
         inpatients, home_mean = mean[..., 0] - moved, mean[..., 2] + moved
         enrolled = poisson(home_mean)
-        counts = (poisson(inpatients), poisson(mean[..., 1]), enrolled,
-                  poisson(enrolled * sc["calls_per_month"]), None)
-        counts = counts[:4] + (counts[0] / sc["occupancy"],)
+        calls = poisson(enrolled * sc["calls_per_month"])
+        inpatient_count = poisson(inpatients)
+        counts = (inpatient_count, poisson(mean[..., 1]), enrolled, calls, inpatient_count / sc["occupancy"],
+                  binomial(calls, sc["visit_share"]))
         for name, c in zip(DEMAND_SERIES, counts):
             cell = out[name][:, y]
             cell[:, :2, :4] = c

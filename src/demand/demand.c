@@ -1,12 +1,18 @@
 /* Demand from a population path (method in demand.h; parameters in scenarios/README.md).
  *   expected(setting, y, sex, band) = sum_{age in band} P(y, sex, age) x rate(setting, sex, age)
- *       x (1 + trend)^(year - rates_year) x multiplier
- *   home care also grows with uptake (its trend) and receives the inpatients shifted into it
- *   from the shift year: inpatients x (1 - share), home care + inpatients x share.
- *   The day's counts are Poisson around their expectation; urgent calls per month are Poisson
- *   around enrolled patients x calls per patient-month; beds needed = inpatients / occupancy.
- * Streams: CC_STREAM_DEMAND_PARAMS (multipliers, trends) and CC_STREAM_DEMAND_COUNTS, so
- * scenarios compared in one run see the same draws (common random numbers). */
+ *       x trend factor(year) x multiplier
+ *   trend factor: inpatient and outpatient, prod_{t=0}^{T-1} (1 + trend x damping^t) with
+ *   T = year - rates_year (the measured trend, damped toward 0); home care (1 + uptake)^T.
+ *   Home care is also scaled by the replication's visits per patient-month and dental share
+ *   (the enrolment factor) and receives the inpatients shifted into it from the shift year:
+ *   inpatients x (1 - share), home care + inpatients x share.
+ *   The day's counts are Poisson around their expectation; urgent calls (requests) per month
+ *   are Poisson around enrolled patients x calls per patient-month, the urgent visits among
+ *   them Binomial(calls, urgent_visit_share); beds needed = inpatients / occupancy.
+ * Streams: CC_STREAM_DEMAND_PARAMS (multipliers, trends, then visits per patient-month and
+ * dental share, drawn after the others so adding them moved no earlier draw) and
+ * CC_STREAM_DEMAND_COUNTS (entity: the cell; the urgent visits' thinning the calls' cell with
+ * bit 31 set), so scenarios compared in one run see the same draws (common random numbers). */
 #include "carecast/demand.h"
 
 #include <gsl/gsl_randist.h>
@@ -16,6 +22,26 @@
 #include "carecast/rng.h"
 
 int cc_age_band(int age) { return age < 65 ? 0 : age < 75 ? 1 : age < 85 ? 2 : 3; }
+
+double cc_demand_trend_factor(double trend, double damping, int years_after)
+{
+    if (years_after < 0)
+        return pow(1 + trend, years_after);
+    double factor = 1, change = trend;
+    for (int t = 0; t < years_after; t++, change *= damping)
+        factor *= 1 + change;
+    return factor;
+}
+
+/* Triangular {mode, min, max} by inversion of the uniform u (min = max: that value). */
+static double triangular(const double tri[3], double u)
+{
+    double a = tri[CC_TRI_MIN], b = tri[CC_TRI_MAX], c = tri[CC_TRI_MODE];
+    if (b <= a)
+        return c;
+    double split = (c - a) / (b - a);
+    return u < split ? a + sqrt(u * (b - a) * (c - a)) : b - sqrt((1 - u) * (b - a) * (b - c));
+}
 
 void cc_demand_draw_parameters(const cc_demand_params *p, const cc_run_options *run, uint32_t replication,
                                gsl_rng *rng, cc_demand_draw *draw)
@@ -27,6 +53,22 @@ void cc_demand_draw_parameters(const cc_demand_params *p, const cc_run_options *
         draw->multiplier[k] = run->expected_values ? 1.0 : exp(sigma * z_level - 0.5 * sigma * sigma);
         draw->trend[k] = p->trend[k] + (run->expected_values ? 0.0 : p->trend_sd * z_trend);
     }
+    double u_visits = gsl_rng_uniform(rng), u_dental = gsl_rng_uniform(rng);
+    draw->visits_per_patient_month = run->expected_values ? p->visits_per_patient_month[CC_TRI_MODE]
+                                                          : triangular(p->visits_per_patient_month, u_visits);
+    draw->dental_share = run->expected_values ? p->dental_share[CC_TRI_MODE] : triangular(p->dental_share, u_dental);
+    draw->enrolment_factor = CC_HOME_CARE_TABLE_VISITS / draw->visits_per_patient_month * (1 - draw->dental_share) /
+                             (1 - CC_HOME_CARE_TABLE_DENTAL_SHARE);
+}
+
+/* The urgent visits among `calls` urgent calls: Binomial(calls, share) from its own stream. */
+static double urgent_visits(const cc_run_options *run, uint32_t replication, gsl_rng *rng, uint32_t entity,
+                            double calls, double share)
+{
+    if (run->expected_values || calls <= 0)
+        return calls * share;
+    cc_rng_set_stream(rng, run->seed, replication, CC_STREAM_DEMAND_COUNTS, entity | (1u << 31));
+    return (double)gsl_ran_binomial(rng, share, (unsigned int)calls);
 }
 
 /* The day's count: Poisson around mean, from its own stream per cell (entity), so scenarios
@@ -54,7 +96,9 @@ void cc_demand_compute(const cc_demand_params *p, const cc_run_options *run, con
         int year = path->base_year + y;
         double factor[CC_RATE_SETTINGS];
         for (int k = 0; k < CC_RATE_SETTINGS; k++)
-            factor[k] = pow(1 + draw->trend[k], year - p->rates_year) * draw->multiplier[k];
+            factor[k] = cc_demand_trend_factor(draw->trend[k], k == CC_SETTING_HOME_CARE ? 1.0 : p->trend_damping,
+                                               year - p->rates_year) * draw->multiplier[k];
+        factor[CC_SETTING_HOME_CARE] *= draw->enrolment_factor;
         double shift = year >= p->shift_year ? p->shift_share : 0.0;
         for (int sex = 0; sex < CC_SEXES; sex++) {
             double mean[CC_RATE_SETTINGS][4] = {{0}};
@@ -69,10 +113,12 @@ void cc_demand_compute(const cc_demand_params *p, const cc_run_options *run, con
                 double visits = count(run, replication, rng, cell + 1, mean[CC_SETTING_OUTPATIENT][b]);
                 double enrolled = count(run, replication, rng, cell + 2, mean[CC_SETTING_HOME_CARE][b] + moved);
                 double calls = count(run, replication, rng, cell + 3, enrolled * p->urgent_calls_per_patient_month);
-                double values[CC_DEMAND_SERIES] = {inpatients, visits, enrolled, calls, inpatients / p->occupancy};
+                double urgent = urgent_visits(run, replication, rng, cell + 3, calls, p->urgent_visit_share);
+                double values[CC_DEMAND_SERIES] = {inpatients, visits, enrolled, calls, inpatients / p->occupancy, urgent};
                 double in_mean = mean[CC_SETTING_INPATIENT][b] - moved, care_mean = mean[CC_SETTING_HOME_CARE][b] + moved;
-                double means[CC_DEMAND_SERIES] = {in_mean, mean[CC_SETTING_OUTPATIENT][b], care_mean,
-                                                  care_mean * p->urgent_calls_per_patient_month, in_mean / p->occupancy};
+                double calls_mean = care_mean * p->urgent_calls_per_patient_month;
+                double means[CC_DEMAND_SERIES] = {in_mean, mean[CC_SETTING_OUTPATIENT][b], care_mean, calls_mean,
+                                                  in_mean / p->occupancy, calls_mean * p->urgent_visit_share};
                 for (int d = 0; expected && d < CC_DEMAND_SERIES; d++)
                     expected[(size_t)d * years + y] += means[d];
                 for (int d = 0; d < CC_DEMAND_SERIES; d++) {

@@ -114,6 +114,8 @@ SOURCE(age_mean, r->age_mean)
 SOURCE(age_sd, s->age_sd)
 SOURCE(rate_multiplier, r->rate_multiplier)
 SOURCE(rate_trend, r->rate_trend)
+SOURCE(visits_per_patient_month, r->visits_per_patient_month)
+SOURCE(dental_share, r->dental_share)
 SOURCE(peak_year, s->peak_year[i])
 SOURCE(peak_year_share, s->peak_year_share[i])
 SOURCE(capacity, s->capacity)
@@ -378,8 +380,12 @@ static const entry layout[] = {
            "Outpatient visits on a weekday"),
     DEMAND("home_care", CC_DEMAND_HOME_CARE, "patients", "Enrolled home-care patients",
            "Enrolled home-care (regular home-visit) patients"),
-    DEMAND("urgent_calls", CC_DEMAND_URGENT_CALLS, "calls/month", "Urgent house calls per month",
-           "Urgent house-call requests per month from enrolled home-care patients"),
+    DEMAND("urgent_calls", CC_DEMAND_URGENT_CALLS, "calls/month", "Urgent house calls (requests) per month",
+           "Urgent house-call requests per month from enrolled home-care patients (calls, not visits: "
+           "urgent_visits counts the ones answered by a visit)"),
+    DEMAND("urgent_visits", CC_DEMAND_URGENT_VISITS, "visits/month", "Urgent house-call visits per month",
+           "Urgent calls answered by a visit per month: the calls x [coverage] urgent_visit_share (the rest "
+           "get phone advice)"),
     DEMAND("beds_needed", CC_DEMAND_BEDS_NEEDED, "beds", "Hospital beds needed",
            "Beds needed to hold the day's inpatients at the target occupancy"),
     {.kind = E_REPLICATED, .path = "demand/outpatient/visits_per_clinic", .when = WITH_DEMAND, .rank = 1,
@@ -395,6 +401,14 @@ static const entry layout[] = {
           CC_VALUE_DOUBLE, "per year", "Annual relative change of the rates drawn per replication",
           "Annual relative change of the rates drawn per replication (index 2: inpatient, outpatient, home care)",
           rate_trend),
+    ARRAY("demand/parameters/visits_per_patient_month", WITH_DEMAND, 2, AXES(AX_SCENARIO, AX_REPLICATION),
+          CC_VALUE_DOUBLE, "visits/patient-month", "Scheduled visits per home-care patient-month drawn per replication",
+          "Scheduled visits per enrolled home-care patient-month drawn per replication (triangular): the "
+          "enrolled patients scale by 2.4 / it", visits_per_patient_month),
+    ARRAY("demand/parameters/dental_share", WITH_DEMAND, 2, AXES(AX_SCENARIO, AX_REPLICATION),
+          CC_VALUE_DOUBLE, "1", "Dental share of scheduled-visit patients drawn per replication",
+          "Dental share of the daily scheduled-visit patients drawn per replication (triangular): the "
+          "enrolled patients scale by (1 - it) / 0.6", dental_share),
     ARRAY("demand/beds_needed/capacity", WITH_CAPACITY, 1, AXES(AX_SCENARIO), CC_VALUE_DOUBLE, "beds",
           "Hospital bed capacity", "Bed capacity given by each scenario (0: none given; its rows below are "
           "meaningless)", capacity),

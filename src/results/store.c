@@ -35,7 +35,9 @@ int cc_results_init(cc_results *r, int nscenarios, int replications, int years, 
         ok = (r->demand[i] = calloc(rows * CC_AGE_BANDS, sizeof(double))) != NULL &&
              (r->demand_expected[i] = calloc((size_t)nscenarios * replications * years, sizeof(double))) != NULL;
     ok = ok && (!has_demand || ((r->rate_multiplier = calloc(draws, sizeof(double))) &&
-                                (r->rate_trend = calloc(draws, sizeof(double)))));
+                                (r->rate_trend = calloc(draws, sizeof(double))) &&
+                                (r->visits_per_patient_month = calloc(draws, sizeof(double))) &&
+                                (r->dental_share = calloc(draws, sizeof(double)))));
     if (!ok) {
         cc_results_free(r);
         return CC_ERR_NOMEM;
@@ -81,6 +83,8 @@ void cc_results_free(cc_results *r)
     }
     free(r->rate_multiplier);
     free(r->rate_trend);
+    free(r->visits_per_patient_month);
+    free(r->dental_share);
     free(r->age_mean);
     free(r->base_population);
     free(r->age_m2);
@@ -221,6 +225,8 @@ static void add_demand(cc_results *r, int sc, int rep, const cc_demand_row *row)
         r->rate_multiplier[at * CC_RATE_SETTINGS + k] = row->draw.multiplier[k];
         r->rate_trend[at * CC_RATE_SETTINGS + k] = row->draw.trend[k];
     }
+    r->visits_per_patient_month[at] = row->draw.visits_per_patient_month;
+    r->dental_share[at] = row->draw.dental_share;
 }
 
 static void add_coverage(cc_results *r, int sc, int rep, const cc_coverage_row *row)

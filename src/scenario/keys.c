@@ -134,10 +134,16 @@ static const cc_key_info keys[] = {
      "derived: Patient Survey 2023, JMA surveys (scripts/make-demand-tables.py)"},
     {"demand", "rates_year", CC_KEY_INT, AT(demand.rates_year), "2023", 1900, 2300, 0, NULL, "year",
      "Year the rate tables describe; trends run from it.", "Patient Survey 2023"},
-    {"demand", "inpatient_trend", CC_KEY_DOUBLE, AT(demand.trend[CC_SETTING_INPATIENT]), "-0.01", -0.5, 0.5, 0, NULL, "per year",
-     "Mean annual relative change of inpatient rates.", "assumption: past declines slow (range -0.03 to 0)"},
-    {"demand", "outpatient_trend", CC_KEY_DOUBLE, AT(demand.trend[CC_SETTING_OUTPATIENT]), "0", -0.5, 0.5, 0, NULL, "per year",
-     "Mean annual relative change of outpatient rates.", "assumption (range -0.01 to +0.01)"},
+    {"demand", "inpatient_trend", CC_KEY_DOUBLE, AT(demand.trend[CC_SETTING_INPATIENT]), "-0.0303", -0.5, 0.5, 0, NULL, "per year",
+     "Mean annual relative change of inpatient rates in rates_year, damped by trend_damping a year after.",
+     "derived: the 2005-2023 trend of the Patient Survey back-test (scripts/make-demand-trends.py)"},
+    {"demand", "outpatient_trend", CC_KEY_DOUBLE, AT(demand.trend[CC_SETTING_OUTPATIENT]), "-0.0047", -0.5, 0.5, 0, NULL, "per year",
+     "Mean annual relative change of outpatient rates in rates_year, damped by trend_damping a year after.",
+     "derived: the 2005-2023 trend of the Patient Survey back-test (scripts/make-demand-trends.py)"},
+    {"demand", "trend_damping", CC_KEY_DOUBLE, AT(demand.trend_damping), "0.9", 0, 1, 0, NULL, "per year",
+     "Damping of the inpatient and outpatient trends: the annual change in year rates_year + t is the "
+     "trend x trend_damping^t (1: a constant trend; 0: no change after rates_year). Home-care uptake "
+     "growth is not damped.", "assumption (range 0.8-1)"},
     {"demand", "home_care_uptake_growth", CC_KEY_DOUBLE, AT(demand.trend[CC_SETTING_HOME_CARE]), "0.01", -0.5, 0.5, 0, NULL, "per year",
      "Mean annual relative growth of home-care uptake (a policy lever).", "assumption (range 0 to 0.03)"},
     {"demand", "trend_sd", CC_KEY_DOUBLE, AT(demand.trend_sd), "0.005", 0, 0.2, 0, NULL, "per year",
@@ -156,8 +162,30 @@ static const cc_key_info keys[] = {
      "assumption (range 0-0.10)"},
     {"demand", "inpatient_shift_year", CC_KEY_INT, AT(demand.shift_year), "2030", 1900, 2300, 0, NULL, "year",
      "First year of the shift.", "assumption"},
+    {"demand", "visits_per_patient_month", CC_KEY_DOUBLE, AT(demand.visits_per_patient_month[CC_TRI_MODE]), "2.4", 0, 31, CC_KEY_MIN_EXCLUSIVE, NULL, "visits/patient-month",
+     "Scheduled visits per enrolled home-care patient-month, turning the daily scheduled-visit patients "
+     "into enrolled patients (enrolled = patients a day x 21.7 / visits x (1 - dental_share)); the mode "
+     "of its triangular draw per replication (the home-care table is built with 2.4).",
+     "derived: JMA 58.3 visits / 23.6 patients a clinic-month = 2.47 (range 1.9-2.5)"},
+    {"demand", "visits_per_patient_month_min", CC_KEY_DOUBLE, AT(demand.visits_per_patient_month[CC_TRI_MIN]), "1.9", 0, 31, CC_KEY_MIN_EXCLUSIVE, NULL, "visits/patient-month",
+     "Lowest visits per patient-month drawn (triangular; at most visits_per_patient_month; equal to the "
+     "maximum: no uncertainty).", "derived: the range of visits_per_patient_month"},
+    {"demand", "visits_per_patient_month_max", CC_KEY_DOUBLE, AT(demand.visits_per_patient_month[CC_TRI_MAX]), "2.5", 0, 31, CC_KEY_MIN_EXCLUSIVE, NULL, "visits/patient-month",
+     "Highest visits per patient-month drawn (triangular; at least visits_per_patient_month).",
+     "derived: the range of visits_per_patient_month"},
+    {"demand", "dental_share", CC_KEY_DOUBLE, AT(demand.dental_share[CC_TRI_MODE]), "0.40", 0, 1, 0, NULL, "-",
+     "Dental share of the daily scheduled-visit patients, left out of the enrolled medical patients; the "
+     "mode of its triangular draw per replication (the home-care table is built with 0.40).",
+     "derived: dental was 30% of all home-care patients in 2017 and 40% in 2023, a floor for its share "
+     "of scheduled visits (range 0.30-0.55)"},
+    {"demand", "dental_share_min", CC_KEY_DOUBLE, AT(demand.dental_share[CC_TRI_MIN]), "0.30", 0, 1, 0, NULL, "-",
+     "Lowest dental share drawn (triangular; at most dental_share; equal to the maximum: no uncertainty).",
+     "derived: the range of dental_share"},
+    {"demand", "dental_share_max", CC_KEY_DOUBLE, AT(demand.dental_share[CC_TRI_MAX]), "0.55", 0, 1, 0, NULL, "-",
+     "Highest dental share drawn (triangular; at least dental_share).", "derived: the range of dental_share"},
     {"demand", "urgent_calls_per_patient_month", CC_KEY_DOUBLE, AT(demand.urgent_calls_per_patient_month), "0.8", 0, 10, 0, NULL, "calls/patient-month",
-     "Urgent house-call requests per enrolled patient-month.",
+     "Urgent house-call requests (calls) per enrolled patient-month; [coverage] urgent_visit_share of "
+     "them need a visit (the urgent_visits series).",
      "derived: Patient Survey 2023 (range 0.4-1.2)"},
     {"demand", "clinics", CC_KEY_DOUBLE, AT(demand.clinics), "251", 1, 1e6, 0, NULL, "clinics",
      "Clinics the outpatient visits are divided by (visits_per_clinic). The rates count hospital "

@@ -104,6 +104,22 @@ static int check_combinations(const cc_scenario *s, cc_error *err)
     if (p->mortality_target_year && (p->target_e0[CC_MALE] <= 0 || p->target_e0[CC_FEMALE] <= 0))
         return cc_setting_error(cc_scenario_setting(s, "mortality", "target_year"), err, CC_ERR_RANGE,
                                 "a target year needs target_e0_male and target_e0_female");
+    /* the triangular draws of [demand]: min <= mode <= max */
+    static const char *const triangular[2] = {"visits_per_patient_month", "dental_share"};
+    const double *tri[2] = {s->demand.visits_per_patient_month, s->demand.dental_share};
+    for (int i = 0; i < 2; i++) {
+        char name[64];
+        if (tri[i][CC_TRI_MIN] > tri[i][CC_TRI_MODE]) {
+            snprintf(name, sizeof name, "%s_min", triangular[i]);
+            return cc_setting_error(cc_scenario_setting(s, "demand", name), err, CC_ERR_RANGE,
+                                    "%g is above %s %g", tri[i][CC_TRI_MIN], triangular[i], tri[i][CC_TRI_MODE]);
+        }
+        if (tri[i][CC_TRI_MAX] < tri[i][CC_TRI_MODE]) {
+            snprintf(name, sizeof name, "%s_max", triangular[i]);
+            return cc_setting_error(cc_scenario_setting(s, "demand", name), err, CC_ERR_RANGE,
+                                    "%g is below %s %g", tri[i][CC_TRI_MAX], triangular[i], tri[i][CC_TRI_MODE]);
+        }
+    }
     return 0;
 }
 
@@ -166,6 +182,7 @@ int cc_scenario_load_overrides(cc_scenario *s, const char *path, const cc_overri
     if ((ret = set_name(s, err)) != 0) goto out;
     if ((ret = cc_settings_store(s, err)) != 0) goto out;
     if ((ret = set_dates(s, err)) != 0) goto out;
+    s->demand.urgent_visit_share = s->coverage.urgent_visit_share; /* one key, read by both stages */
     if ((ret = check_combinations(s, err)) != 0) goto out;
     ret = cc_scenario_read_tables(s, err);
 out:
