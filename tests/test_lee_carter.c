@@ -134,7 +134,10 @@ static void test_fit_reproduces_japan_2009_2018(void **state)
     tu_rmtree(dir);
 }
 
-/* m(x, y) / m_base(x) = exp(b(x) k(y)): recover k(y) from an age with b > 0. */
+/* m(x, y) / m_base(x) = exp(b(x) k(y)): recover k(y) from an age with b > 0. The index tests
+ * put the year points on 1 January (INDEX_DATES), so that step y is calendar year base + y - 1
+ * whole and its rates are that year's alone: k = drift (y - 1) on the median path. */
+#define INDEX_DATES "[simulation]\nreference_date = 01-01\n[mortality]\n"
 static double index_of(const cc_scenario *s, const cc_population_model *m, const cc_population_rates *r, int y, int sex)
 {
     int age = 60;
@@ -152,7 +155,7 @@ static void test_zero_volatility_follows_the_drift_exactly(void **state)
     cc_population_workspace ws;
     cc_population_rates r;
     cc_error err;
-    load_history_scenario(dir, &s, "volatility_scale = 0\n");
+    load_history_scenario(dir, &s, "volatility_scale = 0\n" INDEX_DATES);
     assert_int_equal(s.run.expected_values, 0); /* noise is on: only the volatility is 0 */
     assert_cc_ok(cc_population_model_build(&s.population, &m, &err), &err);
     assert_cc_ok(cc_population_workspace_init(&ws), &err);
@@ -161,7 +164,7 @@ static void test_zero_volatility_follows_the_drift_exactly(void **state)
         assert_cc_ok(cc_population_rates_draw(&s.population, &m, &s.run, rep, &ws, &r), &err);
         for (int y = 0; y < m.years; y++)
             for (int sex = 0; sex < CC_SEXES; sex++)
-                assert_double_equal(index_of(&s, &m, &r, y, sex), m.drift[sex] * y, 1e-9);
+                assert_double_equal(index_of(&s, &m, &r, y, sex), m.drift[sex] * (y > 0 ? y - 1 : 0), 1e-9);
     }
     cc_population_rates_free(&r);
     cc_population_workspace_free(&ws);
@@ -179,12 +182,12 @@ static void test_volatility_spreads_the_index(void **state)
     cc_population_workspace ws;
     cc_population_rates r;
     cc_error err;
-    load_history_scenario(dir, &s, "");
+    load_history_scenario(dir, &s, INDEX_DATES);
     assert_cc_ok(cc_population_model_build(&s.population, &m, &err), &err);
     assert_cc_ok(cc_population_workspace_init(&ws), &err);
     assert_cc_ok(cc_population_rates_init(&r, m.years), &err);
-    /* after 10 years k ~ N(10 drift, 10 sigma^2): check mean and variance over 2000 reps */
-    int n = 2000, y = 10;
+    /* step 10 is calendar year base + 9: k ~ N(9 drift, 9 sigma^2); mean and variance over 2000 reps */
+    int n = 2000, y = 10, elapsed = y - 1;
     double sum = 0, sum2 = 0;
     for (int rep = 0; rep < n; rep++) {
         assert_cc_ok(cc_population_rates_draw(&s.population, &m, &s.run, (uint32_t)rep, &ws, &r), &err);
@@ -192,8 +195,8 @@ static void test_volatility_spreads_the_index(void **state)
         sum += k;
         sum2 += k * k;
     }
-    double mean = sum / n, var = sum2 / n - mean * mean, expected_var = y * m.sigma[CC_MALE] * m.sigma[CC_MALE];
-    assert_double_equal(mean, y * m.drift[CC_MALE], 4 * sqrt(expected_var / n));
+    double mean = sum / n, var = sum2 / n - mean * mean, expected_var = elapsed * m.sigma[CC_MALE] * m.sigma[CC_MALE];
+    assert_double_equal(mean, elapsed * m.drift[CC_MALE], 4 * sqrt(expected_var / n));
     assert_double_relative(var, expected_var, 0.15); /* sd of a sample variance at n=2000: 3.2% */
     cc_population_rates_free(&r);
     cc_population_workspace_free(&ws);
@@ -253,7 +256,9 @@ static void test_migration_calibration_meets_the_totals(void **state)
     assert_cc_ok(cc_scenario_load(&s, ini, &err), &err);
     assert_int_equal(s.population.ntargets, 2); /* 2020 is before the base year and ignored */
     assert_cc_ok(cc_population_model_build(&s.population, &m, &err), &err);
-    assert_true(m.level[0] > 0 && m.level[5] > 0 && m.level[4] == m.level[0] && m.level[5] == m.level[9]);
+    /* one level for the steps to 2030 (points 0-5), another for those to 2035 (6-10) */
+    assert_true(m.level[0] > 0 && m.level[6] > 0 && m.level[5] == m.level[0] && m.level[6] == m.level[10] &&
+                m.level[6] != m.level[5]);
     median = s;
     median.run.expected_values = 1;
     assert_cc_ok(cc_population_workspace_init(&ws), &err);

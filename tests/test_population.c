@@ -1,8 +1,11 @@
 /* Unit tests of the cohort-component projection (src/population.c) on Kashiwa's 2025 register
- * with Japan's 2020 life table and fertility and a small migration table: persons are
- * conserved every year; net migration is the table's; with noise, the mean of many
- * replications is the expected-values projection; replications are reproducible and differ
- * from each other; the processes draw from separate streams. */
+ * with Japan's 2020 life table and fertility and a small migration table, twice: with the base
+ * on the first year point, and with the base three quarters of a year before it (2025-01-01,
+ * points on 1 October: a first step of 0.748 years). Persons are conserved every step (the
+ * first, fractional one included); net migration is the table's times the step's length; with
+ * noise, the mean of many replications is the expected-values projection; replications are
+ * reproducible and differ from each other; the processes draw from separate streams; a part
+ * of a year moves that part of each age up. */
 #include "testutil.h"
 
 #include <math.h>
@@ -12,6 +15,8 @@
 #include "carecast/scenario.h"
 
 /* net migrants per year by sex: male 300 - 60 = 240, female 250 - 50 - 1 = 199 */
+#define STOCK0(path, sex) (&(path)->population[(size_t)(sex) * CC_AGES])
+
 #define MIGRATION_CSV "sex,age_lo,age_hi,net_migrants\n" \
                       "male,0,19,0\nmale,20,39,300\nmale,40,99,-60\nmale,100,,0\n" \
                       "female,0,19,0\nfemale,20,39,250\nfemale,40,99,-50\nfemale,100,,-1\n"
@@ -25,7 +30,7 @@ typedef struct {
     int years;
 } fixture;
 
-static int group_setup(void **state)
+static int setup_with(void **state, const char *dates)
 {
     fixture *fx = calloc(1, sizeof *fx);
     char ini[PATH_MAX], mig[PATH_MAX], extra[PATH_MAX + 64], line[2048];
@@ -35,7 +40,7 @@ static int group_setup(void **state)
     *state = fx;
     tu_mkdtemp(fx->dir);
     tu_write_file(tu_path(mig, fx->dir, "mig.csv"), MIGRATION_CSV);
-    snprintf(extra, sizeof extra, "migration = %s\n[migration]\nnoise_sd = 0.25\n", mig);
+    snprintf(extra, sizeof extra, "migration = %s\n[migration]\nnoise_sd = 0.25\npersistent_sd = 0\n%s", mig, dates);
     tu_write_data_scenario(tu_path(ini, fx->dir, "population.ini"), extra);
     if (cc_scenario_load(&fx->s, ini, &err) != 0 || cc_population_model_build(&fx->s.population, &fx->model, &err) != 0) {
         cc_error_format(&err, line, sizeof line);
@@ -44,6 +49,26 @@ static int group_setup(void **state)
     }
     fx->years = cc_scenario_years(&fx->s);
     return cc_population_workspace_init(&fx->ws);
+}
+
+static int setup_whole_years(void **state) { return setup_with(state, ""); }
+
+/* base_year 2025 stays consistent: the first 1 October on or after 2025-01-01 is in 2025 */
+static int setup_first_step(void **state) { return setup_with(state, "[simulation]\nbase_date = 2025-01-01\n"); }
+
+static double step_length(const fixture *fx, int y)
+{
+    double start, h;
+    cc_population_step_span(&fx->s.population, y, &start, &h);
+    return h;
+}
+
+static double base_total(const fixture *fx, int sex)
+{
+    double sum = 0;
+    for (int a = 0; a < CC_AGES; a++)
+        sum += fx->s.population.base_population[sex][a];
+    return sum;
 }
 
 static int group_teardown(void **state)
@@ -93,12 +118,16 @@ static void check_conservation(fixture *fx, int expected, uint32_t rep)
 {
     cc_population_path p;
     simulate(fx, expected, rep, &p);
-    for (int y = 0; y + 1 < fx->years; y++)
+    for (int y = 0; y < fx->years; y++) /* flows of step y end on point y */
         for (int sex = 0; sex < CC_SEXES; sex++) {
             size_t i = (size_t)y * CC_SEXES + sex;
-            double balance = stock(&p, y, sex) + p.births[i] - p.deaths[i] + p.net_migration[i];
-            assert_double_equal(stock(&p, y + 1, sex), balance, 1e-6);
-            assert_true(p.births[i] > 0 && p.deaths[i] > 0);
+            double before = y == 0 ? base_total(fx, sex) : stock(&p, y - 1, sex);
+            double balance = before + p.births[i] - p.deaths[i] + p.net_migration[i];
+            assert_double_equal(stock(&p, y, sex), balance, 1e-6);
+            if (step_length(fx, y) > 0)
+                assert_true(p.births[i] > 0 && p.deaths[i] > 0);
+            else
+                assert_true(p.births[i] == 0 && p.deaths[i] == 0 && p.net_migration[i] == 0);
         }
     cc_population_path_free(&p);
 }
@@ -118,7 +147,10 @@ static void test_base_year_is_base_population(void **state)
     fixture *fx = *state;
     cc_population_path p;
     simulate(fx, 0, 1, &p);
-    assert_memory_equal(p.population, fx->s.population.base_population, sizeof fx->s.population.base_population);
+    if (fx->s.population.first_step == 0)
+        assert_memory_equal(p.population, fx->s.population.base_population, sizeof fx->s.population.base_population);
+    else
+        assert_memory_not_equal(p.population, fx->s.population.base_population, sizeof fx->s.population.base_population);
     cc_population_path_free(&p);
 }
 
@@ -129,7 +161,7 @@ static void test_net_migration_equals_table_total(void **state)
     simulate(fx, 1, 0, &p);
     for (int y = 0; y < fx->years; y++)
         for (int sex = 0; sex < CC_SEXES; sex++)
-            assert_double_equal(p.net_migration[y * CC_SEXES + sex], migration_total[sex], 1e-9);
+            assert_double_equal(p.net_migration[y * CC_SEXES + sex], migration_total[sex] * step_length(fx, y), 1e-9);
     cc_population_path_free(&p);
 }
 
@@ -177,12 +209,12 @@ static void test_mean_of_replications_is_expected_projection(void **state)
     const int year = 10;
     cc_population_path expected;
     simulate(fx, 1, 0, &expected);
-    double target = grand_total(&expected, year), births_target = expected.births[0] + expected.births[1];
+    double target = grand_total(&expected, year), births_target = expected.births[2] + expected.births[3];
     double sum = 0, sumsq = 0, births_sum = 0, births_sumsq = 0;
     for (uint32_t rep = 0; rep < REPS; rep++) {
         cc_population_path p;
         simulate(fx, 0, rep, &p);
-        double t = grand_total(&p, year), b = p.births[0] + p.births[1];
+        double t = grand_total(&p, year), b = p.births[2] + p.births[3];
         sum += t;
         sumsq += t * t;
         births_sum += b;
@@ -193,7 +225,7 @@ static void test_mean_of_replications_is_expected_projection(void **state)
     double births_mean = births_sum / REPS;
     double births_se = sqrt((births_sumsq / REPS - births_mean * births_mean) / (REPS - 1));
     print_message("      total %d: mean %.1f (se %.1f) vs expected values %.1f; "
-                  "births year 0: mean %.1f (se %.2f) vs %.1f\n",
+                  "births of step 1: mean %.1f (se %.2f) vs %.1f\n",
                   fx->s.population.base_year + year, mean, se, target, births_mean, births_se, births_target);
     assert_true(se > 0);
     assert_true(fabs(mean - target) < 4 * se);
@@ -232,7 +264,7 @@ static void test_replications_differ(void **state)
     size_t stocks = (size_t)fx->years * CC_SEXES * CC_AGES * sizeof(double);
     assert_memory_not_equal(a.population + CC_SEXES * CC_AGES, b.population + CC_SEXES * CC_AGES,
                             stocks - CC_SEXES * CC_AGES * sizeof(double));
-    assert_true(a.deaths[0] != b.deaths[0] || a.births[0] != b.births[0]);
+    assert_true(a.deaths[2] != b.deaths[2] || a.births[2] != b.births[2]);
     cc_population_path_free(&a);
     cc_population_path_free(&b);
 }
@@ -259,11 +291,11 @@ static void test_migration_does_not_shift_death_or_birth_draws(void **state)
     memset(rates.migration, 0, (size_t)fx->years * CC_SEXES * CC_AGES * sizeof(double));
     assert_int_equal(cc_population_path_init(&without, fx->years), 0);
     assert_int_equal(cc_population_simulate(&fx->s.population, &rates, &fx->s.run, 8, &fx->ws, &without), 0);
-    /* year 0 deaths and births come before migration and from their own streams */
+    /* step 1's deaths and births come before migration and from their own streams */
     for (int sex = 0; sex < CC_SEXES; sex++) {
-        assert_true(with.deaths[sex] == without.deaths[sex]);
-        assert_true(with.births[sex] == without.births[sex]);
-        assert_true(with.net_migration[sex] != 0 && without.net_migration[sex] == 0);
+        assert_true(with.deaths[CC_SEXES + sex] == without.deaths[CC_SEXES + sex]);
+        assert_true(with.births[CC_SEXES + sex] == without.births[CC_SEXES + sex]);
+        assert_true(with.net_migration[CC_SEXES + sex] != 0 && without.net_migration[CC_SEXES + sex] == 0);
     }
     cc_population_path_free(&with);
     cc_population_path_free(&without);
@@ -289,6 +321,61 @@ static void test_life_expectancy_of_base_year(void **state)
     cc_population_path_free(&p);
 }
 
+/* Without deaths, births or migration a step of h years moves a share h of each age up one
+ * year (the open group keeps its own), and nobody is lost. */
+static void test_a_part_of_a_year_moves_that_part_up(void **state)
+{
+    fixture *fx = *state;
+    cc_population_rates rates;
+    cc_population_path p;
+    draw_rates(fx, 1, 0, &rates);
+    memset(rates.mortality, 0, (size_t)fx->years * CC_SEXES * CC_AGES * sizeof(double));
+    memset(rates.fertility, 0, (size_t)fx->years * CC_AGES * sizeof(double));
+    memset(rates.migration, 0, (size_t)fx->years * CC_SEXES * CC_AGES * sizeof(double));
+    assert_int_equal(cc_population_path_init(&p, fx->years), 0);
+    assert_int_equal(cc_population_simulate(&fx->s.population, &rates, &fx->s.run, 0, &fx->ws, &p), 0);
+    double h = fx->s.population.first_step;
+    for (int sex = 0; sex < CC_SEXES; sex++) {
+        const double *base = fx->s.population.base_population[sex], *first = STOCK0(&p, sex);
+        for (int a = 1; a < CC_AGE_OPEN; a++)
+            assert_double_equal(first[a], (1 - h) * base[a] + h * base[a - 1], 1e-9);
+        assert_double_equal(first[0], (1 - h) * base[0], 1e-9);
+        assert_double_equal(first[CC_AGE_OPEN], base[CC_AGE_OPEN] + h * base[CC_AGE_OPEN - 1], 1e-9);
+        assert_double_equal(stock(&p, 0, sex), base_total(fx, sex), 1e-6);
+    }
+    cc_population_path_free(&p);
+    cc_population_rates_free(&rates);
+}
+
+/* The persistent component: a random walk of the migration rate, none with expected values;
+ * with it, replications' net migration departs from the table's and stays departed. */
+static void test_persistent_migration_walks(void **state)
+{
+    fixture *fx = *state;
+    cc_population_rates rates;
+    fx->s.population.migration_persistent_sd = 0.001;
+    draw_rates(fx, 1, 2, &rates);
+    for (int y = 0; y < fx->years; y++)
+        assert_true(rates.migration_rate[y] == 0);
+    cc_population_rates_free(&rates);
+    double sum_last = 0, sumsq_last = 0;
+    enum { REPS = 400 };
+    for (uint32_t rep = 0; rep < REPS; rep++) {
+        draw_rates(fx, 0, rep, &rates);
+        double last = rates.migration_rate[fx->years - 1];
+        sum_last += last;
+        sumsq_last += last * last;
+        assert_true(rates.migration_rate[1] != rates.migration_rate[2]);
+        cc_population_rates_free(&rates);
+    }
+    /* variance of the walk after the steps: sd^2 times the years elapsed */
+    double elapsed = fx->s.population.first_step + fx->years - 1, sd = sqrt(sumsq_last / REPS);
+    print_message("      persistent walk after %.2f years: sd %.5f (expected %.5f)\n", elapsed, sd, 0.001 * sqrt(elapsed));
+    assert_double_relative(sd, 0.001 * sqrt(elapsed), 0.15); /* 400 draws: sd of the sd estimate 3.5% */
+    assert_double_equal(sum_last / REPS, 0, 4 * 0.001 * sqrt(elapsed) / sqrt(REPS));
+    fx->s.population.migration_persistent_sd = 0;
+}
+
 int main(int argc, char **argv)
 {
     const struct CMUnitTest tests[] = {
@@ -304,6 +391,22 @@ int main(int argc, char **argv)
         cmocka_unit_test(test_expected_values_do_not_depend_on_replication),
         cmocka_unit_test(test_migration_does_not_shift_death_or_birth_draws),
         cmocka_unit_test(test_life_expectancy_of_base_year),
+        cmocka_unit_test(test_persistent_migration_walks),
     };
-    return TU_RUN_GROUP_TESTS(tests, group_setup, group_teardown, argc, argv);
+    const struct CMUnitTest first_step_tests[] = {
+        cmocka_unit_test(test_conservation_expected_values),
+        cmocka_unit_test(test_conservation_with_noise),
+        cmocka_unit_test(test_base_year_is_base_population),
+        cmocka_unit_test(test_net_migration_equals_table_total),
+        cmocka_unit_test(test_whole_persons_never_negative_with_noise),
+        cmocka_unit_test(test_mean_of_replications_is_expected_projection),
+        cmocka_unit_test(test_a_part_of_a_year_moves_that_part_up),
+        cmocka_unit_test(test_life_expectancy_of_base_year),
+        cmocka_unit_test(test_persistent_migration_walks),
+    };
+    cmocka_set_test_filter(argc > 1 ? argv[1] : NULL);
+    int failed = cmocka_run_group_tests_name("base on the first point", tests, setup_whole_years, group_teardown);
+    failed += cmocka_run_group_tests_name("base 0.75 years before the first point", first_step_tests, setup_first_step,
+                                          group_teardown);
+    return failed;
 }

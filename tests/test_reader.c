@@ -321,9 +321,14 @@ static void check_attribute(check_state *st, const cc_layout_item *it)
     char path[600];
     snprintf(path, sizeof path, "/%s", it->path);
     assert_cc_ok(cc_reader_attribute(st->reader, path, it->name, &a, &err), &err);
-    assert_int_equal(it->type, CC_VALUE_DOUBLE);
-    assert_int_equal(a.kind, CC_DATA_FLOAT);
-    assert_true(a.value == *(const double *)it->data);
+    if (it->type == CC_VALUE_STRING) { /* dates */
+        assert_int_equal(a.kind, CC_DATA_STRING);
+        assert_string_equal(a.string, *(const char *const *)it->data);
+    } else {
+        assert_int_equal(it->type, CC_VALUE_DOUBLE);
+        assert_int_equal(a.kind, CC_DATA_FLOAT);
+        assert_true(a.value == *(const double *)it->data);
+    }
     free(a.string);
 }
 

@@ -16,13 +16,25 @@
 #define CC_MAX_TARGETS 64
 
 /* The population model's parameters: what the scenario loader fills from [simulation]
- * base_year/end_year, [population], [mortality], [fertility] and [migration] and their tables.
- * Read-only once loaded. */
+ * base_date/reference_date/base_year/end_year, [population], [mortality], [fertility] and
+ * [migration] and their tables. Read-only once loaded.
+ * Time: year points ("year Y") are on the reference date (month, day) of Y; the base
+ * population is counted on the base date, at most one year before the first point (year
+ * base_year), which is reached by a first step of first_step years (0 when the base date is
+ * the reference date). Every later step is one year. Times in years are decimal calendar
+ * years (cc_decimal_year). */
 typedef struct {
     int base_year, end_year;
+    int base_date[3];                          /* year, month, day of the base population */
+    int reference_month, reference_day;        /* the date of every year point */
+    double base_time, first_step;              /* decimal year of the base date; years to the first point */
     cc_split_method age_split;
     double base_population[CC_SEXES][CC_AGES]; /* persons at the base date */
     double mortality_rate[CC_SEXES][CC_AGES];  /* central death rates m(x) of the base table */
+    int mortality_year;                        /* calendar year the base table describes */
+    /* observed death rates replacing the model's in the calendar years they cover */
+    int observed_first, observed_years;        /* 0 years: none */
+    double *observed_rate;                     /* [observed_years][CC_SEXES][CC_AGES] m(x) */
     double fertility_rate[CC_AGES];            /* births per woman-year by age of mother */
     double sex_ratio_at_birth;                 /* male births per female birth */
     int has_migration_table;
@@ -42,13 +54,21 @@ typedef struct {
     /* migration */
     int migration_schedule;                    /* 0 none, 1 Rogers-Castro */
     double migration_peak_age, migration_male_share, migration_level, migration_noise_sd;
+    double migration_persistent_sd;            /* random walk of the net migration rate, per sqrt(year) */
     int ntargets;                              /* calibration targets after the base year */
     int target_year[CC_MAX_TARGETS];
     double target_total[CC_MAX_TARGETS];
 } cc_population_params;
 
-/* Years of the projection, base year included. */
+/* Year points of the projection, the first (base_year) included. */
 int cc_population_years(const cc_population_params *params);
+
+/* The decimal calendar year of a date: year + (day of year - 1) / days in the year. */
+double cc_decimal_year(int year, int month, int day);
+
+/* Start and length (years) of step `step`, the step that ends on year point `step`
+ * (step 0 runs from the base date to the first point and may be shorter than a year or empty). */
+void cc_population_step_span(const cc_population_params *params, int step, double *start, double *length);
 
 /* What a scenario's population model fitted and calibrated before any replication runs
  * (a result: written under /population). */
@@ -69,17 +89,20 @@ typedef struct {
     double *level;                      /* [years] both sexes, persons/year */
 } cc_population_model;
 
-/* Rates a replication follows, per year of the projection (year index y: the year from the
- * base date in year base_year + y to the same date a year later). */
+/* Rates a replication follows, per step (index s: the step that ends on year point s, see
+ * cc_population_step_span). Each step's rates are the calendar years' rates weighted by the
+ * years' overlap with the step (for an empty first step: the rates of its calendar year). */
 typedef struct {
     int years;
     double *mortality;      /* [years][CC_SEXES][CC_AGES] central death rates m(x) */
     double *fertility;      /* [years][CC_AGES] births per woman-year by age */
-    double *migration;      /* [years][CC_SEXES][CC_AGES] expected net migrants (age at year end) */
+    double *migration;      /* [years][CC_SEXES][CC_AGES] expected net migrants per year (age at step end) */
+    double *migration_rate; /* [years] persistent component: extra net migrants per person per year */
 } cc_population_rates;
 
-/* What one replication produced. Stocks at the base date of each year; flows (births,
- * deaths, net migration) during the year that starts then. Life expectancy of each year's
+/* What one replication produced. Stocks on each year point; flows (births, deaths, net
+ * migration) during the step that ends there (the first: from the base date, first_step years,
+ * none when the base date is the first point). Life expectancy of each year's
  * period life table, at birth and at 65; for both sexes, that of a cohort born at the sex
  * ratio at birth (the mean of the sexes weighted by births, and at 65 by survivors to 65). */
 typedef struct {

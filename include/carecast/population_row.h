@@ -55,6 +55,10 @@ typedef struct {
     int *target_year;                   /* [ntargets] */
     double *target_total;               /* [ntargets] */
     double base_tfr;
+    char base_date[16];                 /* YYYY-MM-DD of the base population */
+    char reference_date[8];             /* MM-DD of every year point */
+    double first_step;                  /* years from the base date to the first point */
+    double base_population[CC_SEX_AXIS][CC_AGES]; /* persons at the base date (total: both sexes) */
     double median_e0_end_year[CC_SEXES]; /* period e0 of the all-median path in the end year */
     int has_lee_carter;
     int ngroups, nyears;                /* of the mortality history (0 without Lee-Carter) */

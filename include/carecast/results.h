@@ -36,6 +36,7 @@ typedef struct {
     double bed_capacity;          /* [demand] bed_capacity (0: none given) */
     double clinics;               /* [demand] clinics */
     cc_population_fitted fitted;  /* what the population model fitted or calibrated */
+    const char *base_date, *reference_date; /* fitted's dates, as string attributes */
 } cc_results_scenario;
 
 /* The coverage stage's part of the store (README, "The results file": /coverage). Values of
@@ -73,6 +74,7 @@ typedef struct {
     double *series[CC_SERIES_COUNT];
     /* [scenario][year][CC_SEX_AXIS][CC_AGES]: running mean and sum of squared deviations */
     double *age_mean, *age_m2;
+    double *base_population; /* [scenario][CC_SEX_AXIS][CC_AGES] persons at the base date */
     /* demand (when has_demand): [series][scenario][replication][year][CC_SEX_AXIS][CC_AGE_BANDS] */
     double *demand[CC_DEMAND_SERIES];
     double *demand_expected[CC_DEMAND_SERIES]; /* [scenario][replication][year] */

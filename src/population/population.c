@@ -1,5 +1,5 @@
 /* Cohort-component projection by sex and single year of age (see population.h).
- * One step, persons aged x at the start of year t:
+ * A whole-year step, persons aged x at its start:
  *   survivors to x+1 ~ Binomial(P(x), s(x)), s(x) = L(x+1)/L(x) of year t's life table;
  *   births ~ Poisson(sum_x f(x) (W(x, t) + W(x, t+1)) / 2), W(x, t+1) the surviving women
  *   before migration; male births ~ Binomial(B, r/(1+r)); each sex's births survive to age 0
@@ -7,6 +7,16 @@
  *   net migrants at x = M(x) * (1 + sd * z), z ~ N(0,1) once a year, rounded to whole persons
  *   by floor plus a Bernoulli draw on the fraction (unbiased); a negative net flow never takes
  *   an age below zero persons.
+ * A step of h < 1 years (the first, from a base date off the reference date): survivors at x ~
+ * Binomial(P(x), exp(-m(x) h)) (constant hazard within the step); of them Binomial(S(x), h)
+ * reach x+1 (ages spread evenly within the year of age), the rest stay at x; births
+ * ~ Poisson(h sum_x f(x) (W(x) + S_W(x)) / 2) all stay at age 0, surviving with probability
+ * exp(-m(0) h / 2); net migration h times the yearly flow. An empty first step (h = 0) copies
+ * the base population to the first point.
+ * Every step adds the persistent migration component: the rate drawn for the step (rates->
+ * migration_rate, net migrants per person per year) times the population at the step's start
+ * and its length, spread over ages by the migration profile of the year's flow (or, without
+ * one, the population's own age-sex structure).
  * Streams: deaths, births and migration each have their own (rng.h), so a change in one
  * process does not shift the draws of another. */
 #include "carecast/population.h"
@@ -21,6 +31,22 @@
 
 #define STOCK(path, y, sex) (&(path)->population[((size_t)(y) * CC_SEXES + (sex)) * CC_AGES])
 
+static int leap(int year) { return (year % 4 == 0 && year % 100 != 0) || year % 400 == 0; }
+
+double cc_decimal_year(int year, int month, int day)
+{
+    static const int before[12] = {0, 31, 59, 90, 120, 151, 181, 212, 243, 273, 304, 334};
+    int day_of_year = before[month - 1] + day + (month > 2 && leap(year));
+    return year + (day_of_year - 1) / (leap(year) ? 366.0 : 365.0);
+}
+
+void cc_population_step_span(const cc_population_params *p, int step, double *start, double *length)
+{
+    double first = p->base_time + p->first_step; /* the first point; later steps are whole years */
+    *start = step == 0 ? p->base_time : first + step - 1;
+    *length = step == 0 ? p->first_step : 1.0;
+}
+
 int cc_population_rates_init(cc_population_rates *r, int years)
 {
     memset(r, 0, sizeof *r);
@@ -28,7 +54,8 @@ int cc_population_rates_init(cc_population_rates *r, int years)
     r->mortality = calloc((size_t)years * CC_SEXES * CC_AGES, sizeof(double));
     r->fertility = calloc((size_t)years * CC_AGES, sizeof(double));
     r->migration = calloc((size_t)years * CC_SEXES * CC_AGES, sizeof(double));
-    if (!r->mortality || !r->fertility || !r->migration) {
+    r->migration_rate = calloc((size_t)years, sizeof(double));
+    if (!r->mortality || !r->fertility || !r->migration || !r->migration_rate) {
         cc_population_rates_free(r);
         return CC_ERR_NOMEM;
     }
@@ -40,6 +67,7 @@ void cc_population_rates_free(cc_population_rates *r)
     free(r->mortality);
     free(r->fertility);
     free(r->migration);
+    free(r->migration_rate);
     memset(r, 0, sizeof *r);
 }
 
@@ -107,16 +135,20 @@ static double round_unbiased(gsl_rng *rng, int expected, double x)
     return whole + (gsl_rng_uniform(rng) < x - whole ? 1.0 : 0.0);
 }
 
-/* Age everyone one year; returns deaths. next[] receives the survivors by age at year end. */
-static double survive(const double *now, const double survival[CC_AGES], double *next,
-                      gsl_rng *rng, int expected)
+/* Age everyone over a step of h years; returns deaths. next[] receives the survivors by age at
+ * the step's end: a whole year moves everyone up one age (survival L(x+1)/L(x)); a part h of a
+ * year moves a share h of the survivors (survival exp(-m h)). */
+static double survive(const double *now, const double survival[CC_AGES], const double *m, double h,
+                      double *next, gsl_rng *rng, int expected)
 {
     double deaths = 0;
     memset(next, 0, CC_AGES * sizeof *next);
     for (int a = 0; a < CC_AGES; a++) {
-        double alive = draw_binomial(rng, expected, survival[a], now[a]);
+        double alive = draw_binomial(rng, expected, h < 1 ? exp(-m[a] * h) : survival[a], now[a]);
         deaths += now[a] - alive;
-        next[a < CC_AGE_OPEN ? a + 1 : CC_AGE_OPEN] += alive;
+        double up = a == CC_AGE_OPEN ? 0.0 : h < 1 ? draw_binomial(rng, expected, h, alive) : alive;
+        next[a < CC_AGE_OPEN ? a + 1 : CC_AGE_OPEN] += up;
+        next[a] += alive - up;
     }
     return deaths;
 }
@@ -139,43 +171,28 @@ static void record_life_expectancy(const cc_lifetable table[CC_SEXES], double se
     out[2 * CC_SEXES + 1] /= sum65;
 }
 
-static void step_year(const cc_population_params *p, const cc_population_rates *r, int expected, int y,
-                      cc_population_workspace *ws, const double *now[CC_SEXES],
-                      double *next[CC_SEXES], cc_population_path *path)
+/* Net migrants added at each age: the year's flow and the persistent component, both for h
+ * years, scaled by the yearly noise factor, rounded to whole persons without bias. */
+static void migrate(const cc_population_params *p, const cc_population_rates *r, int expected, int y, double h,
+                    double population_now, const double *now[CC_SEXES], double *next[CC_SEXES],
+                    gsl_rng *rng, cc_population_path *path)
 {
-    double survival[CC_SEXES][CC_AGES], birth_survival[CC_SEXES];
-    cc_lifetable table[CC_SEXES];
-    for (int sex = 0; sex < CC_SEXES; sex++) {
-        const double *m = &r->mortality[((size_t)y * CC_SEXES + sex) * CC_AGES];
-        cc_lifetable_from_rates(m, &table[sex]);
-        cc_lifetable_survival(&table[sex], m, survival[sex], &birth_survival[sex]);
-        path->deaths[y * CC_SEXES + sex] = survive(now[sex], survival[sex], next[sex], ws->deaths, expected);
-    }
-    record_life_expectancy(table, p->sex_ratio_at_birth, &path->life_expectancy[(size_t)y * (CC_SEXES + 1) * 2]);
-    const double *f = &r->fertility[(size_t)y * CC_AGES];
-    double exposure = 0;
-    for (int a = 0; a < CC_AGE_OPEN; a++)
-        exposure += f[a] * 0.5 * (now[CC_FEMALE][a] + next[CC_FEMALE][a]);
-    double births = expected ? exposure : (double)gsl_ran_poisson(ws->births, exposure);
-    double p_male = p->sex_ratio_at_birth / (1.0 + p->sex_ratio_at_birth);
-    double male = draw_binomial(ws->births, expected, p_male, births);
-    double by_sex[CC_SEXES] = {male, births - male};
-    for (int sex = 0; sex < CC_SEXES; sex++) {
-        path->births[y * CC_SEXES + sex] = by_sex[sex];
-        double alive = draw_binomial(ws->births, expected, birth_survival[sex], by_sex[sex]);
-        next[sex][0] = alive;
-        path->deaths[y * CC_SEXES + sex] += by_sex[sex] - alive;
-    }
+    const double *flow = &r->migration[(size_t)y * CC_SEXES * CC_AGES];
+    double flow_total = 0, extra = r->migration_rate[y] * population_now * h;
+    for (int i = 0; i < CC_SEXES * CC_AGES; i++)
+        flow_total += fabs(flow[i]);
     double factor = 1.0;
-    if (!expected && p->migration_noise_sd > 0)
-        factor += gsl_ran_gaussian(ws->migration, p->migration_noise_sd);
+    if (!expected && p->migration_noise_sd > 0 && h > 0)
+        factor += gsl_ran_gaussian(rng, p->migration_noise_sd);
     for (int sex = 0; sex < CC_SEXES; sex++) {
-        const double *mig = &r->migration[((size_t)y * CC_SEXES + sex) * CC_AGES];
         double net = 0;
         for (int a = 0; a < CC_AGES; a++) {
-            if (mig[a] == 0)
+            double share = flow_total > 0 ? fabs(flow[sex * CC_AGES + a]) / flow_total
+                                          : (population_now > 0 ? now[sex][a] / population_now : 0.0);
+            double expected_moves = flow[sex * CC_AGES + a] * h * factor + extra * share;
+            if (expected_moves == 0)
                 continue;
-            double moved = round_unbiased(ws->migration, expected, mig[a] * factor);
+            double moved = round_unbiased(rng, expected, expected_moves);
             if (next[sex][a] + moved < 0)
                 moved = -next[sex][a];
             next[sex][a] += moved;
@@ -185,6 +202,52 @@ static void step_year(const cc_population_params *p, const cc_population_rates *
     }
 }
 
+/* The step that ends on year point y, h years long (0 < h <= 1). */
+static void step(const cc_population_params *p, const cc_population_rates *r, int expected, int y, double h,
+                 cc_population_workspace *ws, const double *now[CC_SEXES], double *next[CC_SEXES],
+                 cc_population_path *path)
+{
+    double survival[CC_SEXES][CC_AGES], birth_survival[CC_SEXES], population_now = 0;
+    for (int sex = 0; sex < CC_SEXES; sex++)
+        for (int a = 0; a < CC_AGES; a++)
+            population_now += now[sex][a];
+    for (int sex = 0; sex < CC_SEXES; sex++) {
+        const double *m = &r->mortality[((size_t)y * CC_SEXES + sex) * CC_AGES];
+        cc_lifetable table;
+        cc_lifetable_from_rates(m, &table);
+        cc_lifetable_survival(&table, m, survival[sex], &birth_survival[sex]);
+        if (h < 1)
+            birth_survival[sex] = exp(-m[0] * h / 2);
+        path->deaths[y * CC_SEXES + sex] = survive(now[sex], survival[sex], m, h, next[sex], ws->deaths, expected);
+    }
+    const double *f = &r->fertility[(size_t)y * CC_AGES];
+    double exposure = 0;
+    for (int a = 0; a < CC_AGE_OPEN; a++) /* women aged x: the mean of the step's start and end */
+        exposure += f[a] * 0.5 * (now[CC_FEMALE][a] + next[CC_FEMALE][a]);
+    exposure *= h;
+    double births = expected ? exposure : (double)gsl_ran_poisson(ws->births, exposure);
+    double p_male = p->sex_ratio_at_birth / (1.0 + p->sex_ratio_at_birth);
+    double male = draw_binomial(ws->births, expected, p_male, births);
+    double by_sex[CC_SEXES] = {male, births - male};
+    for (int sex = 0; sex < CC_SEXES; sex++) {
+        path->births[y * CC_SEXES + sex] = by_sex[sex];
+        double alive = draw_binomial(ws->births, expected, birth_survival[sex], by_sex[sex]);
+        next[sex][0] += alive;
+        path->deaths[y * CC_SEXES + sex] += by_sex[sex] - alive;
+    }
+    migrate(p, r, expected, y, h, population_now, now, next, ws->migration, path);
+}
+
+/* The period life expectancies of step y's rates. */
+static void record_step_life_expectancy(const cc_population_params *p, const cc_population_rates *r, int y,
+                                        cc_population_path *path)
+{
+    cc_lifetable table[CC_SEXES];
+    for (int sex = 0; sex < CC_SEXES; sex++)
+        cc_lifetable_from_rates(&r->mortality[((size_t)y * CC_SEXES + sex) * CC_AGES], &table[sex]);
+    record_life_expectancy(table, p->sex_ratio_at_birth, &path->life_expectancy[(size_t)y * (CC_SEXES + 1) * 2]);
+}
+
 int cc_population_simulate(const cc_population_params *p, const cc_population_rates *r, const cc_run_options *run,
                            uint32_t replication, cc_population_workspace *ws, cc_population_path *path)
 {
@@ -192,15 +255,22 @@ int cc_population_simulate(const cc_population_params *p, const cc_population_ra
     cc_rng_set_stream(ws->deaths, run->seed, replication, CC_STREAM_DEATHS, 0);
     cc_rng_set_stream(ws->births, run->seed, replication, CC_STREAM_BIRTHS, 0);
     cc_rng_set_stream(ws->migration, run->seed, replication, CC_STREAM_MIGRATION, 0);
-    for (int sex = 0; sex < CC_SEXES; sex++)
-        memcpy(STOCK(path, 0, sex), p->base_population[sex], sizeof p->base_population[sex]);
-    double scratch[CC_SEXES][CC_AGES];
     for (int y = 0; y < path->years; y++) {
-        const double *now[CC_SEXES] = {STOCK(path, y, CC_MALE), STOCK(path, y, CC_FEMALE)};
-        int last = y + 1 == path->years; /* the last year's flows still count; its end is dropped */
-        double *next[CC_SEXES] = {last ? scratch[CC_MALE] : STOCK(path, y + 1, CC_MALE),
-                                  last ? scratch[CC_FEMALE] : STOCK(path, y + 1, CC_FEMALE)};
-        step_year(p, r, run->expected_values, y, ws, now, next, path);
+        double start, h;
+        cc_population_step_span(p, y, &start, &h);
+        record_step_life_expectancy(p, r, y, path);
+        double *next[CC_SEXES] = {STOCK(path, y, CC_MALE), STOCK(path, y, CC_FEMALE)};
+        if (h <= 0) { /* the base date is the first point: no flows */
+            for (int sex = 0; sex < CC_SEXES; sex++) {
+                memcpy(next[sex], p->base_population[sex], sizeof p->base_population[sex]);
+                path->births[y * CC_SEXES + sex] = path->deaths[y * CC_SEXES + sex] = 0;
+                path->net_migration[y * CC_SEXES + sex] = 0;
+            }
+            continue;
+        }
+        const double *now[CC_SEXES] = {y == 0 ? p->base_population[CC_MALE] : STOCK(path, y - 1, CC_MALE),
+                                       y == 0 ? p->base_population[CC_FEMALE] : STOCK(path, y - 1, CC_FEMALE)};
+        step(p, r, run->expected_values, y, h, ws, now, next, path);
     }
     return 0;
 }

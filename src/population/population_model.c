@@ -1,17 +1,24 @@
 /* The population model's parameters: built once per scenario (Lee-Carter fit and drift
  * calibration, fertility shape, migration profile and level calibration), then drawn per
- * replication (parameter uncertainty) as year-by-year rate paths for population.c.
- *   Mortality: m(x, y) = m_base(x) exp(b(x) k(y)); k(0) = 0; k(y+1) = k(y) + drift + sigma e(y).
+ * replication (parameter uncertainty) as step-by-step rate paths for population.c.
+ *   Rates belong to calendar years c; a step's rates are its calendar years' weighted by their
+ *   overlap with the step (a step from 1 October to 1 October: a quarter of c-1, three of c).
+ *   Mortality: m(x, c) = m_base(x) exp(b(x) k(c)), k(c) = drift (c - c0) + sigma W(c), c0 the
+ *     base table's year (mortality_year), W a random walk with W(c0) = 0 and one standard
+ *     normal step a year (shared by both sexes); years of the observed table replace m(x, c).
  *     b(x) below 0 is set to 0 in the projection: in the 2009-2018 series the 95-99 and 100+
  *     rates jump 16-43% from 2009 to 2010 (a break in the series, scenarios/data/SOURCES.md),
  *     which gives those groups a negative b, i.e. mortality rising as it falls everywhere else.
  *     The drift is chosen (bisection) so that the period life expectancy at birth of the
- *     median path, k(y) = drift (y - base), equals the target in the target year; e0 rises
+ *     median path, k(c) = drift (c - c0), equals the target in the target year; e0 rises
  *     monotonically as k falls, so the median e0 of the replications is that of the median k.
- *   Fertility: TFR(y) moves linearly from the base TFR to a long-run TFR ~ N(mean, sd),
- *     reached in long_run_year; the age shape of the base rates is kept.
- *   Migration: level(y) x profile; levels per period between calibration targets are found
- *     by the secant method on the expected-values projection (which is affine in the level). */
+ *   Fertility: TFR(c) moves linearly from the base TFR in base_year to a long-run TFR ~
+ *     N(mean, sd), reached in long_run_year; the age shape of the base rates is kept.
+ *   Migration: level(step) x profile; levels per period between calibration targets are found
+ *     by the secant method on the expected-values projection (which is affine in the level).
+ *     Persistent component: a random walk R of the net migration rate (migrants per person per
+ *     year), R(0) = 0 at the base date and a normal step of sd persistent_sd sqrt(h) per step of
+ *     h years, so a replication that starts above the official path tends to stay there. */
 #include <gsl/gsl_randist.h>
 #include <math.h>
 #include <stdio.h>
@@ -54,16 +61,17 @@ static double e0_at_index(const cc_population_params *p, const cc_population_mod
 
 double cc_population_model_median_e0(const cc_population_params *p, const cc_population_model *m, int sex, int year)
 {
-    return e0_at_index(p, m, sex, m->drift[sex] * (year - p->base_year));
+    return e0_at_index(p, m, sex, m->drift[sex] * (year - p->mortality_year));
 }
 
 /* Drift such that e0 at the target year meets the target (bisection; e0 falls as k rises). */
 static int calibrate_drift(const cc_population_params *p, cc_population_model *m, int sex, cc_error *err)
 {
-    double span = p->mortality_target_year - p->base_year, lo = -100.0 / span, hi = 100.0 / span;
+    double span = p->mortality_target_year - p->mortality_year, lo = -100.0 / span, hi = 100.0 / span;
     double target = p->target_e0[sex];
     if (span <= 0)
-        return cc_error_set_key(err, CC_ERR_RANGE, "mortality", "target_year", "must be after base_year");
+        return cc_error_set_key(err, CC_ERR_RANGE, "mortality", "target_year",
+                                "must be after the base mortality table's year (%d)", p->mortality_year);
     if (e0_at_index(p, m, sex, lo * span) < target || e0_at_index(p, m, sex, hi * span) > target)
         return cc_error_set_key(err, CC_ERR_RANGE, "mortality", sex ? "target_e0_female" : "target_e0_male",
                                 "this life expectancy cannot be reached with the Lee-Carter fit");
@@ -147,6 +155,7 @@ static int calibrate_migration(const cc_population_params *p, cc_population_mode
     for (int k = 0; k < p->ntargets; k++) {
         int year = p->target_year[k];
         double l0 = m->level[from], l1 = l0 + 1000.0, f0, f1;
+        /* the level of the steps from `from` to the target's point, those after it provisionally */
         int ret;
         set_level(m, from, l0);
         if ((ret = median_total(p, m, year, &f0)) != 0)
@@ -167,7 +176,7 @@ static int calibrate_migration(const cc_population_params *p, cc_population_mode
             return cc_error_set_key(err, CC_ERR_RANGE, "migration", "calibrate_to",
                                     "no migration level meets the total of %d (off by %.1f persons)", year, f0);
         }
-        from = year - p->base_year;
+        from = year - p->base_year + 1;
     }
     return 0;
 }
@@ -208,32 +217,98 @@ void cc_population_model_free(cc_population_model *m)
     memset(m, 0, sizeof *m);
 }
 
+/* The calendar years a projection's steps touch, and each one's index k noise (a random walk
+ * from the base mortality table's year, one normal innovation a year shared by both sexes). */
+typedef struct {
+    int first, n;
+    double *noise; /* [n] */
+} calendar_path;
+
+static int calendar_years(const cc_population_params *p, int steps, calendar_path *cal)
+{
+    double start, h;
+    cc_population_step_span(p, steps - 1, &start, &h);
+    cal->first = (int)floor(p->base_time);
+    int last = (int)ceil(start + h) - 1;
+    if (last < cal->first)
+        last = cal->first;
+    cal->n = last - cal->first + 1;
+    cal->noise = calloc(cal->n, sizeof *cal->noise);
+    return cal->noise ? 0 : CC_ERR_NOMEM;
+}
+
+/* Year c's mortality: observed when the history covers it, else the model's index. */
+static void calendar_mortality(const cc_population_params *p, const cc_population_model *m, const calendar_path *cal,
+                               int c, int sex, double out[CC_AGES])
+{
+    if (c >= p->observed_first && c < p->observed_first + p->observed_years) {
+        memcpy(out, &p->observed_rate[((size_t)(c - p->observed_first) * CC_SEXES + sex) * CC_AGES],
+               CC_AGES * sizeof *out);
+        return;
+    }
+    rates_at_index(p, m, sex, m->drift[sex] * (c - p->mortality_year) + m->sigma[sex] * cal->noise[c - cal->first], out);
+}
+
+static double calendar_tfr(const cc_population_params *p, const cc_population_model *m, double long_run, int c)
+{
+    if (!(long_run > 0))
+        return m->base_tfr;
+    double progress = p->long_run_year > p->base_year ? (double)(c - p->base_year) / (p->long_run_year - p->base_year) : 1.0;
+    return m->base_tfr + (long_run - m->base_tfr) * fmin(1.0, fmax(0.0, progress));
+}
+
 int cc_population_rates_draw(const cc_population_params *p, const cc_population_model *m, const cc_run_options *run,
                              uint32_t replication, cc_population_workspace *ws, cc_population_rates *r)
 {
     const int expected = run->expected_values;
-    double k[CC_SEXES] = {0, 0}, long_run = p->long_run_tfr;
+    double long_run = p->long_run_tfr;
+    calendar_path cal;
+    if (calendar_years(p, r->years, &cal) != 0)
+        return CC_ERR_NOMEM;
     cc_rng_set_stream(ws->parameters, run->seed, replication, CC_STREAM_FERTILITY_LEVEL, 0);
     if (long_run > 0 && !expected)
         long_run = fmax(0.0, long_run + gsl_ran_gaussian(ws->parameters, p->tfr_sd));
     cc_rng_set_stream(ws->parameters, run->seed, replication, CC_STREAM_MORTALITY_INDEX, 0);
+    double walk = 0;
+    for (int c = p->mortality_year + 1; c < cal.first + cal.n; c++) {
+        walk += expected || !m->has_lee_carter ? 0.0 : gsl_ran_gaussian(ws->parameters, 1.0);
+        if (c >= cal.first)
+            cal.noise[c - cal.first] = walk;
+    }
+    cc_rng_set_stream(ws->parameters, run->seed, replication, CC_STREAM_MIGRATION_LEVEL, 0);
+    double persistent = 0;
     for (int y = 0; y < r->years; y++) {
-        for (int sex = 0; sex < CC_SEXES; sex++)
-            rates_at_index(p, m, sex, k[sex], &r->mortality[((size_t)y * CC_SEXES + sex) * CC_AGES]);
-        double shock = expected || !m->has_lee_carter ? 0.0 : gsl_ran_gaussian(ws->parameters, 1.0);
-        for (int sex = 0; sex < CC_SEXES; sex++)
-            k[sex] += m->drift[sex] + m->sigma[sex] * shock;
-        double tfr = m->base_tfr;
-        if (long_run > 0) {
-            double progress = p->long_run_year > p->base_year ? (double)y / (p->long_run_year - p->base_year) : 1.0;
-            tfr += (long_run - m->base_tfr) * fmin(1.0, progress);
+        double start, h, weight_sum = 0, year_rates[CC_AGES];
+        cc_population_step_span(p, y, &start, &h);
+        double *mort = &r->mortality[(size_t)y * CC_SEXES * CC_AGES], *fert = &r->fertility[(size_t)y * CC_AGES];
+        memset(mort, 0, CC_SEXES * CC_AGES * sizeof *mort);
+        double tfr = 0;
+        for (int c = (int)floor(start); c < start + h || (h == 0 && c == (int)floor(start)); c++) {
+            /* the share of the step in calendar year c (an empty step: all of its year) */
+            double w = h > 0 ? (fmin(start + h, c + 1.0) - fmax(start, (double)c)) / h : 1.0;
+            if (w <= 0)
+                continue;
+            weight_sum += w;
+            for (int sex = 0; sex < CC_SEXES; sex++) {
+                calendar_mortality(p, m, &cal, c, sex, year_rates);
+                for (int a = 0; a < CC_AGES; a++)
+                    mort[sex * CC_AGES + a] += w * year_rates[a];
+            }
+            tfr += w * calendar_tfr(p, m, long_run, c);
         }
+        for (int i = 0; i < CC_SEXES * CC_AGES; i++) /* the weights sum to 1 up to rounding */
+            mort[i] /= weight_sum;
+        tfr /= weight_sum;
         for (int a = 0; a < CC_AGES; a++)
-            r->fertility[(size_t)y * CC_AGES + a] = m->shape[a] * tfr;
+            fert[a] = m->shape[a] * tfr;
         for (int sex = 0; sex < CC_SEXES; sex++)
             for (int a = 0; a < CC_AGES; a++)
                 r->migration[((size_t)y * CC_SEXES + sex) * CC_AGES + a] =
                     m->has_schedule ? m->level[y] * m->profile[sex][a] : p->net_migration[sex][a];
+        if (!expected && p->migration_persistent_sd > 0 && h > 0)
+            persistent += p->migration_persistent_sd * sqrt(h) * gsl_ran_gaussian(ws->parameters, 1.0);
+        r->migration_rate[y] = persistent;
     }
+    free(cal.noise);
     return 0;
 }

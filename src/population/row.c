@@ -104,6 +104,14 @@ int cc_population_fitted_fill(cc_population_fitted *f, const cc_population_param
     f->target_year = copy_of(p->target_year, (size_t)p->ntargets, sizeof(int), &ok);
     f->target_total = copy_of(p->target_total, (size_t)p->ntargets, sizeof(double), &ok);
     f->base_tfr = m->base_tfr;
+    snprintf(f->base_date, sizeof f->base_date, "%04d-%02d-%02d", p->base_date[0], p->base_date[1], p->base_date[2]);
+    snprintf(f->reference_date, sizeof f->reference_date, "%02d-%02d", p->reference_month, p->reference_day);
+    f->first_step = p->first_step;
+    for (int a = 0; a < CC_AGES; a++) {
+        f->base_population[CC_MALE][a] = p->base_population[CC_MALE][a];
+        f->base_population[CC_FEMALE][a] = p->base_population[CC_FEMALE][a];
+        f->base_population[CC_SEXES][a] = p->base_population[CC_MALE][a] + p->base_population[CC_FEMALE][a];
+    }
     for (int sex = 0; sex < CC_SEXES; sex++)
         f->median_e0_end_year[sex] = cc_population_model_median_e0(p, m, sex, p->end_year);
     f->has_lee_carter = m->has_lee_carter;

@@ -41,8 +41,9 @@ static const struct {
     {"scenario", "scenario", "1", "Scenario", "Scenario (or region of a batch)"},
     {"replication", "replication", "1", "Replication", "Replication number (random streams are keyed by it)"},
     {"quantile", "quantile", "1", "Quantile level", "Quantile level over replications"},
-    {"year", "year", "year", "Calendar year",
-     "Calendar year (stocks at the base date's day; flows over the year from it)"},
+    {"year", "year", "year", "Year",
+     "Year point: the reference date (attribute reference_date, MM-DD) of the year; stocks on that date, "
+     "flows over the step that ends on it (the first from the base date, population/base)"},
     {"sex", "sex", "1", "Sex", "Sex; total is both sexes"},
     {"age", "age", "years", "Age", "Age in completed years; 100 is the open group 100+"},
     {"age_band", "age_band", "1", "Age band", "Age bands of demand results"},
@@ -121,6 +122,10 @@ SOURCE(first_exceedance_year, s->first_exceedance_year)
 SOURCE(first_exceedance_share, s->first_exceedance_share)
 SOURCE(never_exceeded_share, s->never_exceeded_share)
 SOURCE(migration_level, FIT->migration_level)
+SOURCE(base_population, r->base_population)
+SOURCE(base_date, &r->scenarios[sc < 0 ? 0 : sc].base_date) /* scenarios run together share it */
+SOURCE(reference_date, &r->scenarios[0].reference_date)
+SOURCE(first_step, &FIT->first_step)
 SOURCE(target_year, FIT->target_year)
 SOURCE(target_total, FIT->target_total)
 SOURCE(base_tfr, &FIT->base_tfr)
@@ -278,7 +283,7 @@ typedef struct {
 static const entry layout[] = {
     GROUP("population", ALWAYS, "Population projection: headline series and age structure"),
     POPULATION("total", CC_SERIES_TOTAL, "persons", "Population, all ages",
-               "Population of all ages at the base date's day of each year"),
+               "Population of all ages on each year point (the reference date)"),
     POPULATION("age65plus", CC_SERIES_AGE65PLUS, "persons", "Population aged 65 and over",
                "Population aged 65 and over"),
     POPULATION("age75plus", CC_SERIES_AGE75PLUS, "persons", "Population aged 75 and over",
@@ -286,16 +291,23 @@ static const entry layout[] = {
     POPULATION("age85plus", CC_SERIES_AGE85PLUS, "persons", "Population aged 85 and over",
                "Population aged 85 and over"),
     POPULATION("births", CC_SERIES_BIRTHS, "births/year", "Live births",
-               "Live births during the year that starts at the year's base date"),
+               "Live births during the step that ends on the year point (the first step: from the base date, "
+               "population/fitted/<scenario>@first_step_years long, none when that is 0)"),
     POPULATION("deaths", CC_SERIES_DEATHS, "deaths/year", "Deaths",
-               "Deaths during the year (including births of the year who die before its end)"),
+               "Deaths during the step that ends on the year point (including births of the step who die before its end)"),
     POPULATION("net_migration", CC_SERIES_NET_MIGRATION, "persons/year", "Net migration",
-               "Net migrants added during the year (in minus out)"),
+               "Net migrants added during the step that ends on the year point (in minus out)"),
     POPULATION("life_expectancy_0", CC_SERIES_LIFE_EXPECTANCY_0, "years", "Period life expectancy at birth",
                "Period life expectancy at birth of the year's mortality rates (total: a birth cohort of both sexes "
                "at the sex ratio at birth)"),
     POPULATION("life_expectancy_65", CC_SERIES_LIFE_EXPECTANCY_65, "years", "Period life expectancy at 65",
                "Period life expectancy at 65 of the year's mortality rates (total: weighted by survivors to 65)"),
+    ARRAY("population/base", ALWAYS, 3, AXES(AX_SCENARIO, AX_SEX, AX_AGE), CC_VALUE_DOUBLE, "persons",
+          "Base population by single year of age",
+          "Persons on the base date (attribute date), before the first step; the base table split into single ages",
+          base_population),
+    {.kind = E_ATTRIBUTE, .path = "population/base", .name = "date", .type = CC_VALUE_STRING, .values = base_date},
+    {.kind = E_ATTRIBUTE, .path = "year", .name = "reference_date", .type = CC_VALUE_STRING, .values = reference_date},
     GROUP("population/by_age", ALWAYS, "Population by single year of age (100 = 100+)"),
     ARRAY("population/by_age/mean", ALWAYS, 4, AXES(AX_SCENARIO, AX_YEAR, AX_SEX, AX_AGE), CC_VALUE_DOUBLE,
           "persons", "Population by single year of age, mean over replications", "Mean over replications", age_mean),
@@ -312,6 +324,9 @@ static const entry layout[] = {
     FITTED_VECTOR(FITTED "/calibration_target_total", ALWAYS, AX_TARGET_YEAR, CC_VALUE_DOUBLE, "persons",
                   "Official population total", "Official totals the median projection meets", target_total, 0),
     FITTED_ATTR(FITTED, ALWAYS, "base_tfr", base_tfr, 0),
+    {.kind = E_ATTRIBUTE, .path = FITTED, .each = EACH_SCENARIO, .name = "base_date", .type = CC_VALUE_STRING,
+     .values = base_date},
+    FITTED_ATTR(FITTED, ALWAYS, "first_step_years", first_step, 0),
     FITTED_ATTR(FITTED, ALWAYS, "median_e0_male_end_year", median_e0, CC_MALE),
     FITTED_ATTR(FITTED, ALWAYS, "median_e0_female_end_year", median_e0, CC_FEMALE),
     {.kind = E_GROUP, .path = LC, .each = EACH_SCENARIO, .when = WITH_LEE_CARTER,

@@ -30,6 +30,7 @@ int cc_results_init(cc_results *r, int nscenarios, int replications, int years, 
     for (int i = 0; i < CC_SERIES_COUNT; i++)
         ok = ok && (r->series[i] = calloc(rows, sizeof(double))) != NULL;
     ok = ok && (r->age_mean = calloc(cells, sizeof(double))) && (r->age_m2 = calloc(cells, sizeof(double)));
+    ok = ok && (r->base_population = calloc((size_t)nscenarios * CC_SEX_AXIS * CC_AGES, sizeof(double)));
     for (int i = 0; ok && has_demand && i < CC_DEMAND_SERIES; i++)
         ok = (r->demand[i] = calloc(rows * CC_AGE_BANDS, sizeof(double))) != NULL &&
              (r->demand_expected[i] = calloc((size_t)nscenarios * replications * years, sizeof(double))) != NULL;
@@ -81,6 +82,7 @@ void cc_results_free(cc_results *r)
     free(r->rate_multiplier);
     free(r->rate_trend);
     free(r->age_mean);
+    free(r->base_population);
     free(r->age_m2);
     memset(r, 0, sizeof *r);
 }
@@ -101,6 +103,9 @@ int cc_results_set_scenario(cc_results *r, int sc, const char *name, double bed_
     cc_population_fitted_free(&s->fitted);
     s->name = copy;
     s->fitted = f;
+    s->base_date = s->fitted.base_date;
+    s->reference_date = s->fitted.reference_date;
+    memcpy(&r->base_population[(size_t)sc * CC_SEX_AXIS * CC_AGES], f.base_population, sizeof f.base_population);
     s->bed_capacity = bed_capacity;
     s->clinics = clinics;
     return 0;

@@ -23,10 +23,17 @@ static const cc_key_info keys[] = {
      "Master seed of all random streams.", "run setting (not a model parameter)"},
     {"simulation", "replications", CC_KEY_INT, AT(run.replications), "100", 1, 100000000, 0, NULL, "replications",
      "Monte Carlo replications.", "run setting (not a model parameter)"},
-    {"simulation", "base_year", CC_KEY_INT, AT(population.base_year), NULL, 1900, 2200, 0, NULL, "year",
-     "Year of the base population; the projection starts here.", "the base population table"},
+    {"simulation", "base_year", CC_KEY_INT, AT(population.base_year), "0", 0, 2200, 0, NULL, "year",
+     "First year point of the projection (the base population on the reference date of that year). "
+     "0: the year of the first reference date on or after base_date.", "the base population table"},
+    {"simulation", "base_date", CC_KEY_STRING, UNBOUND, "", ANY, NULL, "date",
+     "Date the base population was counted, YYYY-MM-DD; the first step runs from it to the first "
+     "reference date (a part of a year). Empty: the reference date of base_year.", "the base population table"},
+    {"simulation", "reference_date", CC_KEY_STRING, UNBOUND, "10-01", ANY, NULL, "date",
+     "Month and day (MM-DD) of every year point: year Y is this date in Y.",
+     "IPSS projections and the census count people on 1 October"},
     {"simulation", "end_year", CC_KEY_INT, AT(population.end_year), "2050", 1900, 2300, 0, NULL, "year",
-     "Last projected year (population on the base date's day of that year).", "planning horizon (regional plans look to 2050)"},
+     "Last year point (the reference date of that year).", "planning horizon (regional plans look to 2050)"},
     {"simulation", "expected_values", CC_KEY_BOOL, AT(run.expected_values), "false", ANY, NULL, "-",
      "Replace every random draw by its expectation (deaths = persons x probability, ...): "
      "a deterministic projection, for checks.", "run setting (not a model parameter)"},
@@ -39,6 +46,9 @@ static const cc_key_info keys[] = {
     {"population", "mortality", CC_KEY_PATH, UNBOUND, NULL, ANY, NULL, "-",
      "CSV of base mortality by sex: a life table sex,age,lx; single-year probabilities "
      "sex,age,qx; or death rates sex,age_lo,age_hi,death_rate_per_100k.", "scenario table"},
+    {"population", "mortality_year", CC_KEY_INT, AT(population.mortality_year), "0", 0, 2300, 0, NULL, "year",
+     "Calendar year the base mortality table describes; improvement runs from it. 0: the base date's year.",
+     "the mortality table"},
     {"population", "fertility", CC_KEY_PATH, UNBOUND, NULL, ANY, NULL, "births per woman-year",
      "CSV of age-specific fertility rates age,asfr (single ages of the mother; missing ages 0).",
      "scenario table"},
@@ -52,6 +62,10 @@ static const cc_key_info keys[] = {
      "Optional CSV of past death rates year,sex,age_lo,age_hi,death_rate_per_100k for the "
      "Lee-Carter fit of mortality improvement and its uncertainty. None: base rates held constant.",
      "vital statistics 2009-2018 (scenarios/data/SOURCES.md)"},
+    {"mortality", "observed", CC_KEY_PATH, UNBOUND, "", ANY, NULL, "deaths per 100,000",
+     "Optional CSV of observed death rates year,sex,age_lo,age_hi,death_rate_per_100k (each year its own "
+     "age groups, the last open): the calendar years it lists use these rates instead of the model's.",
+     "vital statistics, life tables (hindcasts)"},
     {"mortality", "exclude_years", CC_KEY_STRING, UNBOUND, "", ANY, NULL, "years",
      "Years of the history left out of the fit (comma-separated).", "2011: the Tohoku earthquake"},
     {"mortality", "target_year", CC_KEY_INT, AT(population.mortality_target_year), "0", 0, 2300, 0, NULL, "year",
@@ -87,6 +101,12 @@ static const cc_key_info keys[] = {
     {"migration", "noise_sd", CC_KEY_DOUBLE, AT(population.migration_noise_sd), "0.25", 0, 5, 0, NULL, "fraction of level",
      "Standard deviation of the yearly factor (normal, mean 1) on net migration.",
      "assumption (range 0.10-0.50)"},
+    {"migration", "persistent_sd", CC_KEY_DOUBLE, AT(population.migration_persistent_sd), "0.00086", 0, 0.1, 0, NULL,
+     "per person per sqrt(year)",
+     "Standard deviation of the yearly step of a random walk in the net migration rate (extra net "
+     "migrants per person per year, spread by the migration profile): a departure from the official "
+     "path that persists. 0: none.",
+     "derived: the 90% band covers IPSS 2013's misses for Kashiwa (-2.3% at 10 years, about -5% at 15; README)"},
     {"demand", "inpatient_rates", CC_KEY_PATH, UNBOUND, "", ANY, NULL, "patients per 100,000",
      "CSV sex,age_lo,age_hi,rate_per_100k of inpatients on a day at rates_year. With the two "
      "other rate tables it turns demand on.", "Patient Survey 2023 x Chiba factor (scripts/make-demand-tables.py)"},

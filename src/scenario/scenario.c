@@ -42,6 +42,58 @@ static int set_name(cc_scenario *s, cc_error *err)
     return 0;
 }
 
+static int valid_date(int year, int month, int day)
+{
+    static const int days[12] = {31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+    int leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
+    return month >= 1 && month <= 12 && day >= 1 && day <= days[month - 1] && (month != 2 || day < 29 || leap);
+}
+
+/* [simulation] reference_date (MM-DD) and base_date (YYYY-MM-DD): the year points, the base
+ * date, the first step's length and, when base_year is 0, base_year itself. */
+static int set_dates(cc_scenario *s, cc_error *err)
+{
+    cc_population_params *p = &s->population;
+    const cc_setting *ref = cc_scenario_setting(s, "simulation", "reference_date");
+    const cc_setting *base = cc_scenario_setting(s, "simulation", "base_date");
+    const cc_setting *year = cc_scenario_setting(s, "simulation", "base_year");
+    int n = 0;
+    if (sscanf(ref->value, "%2d-%2d%n", &p->reference_month, &p->reference_day, &n) != 2 || ref->value[n] ||
+        !valid_date(2000, p->reference_month, p->reference_day) || (p->reference_month == 2 && p->reference_day == 29))
+        return cc_setting_error(ref, err, CC_ERR_RANGE, "'%s' is not a month and day MM-DD (29 February excluded)",
+                                ref->value);
+    if (!base->value[0]) {
+        if (p->base_year == 0)
+            return cc_setting_error(year, err, CC_ERR_RANGE, "%s",
+                                    "give base_year or base_date (the date the base population was counted)");
+        p->base_date[0] = p->base_year;
+        p->base_date[1] = p->reference_month;
+        p->base_date[2] = p->reference_day;
+    } else {
+        int *d = p->base_date;
+        n = 0;
+        if (sscanf(base->value, "%4d-%2d-%2d%n", &d[0], &d[1], &d[2], &n) != 3 || base->value[n] || d[0] < 1900 ||
+            d[0] > 2200 || !valid_date(d[0], d[1], d[2]))
+            return cc_setting_error(base, err, CC_ERR_RANGE, "'%s' is not a date YYYY-MM-DD (years 1900-2200)",
+                                    base->value);
+        int after = d[1] > p->reference_month || (d[1] == p->reference_month && d[2] > p->reference_day);
+        int first = d[0] + after;
+        if (p->base_year != 0 && p->base_year != first)
+            return cc_setting_error(year, err, CC_ERR_RANGE,
+                                    "%d disagrees with base_date %s: its first reference date (%02d-%02d) is in %d; "
+                                    "leave base_year out or set it to %d",
+                                    p->base_year, base->value, p->reference_month, p->reference_day, first, first);
+        p->base_year = first;
+    }
+    p->base_time = cc_decimal_year(p->base_date[0], p->base_date[1], p->base_date[2]);
+    p->first_step = cc_decimal_year(p->base_year, p->reference_month, p->reference_day) - p->base_time;
+    if (p->first_step < 1e-9)
+        p->first_step = 0;
+    if (p->mortality_year == 0)
+        p->mortality_year = p->base_date[0];
+    return 0;
+}
+
 /* Checks that span several keys (each key's own range is the registry's). */
 static int check_combinations(const cc_scenario *s, cc_error *err)
 {
@@ -113,6 +165,7 @@ int cc_scenario_load_overrides(cc_scenario *s, const char *path, const cc_overri
     if ((ret = check_required(s, err)) != 0) goto out;
     if ((ret = set_name(s, err)) != 0) goto out;
     if ((ret = cc_settings_store(s, err)) != 0) goto out;
+    if ((ret = set_dates(s, err)) != 0) goto out;
     if ((ret = check_combinations(s, err)) != 0) goto out;
     ret = cc_scenario_read_tables(s, err);
 out:
@@ -202,6 +255,13 @@ int cc_scenarios_check_compatible(const cc_scenario *scenarios, int n, cc_error 
         if (s->run.replications != first->run.replications) return incompatible(s, "simulation", "replications", detail, err);
         if (s->population.base_year != first->population.base_year) return incompatible(s, "simulation", "base_year", detail, err);
         if (s->population.end_year != first->population.end_year) return incompatible(s, "simulation", "end_year", detail, err);
+        if (memcmp(s->population.base_date, first->population.base_date, sizeof s->population.base_date) ||
+            s->population.reference_month != first->population.reference_month ||
+            s->population.reference_day != first->population.reference_day) {
+            snprintf(detail, sizeof detail, "differs from %s; scenarios run together share the base date and the "
+                     "reference date (one year axis)", first->path);
+            return incompatible(s, "simulation", "base_date", detail, err);
+        }
         if (s->demand.enabled != first->demand.enabled) {
             snprintf(detail, sizeof detail, "%s demand tables and %s %s; scenarios run together must all have "
                      "them or none", s->demand.enabled ? "gives" : "gives no", first->path,
@@ -229,6 +289,7 @@ void cc_scenario_free(cc_scenario *s)
     }
     free(s->population.history_year);
     free(s->population.history_rate);
+    free(s->population.observed_rate);
     free(s->coverage.clinics);
     for (int i = 0; i < s->ntables; i++) {
         free(s->tables[i].key);

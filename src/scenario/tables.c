@@ -3,6 +3,7 @@
  * turned into central death rates m(x)), fertility and optional net migration. Each table's
  * path is relative to the scenario file that named it; each is checksummed for provenance.
  * The coverage stage's clinics table is read in clinics.c. */
+#include <limits.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -353,6 +354,76 @@ out:
     return ret;
 }
 
+/* [mortality] observed: year,sex,age_lo,age_hi,death_rate_per_100k, each year and sex its own
+ * complete set of groups (rows of a year together), the years consecutive; spread over single
+ * ages like the base rates. */
+static int read_observed(cc_scenario *s, cc_error *err)
+{
+    const cc_setting *st = cc_scenario_setting(s, "mortality", "observed");
+    if (!st->value[0])
+        return 0;
+    cc_population_params *p = &s->population;
+    cc_table t;
+    cc_age_group (*groups)[CC_SEXES][CC_AGES] = NULL;
+    int ret, cyear, csex, clo, chi, crate, (*ngroups)[CC_SEXES] = NULL;
+    long first = LONG_MAX, last = LONG_MIN;
+    if ((ret = cc_scenario_open_table(s, "mortality", "observed", &t, err)))
+        return ret;
+    if ((ret = cc_table_column(&t, "year", &cyear, err)) || (ret = cc_table_column(&t, "sex", &csex, err)) ||
+        (ret = cc_table_column(&t, "age_lo", &clo, err)) || (ret = cc_table_column(&t, "age_hi", &chi, err)) ||
+        (ret = cc_table_column(&t, "death_rate_per_100k", &crate, err)))
+        goto out;
+    for (int r = 0; r < t.nrows; r++) {
+        long year;
+        if ((ret = cc_table_int(&t, r, cyear, &year, NULL, err)))
+            goto out;
+        if (year < 1800 || year > 2300) { ret = cc_error_set(err, CC_ERR_RANGE, t.path, t.row_line[r], "year", "year %ld out of range 1800-2300", year); goto out; }
+        first = year < first ? year : first;
+        last = year > last ? year : last;
+    }
+    if (t.nrows == 0) { ret = cc_error_set(err, CC_ERR_TABLE, t.path, 0, "year", "no rows"); goto out; }
+    int n = (int)(last - first + 1);
+    groups = calloc(n, sizeof *groups);
+    ngroups = calloc(n, sizeof *ngroups);
+    p->observed_rate = calloc((size_t)n * CC_SEXES * CC_AGES, sizeof *p->observed_rate);
+    if (!groups || !ngroups || !p->observed_rate) { ret = cc_error_set(err, CC_ERR_NOMEM, t.path, 0, NULL, "out of memory"); goto out; }
+    long previous = first;
+    for (int r = 0; r < t.nrows; r++) {
+        long year, lo, hi;
+        int sex, empty;
+        double rate;
+        if ((ret = cc_table_int(&t, r, cyear, &year, NULL, err)) || (ret = sex_index(&t, r, csex, &sex, err)) ||
+            (ret = cc_table_int(&t, r, clo, &lo, NULL, err)) || (ret = cc_table_int(&t, r, chi, &hi, &empty, err)) ||
+            (ret = cc_table_double(&t, r, crate, &rate, err)))
+            goto out;
+        int y = (int)(year - first);
+        if (year != previous && ngroups[y][0] + ngroups[y][1] > 0) { ret = cc_error_set(err, CC_ERR_TABLE, t.path, t.row_line[r], "year", "rows of year %ld are not together", year); goto out; }
+        previous = year;
+        if (rate < 0) { ret = cc_error_set(err, CC_ERR_RANGE, t.path, t.row_line[r], "death_rate_per_100k", "negative rate %g", rate); goto out; }
+        if (lo < 0 || lo > 150) { ret = cc_error_set(err, CC_ERR_RANGE, t.path, t.row_line[r], "age_lo", "age %ld out of range 0-150", lo); goto out; }
+        if (ngroups[y][sex] == CC_AGES) { ret = cc_error_set(err, CC_ERR_TABLE, t.path, t.row_line[r], "age_lo", "too many age groups"); goto out; }
+        groups[y][sex][ngroups[y][sex]++] = (cc_age_group){(int)lo, empty ? CC_AGE_OPEN_END : (int)hi, rate / 1e5, t.row_line[r]};
+    }
+    for (int y = 0; y < n; y++)
+        for (int sex = 0; sex < CC_SEXES; sex++) {
+            if (ngroups[y][sex] == 0) {
+                ret = cc_error_set(err, CC_ERR_TABLE, t.path, 0, "year", "no %s rows for %ld (the years must be consecutive, %ld-%ld)",
+                                   sex == CC_MALE ? "male" : "female", first + y, first, last);
+                goto out;
+            }
+            if ((ret = cc_age_groups_check_open(groups[y][sex], ngroups[y][sex], CC_AGE_OPEN, t.path, err)) != 0)
+                goto out;
+            cc_age_groups_spread(groups[y][sex], ngroups[y][sex], &p->observed_rate[((size_t)y * CC_SEXES + sex) * CC_AGES]);
+        }
+    p->observed_first = (int)first;
+    p->observed_years = n;
+out:
+    free(groups);
+    free(ngroups);
+    cc_table_free(&t);
+    return ret;
+}
+
 /* Official totals year,total_population: the years after the base year are calibration targets. */
 static int read_targets(cc_scenario *s, cc_error *err)
 {
@@ -372,6 +443,8 @@ static int read_targets(cc_scenario *s, cc_error *err)
         if ((ret = cc_table_int(&t, r, cyear, &year, NULL, err)) || (ret = cc_table_double(&t, r, ctotal, &total, err)))
             goto out;
         if (total <= 0) { ret = cc_error_set(err, CC_ERR_RANGE, t.path, t.row_line[r], "total_population", "total must be positive"); goto out; }
+        /* the first point is never a target: the base is a count, and a part-year step
+         * calibrated to a projection from another base would only trade one for the other */
         if (year <= s->population.base_year || year > s->population.end_year)
             continue;
         if (s->population.ntargets > 0 && year <= s->population.target_year[s->population.ntargets - 1]) {
@@ -432,7 +505,8 @@ int cc_scenario_read_tables(cc_scenario *s, cc_error *err)
     if ((ret = read_demand(s, err)) != 0)
         return ret;
     if ((ret = read_population(s, err)) || (ret = read_mortality(s, err)) || (ret = read_fertility(s, err)) ||
-        (ret = read_migration(s, err)) || (ret = read_history(s, err)) || (ret = read_targets(s, err)))
+        (ret = read_migration(s, err)) || (ret = read_history(s, err)) || (ret = read_observed(s, err)) ||
+        (ret = read_targets(s, err)))
         return ret;
     if (s->population.mortality_target_year && s->population.history_years == 0)
         return cc_setting_error(cc_scenario_setting(s, "mortality", "target_year"), err, CC_ERR_RANGE, "%s",
