@@ -260,6 +260,16 @@ def observed_death_rates():
           ["year", "sex", "age_lo", "age_hi", "death_rate_per_100k"], rows)
 
 
+def japan_census_2020():
+    """Raw table 15, Japan rows of 2020 (the 2020 census, IPSS 2023's base): total, 65+ and 75+."""
+    rows = [r for r in read("kashiwa_chiba_ipss2023_projection.csv")
+            if r["area_code"] == "00000" and r["year"] == "2020"
+            and r["indicator"] in ("total_population", "pop_65plus", "pop_75plus")]
+    assert [r["indicator"] for r in rows] == ["total_population", "pop_65plus", "pop_75plus"], rows
+    write("jp_census_2020_totals.csv", ["year", "indicator", "population"],
+          [[r["year"], r["indicator"], r["value"]] for r in rows])
+
+
 if __name__ == "__main__":
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--data", required=True, metavar="DIR",
@@ -270,5 +280,5 @@ if __name__ == "__main__":
     os.makedirs(OUT, exist_ok=True)
     for step in (kashiwa_register, ipss2017_base, lifetable, death_rates, asfr,
                  kashiwa_totals, anchors, japan_register, ipss2017_projection, lifetable_2023,
-                 observed_death_rates):
+                 observed_death_rates, japan_census_2020):
         step()
