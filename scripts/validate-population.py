@@ -102,6 +102,9 @@ def fmt(x):
     return "{:,.0f}".format(x) if abs(x) >= 1000 else "%.2f" % x
 
 
+FAILED = []  # "table: row" of every failed check, for the summary
+
+
 class Table:
     def __init__(self, title, header):
         self.title, self.header, self.rows, self.ok = title, header, [], True
@@ -119,8 +122,13 @@ class Table:
         ok = abs(diff) <= tolerance
         limit = "±%g%%" % (100 * tolerance) if relative else "±%g" % tolerance
         self.add(label, fmt(value), fmt(reference), shown, limit, *extra, "ok" if ok else "FAIL")
-        self.ok &= ok
+        self.fail(label, ok)
         return ok
+
+    def fail(self, label, ok):
+        if not ok:
+            FAILED.append("%s: %s" % (self.title.split(" ")[0].rstrip("."), label))
+        self.ok &= ok
 
     def print(self):
         print("\n### %s\n" % self.title)
@@ -164,6 +172,8 @@ def hindcast(binary, tmp):
             ipss_err = (peer - reg) / reg
             closer = abs(ours - reg) < abs(peer - reg)
             closer_ok &= closer
+            if not closer:
+                FAILED.append("B: %s %d+ not closer to the register than IPSS 2017" % (sex, lo))
             tol = {75: 0.03, 85: 0.04}.get(lo)
             t.check("%s %d+" % (sex, lo), ours, reg, tol,
                     extra=(fmt(peer), "%+.2f%%" % (100 * ipss_err), "yes" if closer else "NO (FAIL)"))
@@ -320,7 +330,7 @@ def kashiwa(binary, tmp):
         if after in BAND_MIN:
             need = BAND_MIN[after]
             ok = need <= half <= BAND_MAX_FACTOR * need
-            b.ok &= ok
+            b.fail("band %d years after the base" % after, ok)
             b.add(date_of(f, year), "%d y" % after, fmt(med), fmt(lo), fmt(hi), "±%.2f%%" % (100 * half),
                   "±%.1f%% to ±%.1f%%" % (100 * need, 100 * BAND_MAX_FACTOR * need), "ok" if ok else "FAIL")
         else:
@@ -362,7 +372,10 @@ def main():
             older.print()
             print("\nIPSS 2023's Kashiwa 75+ and 85+ by year are not in the data (only its totals, and the "
                   "2020 census counts 65+ 112,973 and 75+ 56,603), so the older ages above are not compared.")
-    print("\npopulation validation: %s" % ("passed" if ok else "FAILED"))
+    print()
+    for failure in FAILED:
+        print("FAILED %s" % failure)
+    print("\npopulation validation: %s" % ("passed" if ok else "FAILED (%d checks)" % len(FAILED)))
     return 0 if ok else 1
 
 
