@@ -77,11 +77,14 @@ clean:
 	rm -rf build build-asan
 
 # Statistical validation against official figures (longer than the tests; not part of check).
+# All three scripts run even if one fails; the target fails if any did.
 validate: deps
 	$(MAKE) all
-	$(PYTHON) scripts/validate-population.py --bin $(BUILD)/carecast
-	$(PYTHON) scripts/validate-demand.py --bin $(BUILD)/carecast
-	$(PYTHON) scripts/validate-coverage.py --bin $(BUILD)/carecast
+	@failed=""; \
+	$(PYTHON) scripts/validate-population.py --bin $(BUILD)/carecast || failed="$$failed population"; \
+	$(PYTHON) scripts/validate-demand.py --bin $(BUILD)/carecast || failed="$$failed demand"; \
+	$(PYTHON) scripts/validate-coverage.py --bin $(BUILD)/carecast || failed="$$failed coverage"; \
+	if [ -n "$$failed" ]; then echo "make validate FAILED:$$failed"; exit 1; fi; echo "make validate: all passed"
 
 # ---- install / uninstall ------------------------------------------------------------------
 # make install [PREFIX=/usr/local] [DESTDIR=staging] installs the program, libcarecast (static,

@@ -7,11 +7,18 @@ The raw tables come from the sources listed in scenarios/data/SOURCES.md (which 
 each table written here, the raw file it is taken from, its publisher and what was kept);
 they are not part of the project, so DIR is required.
 
+The validation tables (the Japan register of 2025, IPSS 2017's 2020/2025 projection, the 2020
+life table scaled to the 2023 life expectancy, and the observed death rates 2015-2024) are
+built here too; the scaling follows the engine's own life-table arithmetic (see
+engine_rates and engine_e0 below, which mirror src/scenario/tables.c and
+src/population/lifetable.c).
+
 Usage: /usr/bin/python3 scripts/make-scenario-tables.py --data DIR
 """
 import argparse
 import csv
 import os
+import shutil
 import sys
 
 REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
@@ -44,32 +51,6 @@ def kashiwa_register():
         assert sum(parts) == total[0], (sex, sum(parts), total[0])
     write("kashiwa_register_2025_5y_sex.csv", ["sex", "age_lo", "age_hi", "population"],
           [[r["sex"], r["age_lo"], r["age_hi"], r["population"]] for r in groups])
-
-
-def jp_register():
-    rows = [r for r in read("kashiwa_chiba_jp_juki_2025_5y_sex.csv")
-            if r["area_code"] == "00000" and r["sex"] in SEXES]
-    groups = [r for r in rows if r["age_label"] != "all ages"]
-    for sex in SEXES:
-        total = [int(r["population"]) for r in rows
-                 if r["sex"] == sex and r["age_label"] == "all ages"]
-        parts = [int(r["population"]) for r in groups if r["sex"] == sex]
-        assert len(total) == 1 and len(parts) == 21, sex
-        # Japan's groups fall short of its all-ages total by a handful (12 male, 21 female in
-        # the source): kept as published; the check allows 100
-        assert 0 <= total[0] - sum(parts) <= 100, (sex, sum(parts), total[0])
-        print("Japan register %s: groups sum to %d, all ages %d" % (sex, sum(parts), total[0]))
-    write("jp_register_2025_5y_sex.csv", ["sex", "age_lo", "age_hi", "population"],
-          [[r["sex"], r["age_lo"], r["age_hi"], r["population"]] for r in groups])
-
-
-def ipss2017_projection():
-    rows = [r for r in read("jp_ipss2017_projection_2020_2025_5y_sex.csv") if r["sex"] in SEXES]
-    assert [r["year"] for r in rows] == ["2020"] * 42 + ["2025"] * 42
-    over85 = sum(int(r["population"]) for r in rows if r["year"] == "2025" and int(r["age_lo"]) >= 85)
-    assert over85 == 7202606, over85
-    write("jp_ipss2017_projection_2020_2025_5y_sex.csv", ["year", "sex", "age_lo", "age_hi", "population"],
-          [[r["year"], r["sex"], r["age_lo"], r["age_hi"], r["population"]] for r in rows])
 
 
 def ipss2017_base():
@@ -136,6 +117,159 @@ def anchors():
     write("life_expectancy_anchors.csv", rows[0], rows[1:])
 
 
+def japan_register():
+    """Raw table 14, Japan rows (2025-01-01 resident register), male and female 5-year groups."""
+    rows = [r for r in read("kashiwa_chiba_jp_juki_2025_5y_sex.csv")
+            if r["area_code"] == "00000" and r["sex"] in SEXES]
+    groups = [r for r in rows if r["age_label"] != "all ages"]
+    for sex in SEXES:
+        total = [int(r["population"]) for r in rows if r["sex"] == sex and r["age_label"] == "all ages"]
+        parts = [int(r["population"]) for r in groups if r["sex"] == sex]
+        assert len(total) == 1 and len(parts) == 21, sex
+        # the source's groups fall short of its all-ages totals by 12 (male) and 21 (female)
+        # persons (people with no age recorded, as published): kept as they are
+        assert 0 <= total[0] - sum(parts) <= 21, (sex, sum(parts), total[0])
+        print("register Japan %s: groups %d, published all ages %d" % (sex, sum(parts), total[0]))
+    write("jp_register_2025_5y_sex.csv", ["sex", "age_lo", "age_hi", "population"],
+          [[r["sex"], r["age_lo"], r["age_hi"], r["population"]] for r in groups])
+
+
+def ipss2017_projection():
+    """Raw table 21 copied byte for byte (CRLF line ends kept)."""
+    name = "jp_ipss2017_projection_2020_2025_5y_sex.csv"
+    shutil.copyfile(os.path.join(DATA, name), os.path.join(OUT, name))
+    rows = read(name)
+    assert len(rows) == 2 * 2 * 21, len(rows)
+    print("copied %-41s %4d rows" % (name, len(rows)))
+
+
+# ---- life-table arithmetic, as in the engine ----------------------------------------------
+OPEN = 100  # the engine's open age group 100+
+
+
+def engine_rates(lx):
+    """Central death rates m(0..99) and the open group's m(100+) from single-year lx, as
+    src/scenario/tables.c reads a life table: m(x) = (l(x) - l(x+1)) / ((l(x) + l(x+1)) / 2);
+    m(100+) = l(100) / T(100), with L(x) the mean of l(x) and l(x+1) and the last listed age's
+    survivors living half a year."""
+    m = [(lx[a] - lx[a + 1]) / (0.5 * (lx[a] + lx[a + 1])) for a in range(OPEN)]
+    last = len(lx) - 1
+    t_open = sum(0.5 * (lx[a] + lx[a + 1]) for a in range(OPEN, last)) + 0.5 * lx[last]
+    return m + [lx[OPEN] / t_open]
+
+
+def engine_e0(m):
+    """Life expectancy at birth from m(0..100+) as src/population/lifetable.c computes it:
+    q = 2m / (2 + m) (at most 1), L = (l + l') / 2, the open group's L = l / m."""
+    l, e0 = 1.0, 0.0
+    for a in range(OPEN):
+        q = min(1.0, 2 * m[a] / (2 + m[a]))
+        e0 += 0.5 * l * (2 - q)
+        l *= 1 - q
+    return e0 + (l / m[OPEN] if m[OPEN] > 0 else 0.0)
+
+
+def scaled_lx(lx, factor):
+    """The life table whose single-year central death rates are factor x those of lx (every
+    listed age but the last, whose survivors all die as in the original). Returned rounded
+    as written (4 decimals); the table ends early if a scaled q reaches 1."""
+    out = [float(lx[0])]
+    for a in range(len(lx) - 1):
+        m = factor * (lx[a] - lx[a + 1]) / (0.5 * (lx[a] + lx[a + 1]))
+        q = 2 * m / (2 + m)
+        nxt = round(out[-1] * (1 - q), 4) if q < 1 else 0.0
+        if nxt <= 0:
+            break
+        out.append(nxt)
+    return out
+
+
+def factor_for_e0(lx, target):
+    """The factor on the rates whose scaled table has the engine's e0 equal to target."""
+    lo, hi = 0.5, 2.0
+    for _ in range(60):
+        mid = 0.5 * (lo + hi)
+        if engine_e0(engine_rates(scaled_lx(lx, mid))) > target:
+            lo = mid
+        else:
+            hi = mid
+    return 0.5 * (lo + hi)
+
+
+def lifetable_2020():
+    rows = [r for r in read("jp_mhlw_lifetable_2020_23rd_1x1.csv") if r["sex"] in SEXES]
+    return {sex: [float(r["lx_radix100000"]) for r in rows if r["sex"] == sex] for sex in SEXES}
+
+
+def e0_published():
+    """Raw table 22: {(year, table, sex): e0}."""
+    return {(int(r["year"]), r["table"], r["sex"]): float(r["e0"])
+            for r in read("jp_life_expectancy_2015_2023.csv")}
+
+
+def e0_targets():
+    """Each year's e0 for the observed table: 2019 midway between 2018 (abridged) and 2020 (the
+    complete table), 2020 the complete table itself, 2021-2023 the abridged tables, 2024 held
+    at 2023 (no 2024 value in the data)."""
+    e0 = e0_published()
+    complete, abridged = "complete life table (23rd)", "abridged life table"
+    out = {}
+    for sex in SEXES:
+        out[2019, sex] = 0.5 * (e0[2018, abridged, sex] + e0[2020, complete, sex])
+        out[2020, sex] = None  # the table as it is
+        for y in (2021, 2022, 2023):
+            out[y, sex] = e0[y, abridged, sex]
+        out[2024, sex] = e0[2023, abridged, sex]
+    return out
+
+
+def lifetable_2023():
+    lx20, e0 = lifetable_2020(), e0_published()
+    rows = []
+    for sex in SEXES:
+        target = e0[2023, "abridged life table", sex]
+        k = factor_for_e0(lx20[sex], target)
+        lx = scaled_lx(lx20[sex], k)
+        got = engine_e0(engine_rates(lx))
+        assert abs(got - target) < 0.005, (sex, got, target)
+        print("2023 %s: rates x %.5f, e0 %.4f (2020 table %.4f; published 2023 %.2f)"
+              % (sex, k, got, engine_e0(engine_rates(lx20[sex])), target))
+        rows += [[sex, a, "%.4f" % v] for a, v in enumerate(lx)]
+    write("jp_lifetable_2023_scaled_1x1.csv", ["sex", "age", "lx"], rows)
+
+
+def observed_death_rates():
+    """2015-2018: raw table 7's 5-year rates by sex; 2019-2024: single ages 0..99 and 100+ of the
+    2020 table scaled to each year's e0 (e0_targets)."""
+    rows = [[r["year"], r["sex"], r["age_lo"], r["age_hi"], r["death_rate_per_100k"]]
+            for r in read("jp_death_rates_5y_sex_2009_2018.csv")
+            if r["sex"] in SEXES and 2015 <= int(r["year"]) <= 2018]
+    assert len(rows) == 4 * 2 * 21
+    lx20, targets = lifetable_2020(), e0_targets()
+    for year in range(2019, 2025):
+        for sex in SEXES:
+            target = targets[year, sex]
+            k = 1.0 if target is None else factor_for_e0(lx20[sex], target)
+            m = engine_rates(scaled_lx(lx20[sex], k) if target is not None else lx20[sex])
+            text = ["%.4f" % (1e5 * v) for v in m]
+            got = engine_e0([float(t) / 1e5 for t in text])
+            assert target is None or abs(got - target) < 0.005, (year, sex, got, target)
+            print("observed %d %-6s: rates x %.5f, e0 %.4f" % (year, sex, k, got))
+            rows += [[year, sex, a, a if a < OPEN else "", text[a]] for a in range(OPEN + 1)]
+    write("jp_death_rates_observed_2015_2024.csv",
+          ["year", "sex", "age_lo", "age_hi", "death_rate_per_100k"], rows)
+
+
+def japan_census_2020():
+    """Raw table 15, Japan rows of 2020 (the 2020 census, IPSS 2023's base): total, 65+ and 75+."""
+    rows = [r for r in read("kashiwa_chiba_ipss2023_projection.csv")
+            if r["area_code"] == "00000" and r["year"] == "2020"
+            and r["indicator"] in ("total_population", "pop_65plus", "pop_75plus")]
+    assert [r["indicator"] for r in rows] == ["total_population", "pop_65plus", "pop_75plus"], rows
+    write("jp_census_2020_totals.csv", ["year", "indicator", "population"],
+          [[r["year"], r["indicator"], r["value"]] for r in rows])
+
+
 if __name__ == "__main__":
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--data", required=True, metavar="DIR",
@@ -144,6 +278,7 @@ if __name__ == "__main__":
     if not os.path.isdir(DATA):
         parser.error("--data %s: no such folder" % DATA)
     os.makedirs(OUT, exist_ok=True)
-    for step in (kashiwa_register, jp_register, ipss2017_base, ipss2017_projection, lifetable, death_rates, asfr,
-                 kashiwa_totals, anchors):
+    for step in (kashiwa_register, ipss2017_base, lifetable, death_rates, asfr,
+                 kashiwa_totals, anchors, japan_register, ipss2017_projection, lifetable_2023,
+                 observed_death_rates, japan_census_2020):
         step()
