@@ -376,6 +376,40 @@ static void test_spread_gives_each_age_its_group_value(void **state)
     assert_true(out[CC_AGE_OPEN] == v[20]);
 }
 
+/* Death rates at single ages: flat below 30 and in the open group; from 30 Gompertz within each
+ * group, rising, with the group's deaths over person-years equal to its rate; on rates that
+ * are exactly Gompertz the single ages come back (the slope between neighbours is the law's). */
+static void test_death_rates_follow_gompertz_within_groups(void **state)
+{
+    (void)state;
+    const double a = 5e-5, b = 0.095; /* m(x) = a e^{b x}: about 10% a year of age */
+    cc_age_group g[GROUPS_5Y];
+    double v[GROUPS_5Y], out[CC_AGES];
+    for (int i = 0; i < GROUPS_5Y; i++) /* each group's rate from the law's own single ages */
+        v[i] = a * exp(b * (5 * i + 2));
+    make_5y(g, v);
+    cc_age_groups_spread_death_rates(g, GROUPS_5Y, out);
+    for (int x = 0; x < CC_GOMPERTZ_FROM_AGE; x++)
+        assert_true(out[x] == v[x / 5]);
+    assert_true(out[CC_AGE_OPEN] == v[GROUPS_5Y - 1]);
+    for (int i = CC_GOMPERTZ_FROM_AGE / 5; i < GROUPS_5Y - 1; i++) {
+        double l = 1, deaths = 0, years = 0;
+        for (int x = 5 * i; x <= 5 * i + 4; x++) {
+            double q = 2 * out[x] / (2 + out[x]);
+            deaths += l * q;
+            years += l * (1 - q / 2);
+            l *= 1 - q;
+            if (x > 5 * i)
+                assert_true(out[x] > out[x - 1]);
+        }
+        assert_double_relative(deaths / years, v[i], 1e-10);
+        /* the slope is the law's; the level differs from a e^{bx} only by the weighting */
+        assert_double_relative(out[5 * i + 4] / out[5 * i], exp(4 * b), 1e-9);
+        /* survivors weigh the group towards its first ages: most where rates are high (5% at 95-99) */
+        assert_double_relative(out[5 * i + 2], a * exp(b * (5 * i + 2)), 0.06);
+    }
+}
+
 static void test_split_method_names(void **state)
 {
     (void)state;
@@ -386,6 +420,7 @@ static void test_split_method_names(void **state)
 int main(int argc, char **argv)
 {
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_death_rates_follow_gompertz_within_groups),
         cmocka_unit_test(test_check_accepts_standard_groups),
         cmocka_unit_test(test_check_accepts_groups_above_100_merged),
         cmocka_unit_test(test_check_gap),

@@ -45,6 +45,18 @@ int cc_age_groups_split_signed(const cc_age_group *groups, int n, double out[CC_
  * (for rates, which do not add up). */
 void cc_age_groups_spread(const cc_age_group *groups, int n, double out[CC_AGES]);
 
+/* First age at which cc_age_groups_spread_death_rates follows Gompertz's law within groups. */
+#define CC_GOMPERTZ_FROM_AGE 30
+
+/* Death rates of a grouped table at single ages. Below CC_GOMPERTZ_FROM_AGE, and in the open
+ * group, each age takes its group's rate. From it, within each closed group of two or more
+ * ages, the rate rises log-linearly (Gompertz) with the slope between the neighbouring groups'
+ * log rates (per year of age, centre to centre; one-sided at the ends), scaled so the group's
+ * deaths over its person-years (a life table through the group, starting from 1) equal the
+ * group's rate. A flat rate would let too many of a group's oldest ages survive into the next
+ * group where mortality rises about 10% a year of age. */
+void cc_age_groups_spread_death_rates(const cc_age_group *groups, int n, double out[CC_AGES]);
+
 const char *cc_split_method_name(cc_split_method method);
 
 #endif

@@ -166,3 +166,42 @@ int cc_age_groups_split(const cc_age_group *groups, int n, cc_split_method metho
         out[CC_AGE_OPEN] = round(out[CC_AGE_OPEN]);
     return 0;
 }
+
+static double group_middle(const cc_age_group *g) { return 0.5 * (g->lo + g->hi); }
+
+void cc_age_groups_spread_death_rates(const cc_age_group *groups, int n, double out[CC_AGES])
+{
+    cc_age_groups_spread(groups, n, out);
+    for (int i = 0; i < n; i++) {
+        const cc_age_group *g = &groups[i];
+        if (g->hi == CC_AGE_OPEN_END || g->lo < CC_GOMPERTZ_FROM_AGE || g->hi <= g->lo || g->hi >= CC_AGE_OPEN ||
+            !(g->value > 0))
+            continue;
+        /* neighbours: closed groups with positive rates */
+        const cc_age_group *below = i > 0 && groups[i - 1].value > 0 ? &groups[i - 1] : NULL;
+        const cc_age_group *above = i + 1 < n && groups[i + 1].hi != CC_AGE_OPEN_END && groups[i + 1].value > 0
+                                        ? &groups[i + 1] : NULL;
+        const cc_age_group *from = below ? below : g, *to = above ? above : g;
+        if (from == to)
+            continue;
+        double slope = (log(to->value) - log(from->value)) / (group_middle(to) - group_middle(from));
+        double shape[CC_AGES], scale = 1.0;
+        for (int a = g->lo; a <= g->hi; a++)
+            shape[a] = exp(slope * (a - group_middle(g)));
+        for (int iter = 0; iter < 20; iter++) { /* deaths / person-years of the group = its rate */
+            double l = 1.0, deaths = 0, years = 0;
+            for (int a = g->lo; a <= g->hi; a++) {
+                double m = scale * shape[a], q = fmin(1.0, 2.0 * m / (2.0 + m));
+                deaths += l * q;
+                years += l * (1.0 - 0.5 * q);
+                l *= 1.0 - q;
+            }
+            double ratio = g->value / (deaths / years);
+            scale *= ratio;
+            if (fabs(ratio - 1.0) < 1e-12)
+                break;
+        }
+        for (int a = g->lo; a <= g->hi; a++)
+            out[a] = scale * shape[a];
+    }
+}

@@ -201,9 +201,9 @@ static int read_mortality(cc_scenario *s, cc_error *err)
         int n[CC_SEXES];
         if ((ret = read_groups(&t, "death_rate_per_100k", 0, CC_AGE_OPEN, groups, n, err)) == 0)
             for (int sex = 0; sex < CC_SEXES; sex++) {
-                cc_age_groups_spread(groups[sex], n[sex], s->population.mortality_rate[sex]);
-                for (int a = 0; a < CC_AGES; a++)
-                    s->population.mortality_rate[sex][a] /= 1e5;
+                for (int g = 0; g < n[sex]; g++)
+                    groups[sex][g].value /= 1e5;
+                cc_age_groups_spread_death_rates(groups[sex], n[sex], s->population.mortality_rate[sex]);
             }
     } else {
         ret = cc_error_set(err, CC_ERR_TABLE, t.path, 1, "lx",
@@ -414,7 +414,7 @@ static int read_observed(cc_scenario *s, cc_error *err)
             if ((ret = cc_age_groups_check_open(groups[y][sex], ngroups[y][sex], CC_AGE_OPEN, t.path, err)) != 0)
                 goto out;
             double *rates = &p->observed_rate[((size_t)y * CC_SEXES + sex) * CC_AGES];
-            cc_age_groups_spread(groups[y][sex], ngroups[y][sex], rates);
+            cc_age_groups_spread_death_rates(groups[y][sex], ngroups[y][sex], rates);
             /* the oldest ages as the base table's: Kannisto fitted to the year's 85-99 */
             if (p->oldest_old == CC_OLDEST_OLD_KANNISTO && (ret = cc_oldest_old_apply(rates, NULL, err)) != 0) {
                 char reason[sizeof err->message];
