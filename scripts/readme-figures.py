@@ -21,14 +21,23 @@ def main():
     path = sys.argv[1] if len(sys.argv) > 1 else "results/kashiwa.h5"
     f = h5py.File(path, "r")
     years = list(f["axes/year"][:])
-    print("| year | total | 65+ | 75+ | 85+ | births | deaths | net migration | e0 male | e0 female |")
+    ref = f["year"].attrs["reference_date"]
+    ref = ref.decode() if isinstance(ref, bytes) else str(ref)
+    base = f["population/base"][0, 2]
+    date = f["population/base"].attrs["date"]
+    date = date.decode() if isinstance(date, bytes) else str(date)
+    print("| date | total | 65+ | 75+ | 85+ | births | deaths | net migration | e0 male / female | e65 male / female |")
     print("|---|---|---|---|---|---|---|---|---|---|")
+    print("| %s (base) | %s |" % (date, " | ".join("{:,.0f}".format(base[lo:].sum()) for lo in (0, 65, 75, 85))
+                                  + " | | | | | |"))
     for y in YEARS:
         i = years.index(y)
         pop = [band(f["population/%s/quantiles" % s][0, :, i, 2]) for s in ("total", "age65plus", "age75plus", "age85plus")]
         flows = ["{:,.0f}".format(f["population/%s/quantiles" % s][0, 2, i, 2]) for s in ("births", "deaths", "net_migration")]
-        e0 = ["%.2f" % f["population/life_expectancy_0/quantiles"][0, 2, i, sex] for sex in (0, 1)]
-        print("| %d | %s |" % (y, " | ".join(pop + flows + e0)))
+        e = ["%.2f / %.2f" % tuple(f["population/life_expectancy_%d/quantiles" % x][0, 2, i, sex] for sex in (0, 1))
+             for x in (0, 65)]
+        print("| %d-%s | %s |" % (y, ref, " | ".join(pop + flows + e)))
+    print("first step: %.3f years" % f["population/fitted/%s" % f["axes/scenario"].asstr()[0]].attrs["first_step_years"])
     if "demand" in f:
         # urgent calls are requests; the urgent visits are the calls answered by a visit
         series = ["home_care", "beds_needed", "inpatient", "outpatient", "urgent_calls"]
