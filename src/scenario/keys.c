@@ -117,12 +117,12 @@ static const cc_key_info keys[] = {
     {"migration", "noise_sd", CC_KEY_DOUBLE, AT(population.migration_noise_sd), "0.25", 0, 5, 0, NULL, "fraction of level",
      "Standard deviation of the yearly factor (normal, mean 1) on net migration.",
      "assumption (range 0.10-0.50)"},
-    {"migration", "persistent_sd", CC_KEY_DOUBLE, AT(population.migration_persistent_sd), "0.00086", 0, 0.1, 0, NULL,
+    {"migration", "persistent_sd", CC_KEY_DOUBLE, AT(population.migration_persistent_sd), "0.00089", 0, 0.1, 0, NULL,
      "per person per sqrt(year)",
      "Standard deviation of the yearly step of a random walk in the net migration rate (extra net "
      "migrants per person per year, spread by the migration profile): a departure from the official "
      "path that persists. 0: none.",
-     "derived: the 90% band covers IPSS 2013's misses for Kashiwa (-2.3% at 10 years, about -5% at 15; README)"},
+     "derived: the 90% band covers IPSS 2013's misses for Kashiwa, -2.3% at 10 years and -5.2% at 15 (scripts/derive-persistent-migration.py)"},
     {"demand", "inpatient_rates", CC_KEY_PATH, UNBOUND, "", ANY, NULL, "patients per 100,000",
      "CSV sex,age_lo,age_hi,rate_per_100k of inpatients on a day at rates_year. With the two "
      "other rate tables it turns demand on.", "Patient Survey 2023 x Chiba factor (scripts/make-demand-tables.py)"},
