@@ -1,14 +1,33 @@
 """The deterministic projection (simulation.expected_values = true) against an independent
 cohort-component projection computed here with numpy from the scenario's own CSV tables,
 following the method documented in the headers of src/population/population.c,
-src/population/lifetable.c and src/scenario/tables.c:
+src/population/lifetable.c, src/scenario/tables.c, include/carecast/ages.h (grouped death rates
+at single ages) and include/carecast/oldest_old.h (Kannisto's model):
 
-  life table from lx (a table sex,age,lx):  L(x) = (l(x) + l(x+1)) / 2 for x < 100; the open
-      group's rate m(100+) = l(100) / T(100), T(100) = sum of L(x) from 100 up to the last
-      listed age, whose survivors all die within the year (L(last) = l(last) / 2); the central
-      death rates below 100 are m(x) = (l(x) - l(x+1)) / L(x);
-  life table from grouped death rates (sex,age_lo,age_hi,death_rate_per_100k): each age takes
-      its group's rate / 1e5 as m(x); q = 2m / (2 + m); l(0) = 1, l(x+1) = l(x)(1 - q);
+  base death rates from lx (a table sex,age,lx): L(x) = (l(x) + l(x+1)) / 2 for x < 100,
+      m(x) = (l(x) - l(x+1)) / L(x); the open group's rate m(100+) = l(100) / T(100), T(100) =
+      sum of L(x) from 100 up to the last listed age, whose survivors all die within the year
+      (L(last) = l(last) / 2);
+  base death rates from grouped rates (sex,age_lo,age_hi,death_rate_per_100k, rate / 1e5): below
+      age 30, in groups of one age and in the open group each age takes its group's rate; from 30,
+      in each closed group of two or more ages m(x) = c e^(s (x - centre)), s the slope of the log
+      rates between the neighbouring groups (centre (lo + hi) / 2 to centre; one-sided, from the
+      group itself, when there is only one neighbour; the open group is no neighbour), c such that
+      the group's deaths over its person-years in a life table through the group from l = 1 (q =
+      2m / (2 + m), person-years l (1 - q / 2)) equal the group's rate;
+  the oldest old (the default [mortality] oldest_old = kannisto): the rates at 95..99 and 100+
+      are replaced by Kannisto's logistic hazard mu(x) = a e^(b (x-80)) / (1 + a e^(b (x-80))),
+      fitted to the rates at 85..99 (after the spreading above). Runs of equal rates there are
+      groups; a group's model rate is its deaths over person-years under the model (1 -
+      l(hi+1)/l(lo)) / integral of l(x)/l(lo) over [lo, hi+1). The fit: weighted least squares
+      (weights = the group's number of ages) of logit(rate) + logit mu(middle) - logit(model group
+      rate) on middle - 80, iterated to a fixed point (model group rates = data on the logit
+      scale, in least squares). Then m(x), x = 95..99 = the model's central rate of [x, x+1) and
+      m(100+) = 1 / integral of l(x)/l(100) from 100 to 200 (l in closed form; the integrals by
+      Gauss-Legendre quadrature, 16 nodes a year of age);
+  life table from the rates: q = 2m / (2 + m); l(0) = 1, l(x+1) = l(x)(1 - q); L(x) = (l(x) +
+      l(x+1)) / 2; T(100) = l(100) / m(100+) (for an lx table without the oldest-old treatment
+      this gives back the table's own l / l(0) and L / l(0));
   time: year points ("year Y") are on the reference date ([simulation] reference_date, MM-DD,
       default 10-01) of Y; the base population is counted on the base date ([simulation]
       base_date, default the reference date of base_year); the first point is the first
@@ -35,9 +54,9 @@ population on the base date): the age split is tested in test_results_file.py.
 The reference models the base-table projection (constant rates, no migration). The shipped
 scenarios may add sections this reference does not model (mortality improvement, a fertility
 path, migration), so the test runs a scenario derived from each shipped one: the same
-[simulation] dates and years and [population] tables and sex ratio, nothing else. With constant
-rates, the blending of calendar years' rates over a step that overlaps two of them changes
-nothing, so the reference need not model it.
+[simulation] dates and years, [population] tables and sex ratio and [mortality] oldest_old,
+nothing else. With constant rates, the blending of calendar years' rates over a step that
+overlaps two of them changes nothing, so the reference need not model it.
 """
 import datetime
 import os
@@ -59,7 +78,14 @@ REFERENCE_KEYS = {
     "simulation": ("seed", "base_year", "base_date", "reference_date", "end_year"),
     "population": ("base_population", "age_split", "mortality", "mortality_year", "fertility",
                    "sex_ratio_at_birth"),
+    "mortality": ("oldest_old",),
 }
+
+GOMPERTZ_FROM_AGE = 30           # grouped death rates rise log-linearly within groups from here
+KANNISTO_FIT = (85, 99)          # single ages of the Kannisto fit
+KANNISTO_FROM = 95               # first single age given the model's rate
+KANNISTO_TOP = 200               # the open group's person-years are integrated up to this age
+GAUSS_NODES = 16                 # Gauss-Legendre nodes per year of age
 
 # Official period life expectancy at birth of the 2020 complete life table (MHLW, 23rd), the
 # source of jp_lifetable_2020_1x1.csv: scenarios/data/life_expectancy_anchors.csv.
@@ -76,17 +102,6 @@ class LifeTable:
         self.m = np.asarray(m, dtype=float)    # ages 0..100
         self.m_open = float(self.m[OPEN])
         self.T_open = self.lx[OPEN] / self.m_open
-
-    @classmethod
-    def from_lx_column(cls, lx_by_age):
-        """From a life table's lx column (ages 0..last >= 100), directly (no m round trip)."""
-        l = np.asarray(lx_by_age, dtype=float)
-        last = len(l) - 1
-        assert last >= OPEN, "the life table must reach 100"
-        L = (l[:-1] + l[1:]) / 2  # L(0..last-1)
-        T_open = L[OPEN:last].sum() + l[last] / 2
-        m = np.append((l[:OPEN] - l[1:OPEN + 1]) / L[:OPEN], l[OPEN] / T_open)
-        return cls(l[:OPEN + 1], L[:OPEN], m)
 
     @classmethod
     def from_rates(cls, m):
@@ -110,28 +125,144 @@ class LifeTable:
         return (self.Lx[age:].sum() + self.T_open) / self.lx[age]
 
 
-def read_mortality(path):
+def rates_from_lx(lx_by_age):
+    """Central death rates m(0..100) of a life table's lx column (ages 0..last >= 100)."""
+    l = np.asarray(lx_by_age, dtype=float)
+    last = len(l) - 1
+    assert last >= OPEN, "the life table must reach 100"
+    L = (l[:-1] + l[1:]) / 2  # L(0..last-1)
+    T_open = L[OPEN:last].sum() + l[last] / 2
+    return np.append((l[:OPEN] - l[1:OPEN + 1]) / L[:OPEN], l[OPEN] / T_open)
+
+
+def group_death_rate(m):
+    """Deaths over person-years of a life table through ages with rates m, from l = 1."""
+    q = np.minimum(1.0, 2 * m / (2 + m))
+    l = np.concatenate([[1.0], np.cumprod(1 - q)[:-1]])
+    return np.sum(l * q) / np.sum(l * (1 - q / 2))
+
+
+def rates_from_groups(groups):
+    """Single-age rates m(0..100) from [(lo, hi or None for the open group, rate)] sorted by lo:
+    flat below GOMPERTZ_FROM_AGE, in groups of one age and in the open group; log-linear within
+    the other closed groups, at the level that keeps the group's rate (see the module doc)."""
+    m = np.full(AGES, np.nan)
+    for lo, hi, rate in groups:
+        m[min(lo, OPEN):(OPEN if hi is None else min(hi, OPEN)) + 1] = rate
+    assert not np.isnan(m).any(), "the death-rate table covers every age"
+    closed = [(lo, hi, rate) for lo, hi, rate in groups if hi is not None and hi < OPEN]
+    for i, (lo, hi, rate) in enumerate(closed):
+        if lo < GOMPERTZ_FROM_AGE or hi == lo or rate <= 0:
+            continue
+        below = closed[i - 1] if i > 0 and closed[i - 1][2] > 0 else None
+        above = closed[i + 1] if i + 1 < len(closed) and closed[i + 1][2] > 0 else None
+        first, second = below or closed[i], above or closed[i]  # one-sided at the ends
+        if first == second:
+            continue
+        centre = lambda g: (g[0] + g[1]) / 2  # noqa: E731
+        slope = (np.log(second[2]) - np.log(first[2])) / (centre(second) - centre(first))
+        shape = np.exp(slope * (np.arange(lo, hi + 1) - centre(closed[i])))
+        # the level c: secant iterations on log c for group_death_rate(c shape) = rate
+        x0, x1 = np.log(rate), np.log(rate) + 0.01
+        f0, f1 = (np.log(group_death_rate(np.exp(x) * shape)) - np.log(rate) for x in (x0, x1))
+        for _ in range(100):
+            if f1 == f0:
+                break
+            x0, x1, f0 = x1, x1 - f1 * (x1 - x0) / (f1 - f0), f1
+            f1 = np.log(group_death_rate(np.exp(x1) * shape)) - np.log(rate)
+        assert abs(f1) < 1e-13, "the level of group %d-%d" % (lo, hi)
+        m[lo:hi + 1] = np.exp(x1) * shape
+    return m
+
+
+class Kannisto:
+    """mu(x) = a e^(b (x-80)) / (1 + a e^(b (x-80))): closed-form survival, person-years by
+    Gauss-Legendre quadrature a year of age at a time."""
+    nodes, weights = np.polynomial.legendre.leggauss(GAUSS_NODES)
+
+    def __init__(self, a, b):
+        self.a, self.b = a, b
+
+    def hazard(self, x):
+        return 1 / (1 + np.exp(-(np.log(self.a) + self.b * (np.asarray(x, dtype=float) - 80))))
+
+    def log_l(self, x):  # log l(x) up to a constant: -(1/b) log(1 + a e^(b (x-80)))
+        return -np.logaddexp(0, np.log(self.a) + self.b * (np.asarray(x, dtype=float) - 80)) / self.b
+
+    def person_years(self, x0, x1):
+        """Integral of l(x) / l(x0) over [x0, x1] (whole years)."""
+        starts = np.arange(x0, x1)[:, None]
+        x = starts + (self.nodes[None, :] + 1) / 2
+        return np.sum(self.weights[None, :] / 2 * np.exp(self.log_l(x) - self.log_l(x0)))
+
+    def group_rate(self, x0, x1):
+        """Deaths over person-years of the ages [x0, x1) under the model."""
+        return -np.expm1(self.log_l(x1) - self.log_l(x0)) / self.person_years(x0, x1)
+
+
+def logit(p):
+    return np.log(p / (1 - p))
+
+
+def fit_kannisto(m):
+    """Kannisto's model fitted to m[85..99] (see the module doc)."""
+    fit_from, fit_to = KANNISTO_FIT
+    groups = []  # [lo, hi + 1, rate]: runs of equal rates
+    for x in range(fit_from, fit_to + 1):
+        assert 0 < m[x] < 1, "rate at %d outside (0, 1)" % x
+        if groups and m[x] == groups[-1][2]:
+            groups[-1][1] = x + 1
+        else:
+            groups.append([x, x + 1, m[x]])
+    assert len(groups) >= 2
+    lo, end, rate = (np.array(v, dtype=float) for v in zip(*groups))
+    middle, weight, target = (lo + end) / 2 - 80, end - lo, logit(rate)
+    design = np.stack([np.ones_like(middle), middle], axis=1) * np.sqrt(weight)[:, None]
+    y, model = target, None
+    for _ in range(200):
+        (log_a, b), *_ = np.linalg.lstsq(design, y * np.sqrt(weight), rcond=None)
+        assert b > 0, "the hazard rises with age"
+        new = Kannisto(np.exp(log_a), b)
+        done = model is not None and abs(new.a - model.a) / new.a + abs(new.b - model.b) / new.b < 1e-14
+        model = new
+        if done:
+            break
+        gap = [logit(model.hazard(mid + 80)) - logit(model.group_rate(int(g[0]), int(g[1])))
+               for mid, g in zip(middle, groups)]
+        y = target + np.array(gap)
+    return model
+
+
+def oldest_old(m):
+    """m with 95..99 and 100+ from Kannisto's model fitted to 85..99."""
+    m = np.array(m, dtype=float)
+    model = fit_kannisto(m)
+    for x in range(KANNISTO_FROM, OPEN):
+        m[x] = model.group_rate(x, x + 1)
+    m[OPEN] = 1 / model.person_years(OPEN, KANNISTO_TOP)
+    return m
+
+
+def read_mortality(path, oldest_old_model="kannisto"):
     """{sex: LifeTable} from an lx table or a grouped death-rate table."""
     rows = T.read_csv_rows(path)
     tables = {}
-    if "lx" in rows[0]:
-        for sex in SEXES:
+    for sex in SEXES:
+        if "lx" in rows[0]:
             pairs = sorted((int(r["age"]), float(r["lx"])) for r in rows if r["sex"] == sex)
             assert [a for a, _ in pairs] == list(range(len(pairs))), "single ages from 0"
-            tables[sex] = LifeTable.from_lx_column([v for _, v in pairs])
-    elif "death_rate_per_100k" in rows[0]:
-        for sex in SEXES:
-            m = np.full(AGES, np.nan)
-            for r in rows:
-                if r["sex"] != sex:
-                    continue
-                lo = int(r["age_lo"])
-                hi = int(r["age_hi"]) if r["age_hi"].strip() else OPEN
-                m[min(lo, OPEN):min(hi, OPEN) + 1] = float(r["death_rate_per_100k"]) / 1e5
-            assert not np.isnan(m).any(), "the death-rate table covers every age"
-            tables[sex] = LifeTable.from_rates(m)
-    else:
-        raise AssertionError("reference: unsupported mortality table %s" % path)
+            m = rates_from_lx([v for _, v in pairs])
+        elif "death_rate_per_100k" in rows[0]:
+            groups = sorted((int(r["age_lo"]), int(r["age_hi"]) if r["age_hi"].strip() else None,
+                             float(r["death_rate_per_100k"]) / 1e5) for r in rows if r["sex"] == sex)
+            m = rates_from_groups(groups)
+        else:
+            raise AssertionError("reference: unsupported mortality table %s" % path)
+        if oldest_old_model == "kannisto":
+            m = oldest_old(m)
+        else:
+            assert oldest_old_model == "none", oldest_old_model
+        tables[sex] = LifeTable.from_rates(m)
     return tables
 
 
@@ -211,9 +342,9 @@ def project(base, tables, fertility, sex_ratio, years, first_step):
 class ReferenceProjectionTest(unittest.TestCase):
     maxDiff = None
 
-    def derived_scenario(self, shipped, variant="", simulation=None):
+    def derived_scenario(self, shipped, variant="", overrides=None):
         """A scenario with only the keys the reference models, tables by absolute path;
-        simulation: [simulation] keys to set (a value None: leave the key out)."""
+        overrides: {section: {key: value}} to set (a value None: leave the key out)."""
         ini = T.read_ini(shipped)
         base = os.path.dirname(shipped)
         stem = os.path.splitext(os.path.basename(shipped))[0] + variant
@@ -223,8 +354,7 @@ class ReferenceProjectionTest(unittest.TestCase):
         for section, keys in REFERENCE_KEYS.items():
             lines.append("[%s]" % section)
             given = dict(ini.get(section, {}))
-            if section == "simulation":
-                given.update(simulation or {})
+            given.update((overrides or {}).get(section, {}))
             for key in keys:
                 if given.get(key) is not None:
                     value = given[key]
@@ -236,9 +366,9 @@ class ReferenceProjectionTest(unittest.TestCase):
                         "%s gives base_date or base_year" % shipped)
         return T.scenario_file("%s_reference.ini" % stem, "\n".join(lines) + "\n"), settings
 
-    def check_against_reference(self, name, replications=1, variant="", simulation=None):
+    def check_against_reference(self, name, replications=1, variant="", overrides=None):
         shipped = T.scenario_path(name)
-        scenario, settings = self.derived_scenario(shipped, variant, simulation)
+        scenario, settings = self.derived_scenario(shipped, variant, overrides)
         run = T.cached_results(scenario, "-n", str(replications), "--set", "simulation.expected_values=true")
         run.check(self)
         h5 = run.open()
@@ -247,7 +377,7 @@ class ReferenceProjectionTest(unittest.TestCase):
         years = h5["axes/year"][()]
         series = {key: h5["population"][key]["mean"][0] for key in
                   ("total", "births", "deaths", "life_expectancy_0", "life_expectancy_65")}
-        tables = read_mortality(settings["mortality"])
+        tables = read_mortality(settings["mortality"], settings.get("oldest_old", "kannisto"))
         fertility = read_fertility(settings["fertility"])
         sex_ratio = float(settings.get("sex_ratio_at_birth", 1.05))
         base_date, base_year, first_step = time_axis(settings)
@@ -289,31 +419,41 @@ class ReferenceProjectionTest(unittest.TestCase):
         return settings, series
 
     def test_kashiwa(self):
-        settings, series = self.check_against_reference("kashiwa.ini")
-        # the life table read as lx gives back the official life expectancy at birth
+        self.check_against_reference("kashiwa.ini")
+
+    def test_life_table_as_read(self):
+        """oldest_old = none keeps an lx table's rates as read: the 2020 complete life table gives
+        back its official life expectancy at birth."""
+        settings, series = self.check_against_reference("kashiwa.ini", variant="_lt2020_as_read", overrides={
+            "population": {"mortality": "data/jp_lifetable_2020_1x1.csv", "mortality_year": "2020"},
+            "mortality": {"oldest_old": "none"}})
         anchors = {r["sex"]: float(r["value"]) for r in
                    T.read_csv_rows(os.path.join(os.path.dirname(settings["mortality"]), "life_expectancy_anchors.csv"))
                    if r["source_id"] == ANCHOR_SOURCE and r["indicator"] == "life_expectancy_at_birth"}
-        if "jp_lifetable_2020" in settings["mortality"] and anchors:
-            for s, sex in enumerate(SEXES):
-                self.assertAlmostEqual(series["life_expectancy_0"][0, s], anchors[sex], delta=0.01)
+        self.assertEqual(set(anchors), set(SEXES))
+        for s, sex in enumerate(SEXES):
+            self.assertAlmostEqual(series["life_expectancy_0"][0, s], anchors[sex], delta=0.01)
 
     def test_japan(self):
         self.check_against_reference("japan.ini")
 
+    def test_grouped_rates_without_oldest_old(self):
+        """The grouped rates spread to single ages on their own (oldest_old = none)."""
+        self.check_against_reference("japan.ini", variant="_as_read", overrides={"mortality": {"oldest_old": "none"}})
+
     def test_base_year_only(self):
         """No base_date: the base population is on base_year's reference date, the first point
         (an empty first step, no flows at index 0)."""
-        settings, series = self.check_against_reference("kashiwa.ini", variant="_base_year", simulation={
-            "base_date": None, "reference_date": None, "base_year": "2025"})
+        settings, series = self.check_against_reference("kashiwa.ini", variant="_base_year", overrides={"simulation": {
+            "base_date": None, "reference_date": None, "base_year": "2025"}})
         np.testing.assert_array_equal(series["births"][0], 0)
         np.testing.assert_array_equal(series["deaths"][0], 0)
 
     def test_base_date_in_a_leap_year(self):
         """A base date off the reference date in a leap year: a first step of (275 - 61) / 366
         years (1 March to 1 October 2024), then whole years."""
-        self.check_against_reference("kashiwa.ini", variant="_leap", simulation={
-            "base_date": "2024-03-01", "reference_date": "10-01", "base_year": None, "end_year": "2030"})
+        self.check_against_reference("kashiwa.ini", variant="_leap", overrides={"simulation": {
+            "base_date": "2024-03-01", "reference_date": "10-01", "base_year": None, "end_year": "2030"}})
 
     def test_expected_values_make_replications_identical(self):
         self.check_against_reference("kashiwa.ini", replications=3)
