@@ -4,8 +4,12 @@ file written by a carecast binary, as NumPy arrays keyed by dataset path, with t
 wrote it under the key "__args__". tests/test_results_reference.py runs the current binary with
 the same arguments and requires every one of these datasets to read back equal.
 
-The committed files were written by the program as it was before the results file became
-netCDF-4 readable (commit 0a81210), so they hold its values:
+The committed files hold the values of the model as issue 9 left it (year points on 1 October
+reached by a part-year first step, the deaths-weighted Lee-Carter fit, the oldest-old model,
+grouped rates spread by Gompertz, the 2023 mortality start, persistent migration, the damped
+demand trends and drawn enrolment factors); they were first written by the program as it was
+before the results file became netCDF-4 readable (commit 0a81210). Rewrite them only when the
+model is meant to change, from the commit that changes it:
 
     /usr/bin/python3 tests/data/make_reference.py OLD/build/carecast OLD/scenarios
 
