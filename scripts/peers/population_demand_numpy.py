@@ -153,7 +153,7 @@ def read_scenario(path):
         "male_share": get("migration", "male_share", 0.5),
         "totals": table("migration", "calibrate_to"),
         "migration_sd": get("migration", "noise_sd"),
-        "persistent_sd": get("migration", "persistent_sd", 0.00086),
+        "persistent_sd": get("migration", "persistent_sd", 0.00089),
         "rate_tables": [table("demand", key) for key in ("inpatient_rates", "outpatient_rates", "home_care_rates")],
         "rates_year": get("demand", "rates_year", kind=int),
         "trend": np.array([get("demand", key) for key in TREND_KEYS]),
