@@ -244,6 +244,39 @@ static int read_fertility(cc_scenario *s, cc_error *err)
     return ret;
 }
 
+/* Tables by year, sex and age group with one value column (the mortality history, its
+ * exposures, observed rates): the columns found once, then one row at a time. */
+typedef struct {
+    int year, sex, lo, hi, value;
+} year_group_columns;
+
+typedef struct {
+    long year, lo, hi; /* hi: CC_AGE_OPEN_END for the open group */
+    int sex;
+    double value;
+} year_group_row;
+
+static int year_group_columns_find(const cc_table *t, const char *value_col, year_group_columns *c, cc_error *err)
+{
+    int ret;
+    if ((ret = cc_table_column(t, "year", &c->year, err)) || (ret = cc_table_column(t, "sex", &c->sex, err)) ||
+        (ret = cc_table_column(t, "age_lo", &c->lo, err)) || (ret = cc_table_column(t, "age_hi", &c->hi, err)))
+        return ret;
+    return cc_table_column(t, value_col, &c->value, err);
+}
+
+static int year_group_row_read(const cc_table *t, int r, const year_group_columns *c, year_group_row *row, cc_error *err)
+{
+    int ret, empty;
+    if ((ret = cc_table_int(t, r, c->year, &row->year, NULL, err)) || (ret = sex_index(t, r, c->sex, &row->sex, err)) ||
+        (ret = cc_table_int(t, r, c->lo, &row->lo, NULL, err)) || (ret = cc_table_int(t, r, c->hi, &row->hi, &empty, err)) ||
+        (ret = cc_table_double(t, r, c->value, &row->value, err)))
+        return ret;
+    if (empty)
+        row->hi = CC_AGE_OPEN_END;
+    return 0;
+}
+
 /* [mortality] exclude_years, a comma-separated list of years, parsed once. */
 typedef struct {
     int n;
@@ -285,13 +318,12 @@ static int read_history(cc_scenario *s, cc_error *err)
     if (!st->value[0])
         return 0;
     cc_table t;
-    int ret, cyear, csex, clo, chi, crate;
+    int ret;
     year_list excluded;
+    year_group_columns cols;
     if ((ret = parse_year_list(s, &excluded, err)) || (ret = cc_scenario_open_table(s, "mortality", "history", &t, err)))
         return ret;
-    if ((ret = cc_table_column(&t, "year", &cyear, err)) || (ret = cc_table_column(&t, "sex", &csex, err)) ||
-        (ret = cc_table_column(&t, "age_lo", &clo, err)) || (ret = cc_table_column(&t, "age_hi", &chi, err)) ||
-        (ret = cc_table_column(&t, "death_rate_per_100k", &crate, err)))
+    if ((ret = year_group_columns_find(&t, "death_rate_per_100k", &cols, err)))
         goto out;
     s->population.history_year = calloc(t.nrows, sizeof *s->population.history_year);
     s->population.history_rate = calloc((size_t)CC_SEXES * t.nrows * CC_AGES, sizeof *s->population.history_rate);
@@ -299,13 +331,12 @@ static int read_history(cc_scenario *s, cc_error *err)
     int ngroups[CC_SEXES][512] = {{0}}, year_index = -1;
     long current_year = -1;
     for (int r = 0; r < t.nrows; r++) {
-        long year, lo, hi;
-        int sex, empty;
-        double rate;
-        if ((ret = cc_table_int(&t, r, cyear, &year, NULL, err)) || (ret = sex_index(&t, r, csex, &sex, err)) ||
-            (ret = cc_table_int(&t, r, clo, &lo, NULL, err)) || (ret = cc_table_int(&t, r, chi, &hi, &empty, err)) ||
-            (ret = cc_table_double(&t, r, crate, &rate, err)))
+        year_group_row row;
+        if ((ret = year_group_row_read(&t, r, &cols, &row, err)))
             goto out;
+        long year = row.year, lo = row.lo, hi = row.hi;
+        int sex = row.sex;
+        double rate = row.value;
         if (listed(&excluded, year))
             continue;
         if (rate <= 0) { ret = cc_error_set(err, CC_ERR_RANGE, t.path, t.row_line[r], "death_rate_per_100k", "rate must be positive for the log fit (%g)", rate); goto out; }
@@ -317,7 +348,7 @@ static int read_history(cc_scenario *s, cc_error *err)
             current_year = year;
         }
         int g = ngroups[sex][year_index]++;
-        cc_age_group group = {(int)lo, empty ? CC_AGE_OPEN_END : (int)hi, 0, t.row_line[r]};
+        cc_age_group group = {(int)lo, (int)hi, 0, t.row_line[r]};
         if (year_index == 0 && sex == CC_MALE) {
             if (g >= CC_AGES) { ret = cc_error_set(err, CC_ERR_TABLE, t.path, t.row_line[r], "age_lo", "too many groups"); goto out; }
             s->population.history_group[g] = group;
@@ -365,17 +396,16 @@ static int read_observed(cc_scenario *s, cc_error *err)
     cc_population_params *p = &s->population;
     cc_table t;
     cc_age_group (*groups)[CC_SEXES][CC_AGES] = NULL;
-    int ret, cyear, csex, clo, chi, crate, (*ngroups)[CC_SEXES] = NULL;
+    int ret, (*ngroups)[CC_SEXES] = NULL;
     long first = LONG_MAX, last = LONG_MIN;
+    year_group_columns cols;
     if ((ret = cc_scenario_open_table(s, "mortality", "observed", &t, err)))
         return ret;
-    if ((ret = cc_table_column(&t, "year", &cyear, err)) || (ret = cc_table_column(&t, "sex", &csex, err)) ||
-        (ret = cc_table_column(&t, "age_lo", &clo, err)) || (ret = cc_table_column(&t, "age_hi", &chi, err)) ||
-        (ret = cc_table_column(&t, "death_rate_per_100k", &crate, err)))
+    if ((ret = year_group_columns_find(&t, "death_rate_per_100k", &cols, err)))
         goto out;
     for (int r = 0; r < t.nrows; r++) {
         long year;
-        if ((ret = cc_table_int(&t, r, cyear, &year, NULL, err)))
+        if ((ret = cc_table_int(&t, r, cols.year, &year, NULL, err)))
             goto out;
         if (year < 1800 || year > 2300) { ret = cc_error_set(err, CC_ERR_RANGE, t.path, t.row_line[r], "year", "year %ld out of range 1800-2300", year); goto out; }
         first = year < first ? year : first;
@@ -389,20 +419,19 @@ static int read_observed(cc_scenario *s, cc_error *err)
     if (!groups || !ngroups || !p->observed_rate) { ret = cc_error_set(err, CC_ERR_NOMEM, t.path, 0, NULL, "out of memory"); goto out; }
     long previous = first;
     for (int r = 0; r < t.nrows; r++) {
-        long year, lo, hi;
-        int sex, empty;
-        double rate;
-        if ((ret = cc_table_int(&t, r, cyear, &year, NULL, err)) || (ret = sex_index(&t, r, csex, &sex, err)) ||
-            (ret = cc_table_int(&t, r, clo, &lo, NULL, err)) || (ret = cc_table_int(&t, r, chi, &hi, &empty, err)) ||
-            (ret = cc_table_double(&t, r, crate, &rate, err)))
+        year_group_row row;
+        if ((ret = year_group_row_read(&t, r, &cols, &row, err)))
             goto out;
+        long year = row.year, lo = row.lo, hi = row.hi;
+        int sex = row.sex;
+        double rate = row.value;
         int y = (int)(year - first);
         if (year != previous && ngroups[y][0] + ngroups[y][1] > 0) { ret = cc_error_set(err, CC_ERR_TABLE, t.path, t.row_line[r], "year", "rows of year %ld are not together", year); goto out; }
         previous = year;
         if (rate < 0) { ret = cc_error_set(err, CC_ERR_RANGE, t.path, t.row_line[r], "death_rate_per_100k", "negative rate %g", rate); goto out; }
         if (lo < 0 || lo > 150) { ret = cc_error_set(err, CC_ERR_RANGE, t.path, t.row_line[r], "age_lo", "age %ld out of range 0-150", lo); goto out; }
         if (ngroups[y][sex] == CC_AGES) { ret = cc_error_set(err, CC_ERR_TABLE, t.path, t.row_line[r], "age_lo", "too many age groups"); goto out; }
-        groups[y][sex][ngroups[y][sex]++] = (cc_age_group){(int)lo, empty ? CC_AGE_OPEN_END : (int)hi, rate / 1e5, t.row_line[r]};
+        groups[y][sex][ngroups[y][sex]++] = (cc_age_group){(int)lo, (int)hi, rate / 1e5, t.row_line[r]};
     }
     for (int y = 0; y < n; y++)
         for (int sex = 0; sex < CC_SEXES; sex++) {
@@ -445,35 +474,34 @@ static int read_exposures(cc_scenario *s, cc_error *err)
     if (p->history_years == 0)
         return 0; /* an error, reported after the checks of the keys that need a history */
     cc_table t;
-    int ret, cyear, csex, clo, chi, cpop;
+    int ret;
     size_t cells = (size_t)CC_SEXES * p->history_years * p->history_groups;
     int *line = NULL;
+    year_group_columns cols;
     if ((ret = cc_scenario_open_table(s, "mortality", "history_exposures", &t, err)))
         return ret;
-    if ((ret = cc_table_column(&t, "year", &cyear, err)) || (ret = cc_table_column(&t, "sex", &csex, err)) ||
-        (ret = cc_table_column(&t, "age_lo", &clo, err)) || (ret = cc_table_column(&t, "age_hi", &chi, err)) ||
-        (ret = cc_table_column(&t, "population", &cpop, err)))
+    if ((ret = year_group_columns_find(&t, "population", &cols, err)))
         goto out;
     p->history_exposure = calloc(cells, sizeof *p->history_exposure);
     line = calloc(cells, sizeof *line);
     if (!p->history_exposure || !line) { ret = cc_error_set(err, CC_ERR_NOMEM, t.path, 0, NULL, "out of memory"); goto out; }
     for (int r = 0; r < t.nrows; r++) {
-        long year, lo, hi;
-        int sex, empty, y = -1, g = -1;
-        double persons;
-        if ((ret = cc_table_int(&t, r, cyear, &year, NULL, err)) || (ret = sex_index(&t, r, csex, &sex, err)) ||
-            (ret = cc_table_int(&t, r, clo, &lo, NULL, err)) || (ret = cc_table_int(&t, r, chi, &hi, &empty, err)) ||
-            (ret = cc_table_double(&t, r, cpop, &persons, err)))
+        year_group_row row;
+        int y = -1, g = -1;
+        if ((ret = year_group_row_read(&t, r, &cols, &row, err)))
             goto out;
+        long year = row.year, lo = row.lo, hi = row.hi;
+        int sex = row.sex;
+        double persons = row.value;
         for (int i = 0; i < p->history_years && y < 0; i++)
             if (p->history_year[i] == year)
                 y = i;
         if (y < 0)
             continue; /* a year the history does not have, or leaves out */
         for (int i = 0; i < p->history_groups && g < 0; i++)
-            if (p->history_group[i].lo == lo && p->history_group[i].hi == (empty ? CC_AGE_OPEN_END : hi))
+            if (p->history_group[i].lo == lo && p->history_group[i].hi == hi)
                 g = i;
-        if (g < 0) { ret = cc_error_set(err, CC_ERR_TABLE, t.path, t.row_line[r], "age_lo", "age group %ld-%s is not a group of the history", lo, empty ? "" : t.cells[r][chi]); goto out; }
+        if (g < 0) { ret = cc_error_set(err, CC_ERR_TABLE, t.path, t.row_line[r], "age_lo", "age group %ld-%s is not a group of the history", lo, hi == CC_AGE_OPEN_END ? "" : t.cells[r][cols.hi]); goto out; }
         if (!(persons > 0)) { ret = cc_error_set(err, CC_ERR_RANGE, t.path, t.row_line[r], "population", "population must be positive (%g)", persons); goto out; }
         size_t i = ((size_t)sex * p->history_years + y) * p->history_groups + g;
         if (line[i]) { ret = cc_error_set(err, CC_ERR_DUPLICATE, t.path, t.row_line[r], "year", "year %ld, %s, age %ld given twice (first on line %d)", year, sex ? "female" : "male", lo, line[i]); goto out; }
