@@ -233,14 +233,18 @@ def steffen(x, y, at):
 
 def base_population(path):
     """Persons [sex, age]: closed groups split by a Steffen spline through the cumulative count, whole persons
-    by largest remainder within each group; the open group (100+) as given."""
+    by largest remainder within each group (the spline also passes a knot 5 years past 100 that holds the
+    open group, so its slope at 100 follows the density into it); the open group (100+) as given."""
     pop = np.zeros((2, N_AGES))
     for s, sex in enumerate(SEXES):
         closed = sorted(g for g in groups(path, "population")[sex] if g[1] <= OPEN)
         pop[s, OPEN] = sum(v for lo, hi, v in groups(path, "population")[sex] if hi > OPEN)
         edges = np.array([closed[0][0]] + [hi for lo, hi, v in closed], float)
         cumulative = np.concatenate(([0.0], np.cumsum([v for lo, hi, v in closed])))
-        ages = np.arange(int(edges[0]), int(edges[-1]) + 1, dtype=float)
+        if pop[s, OPEN] > 0:  # the open group as if it spanned 5 more years: a knot beyond the last
+            edges = np.append(edges, edges[-1] + 5)
+            cumulative = np.append(cumulative, cumulative[-1] + pop[s, OPEN])
+        ages = np.arange(int(edges[0]), OPEN + 1, dtype=float)
         single = np.maximum(np.diff(steffen(edges, cumulative, ages)), 0.0)
         for lo, hi, v in closed:
             share = single[lo:hi] * v / single[lo:hi].sum()

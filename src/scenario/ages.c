@@ -94,7 +94,7 @@ static void round_group(double *out, int lo, int end, double total)
 static int split_spline(const cc_age_group *groups, int n, double out[CC_AGES], cc_error *err)
 {
     /* Knots at the boundaries 0, hi+1, ... of all closed groups; the open group is one value. */
-    double x[CC_AGES + 1], cum[CC_AGES + 1];
+    double x[CC_AGES + 2], cum[CC_AGES + 2];
     int k = 0;
     x[0] = 0; cum[0] = 0;
     for (int i = 0; i < n && groups[i].hi != CC_AGE_OPEN_END && groups[i].hi < CC_AGE_OPEN; i++) {
@@ -102,18 +102,29 @@ static int split_spline(const cc_age_group *groups, int n, double out[CC_AGES], 
         x[k] = groups[i].hi + 1;
         cum[k] = cum[k - 1] + groups[i].value;
     }
-    int closed_end = (int)x[k];
+    int closed_end = (int)x[k], knots = k + 1;
     double open_total = 0;
     for (int i = 0; i < n; i++)
         if (groups[i].lo >= closed_end)
             open_total += groups[i].value;
+    /* The open group as if it spanned the next OPEN_SPAN years: a knot beyond the last closed
+     * group, so the spline's slope there follows the falling density into the open group
+     * instead of the end point's one-sided estimate, which bent the last closed group upward
+     * at its top age (more people at 99 than at 98). The knots inside are unchanged, so every
+     * closed group keeps its total. */
+    enum { OPEN_SPAN = 5 };
+    if (open_total > 0 && k >= 2) {
+        x[knots] = closed_end + OPEN_SPAN;
+        cum[knots] = cum[k] + open_total;
+        knots++;
+    }
     if (k < 2) { /* one closed group: nothing to interpolate */
         for (int a = 0; a < closed_end; a++)
             out[a] = cum[k] / closed_end;
     } else {
-        gsl_interp *interp = gsl_interp_alloc(gsl_interp_steffen, k + 1);
+        gsl_interp *interp = gsl_interp_alloc(gsl_interp_steffen, knots);
         gsl_interp_accel *acc = gsl_interp_accel_alloc();
-        if (!interp || !acc || gsl_interp_init(interp, x, cum, k + 1) != GSL_SUCCESS) {
+        if (!interp || !acc || gsl_interp_init(interp, x, cum, knots) != GSL_SUCCESS) {
             gsl_interp_free(interp);
             gsl_interp_accel_free(acc);
             return cc_error_set(err, CC_ERR_NUMERIC, NULL, 0, NULL, "spline interpolation failed");
