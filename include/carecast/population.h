@@ -107,7 +107,8 @@ typedef struct {
     double *mortality;      /* [years][CC_SEXES][CC_AGES] central death rates m(x) */
     double *fertility;      /* [years][CC_AGES] births per woman-year by age */
     double *migration;      /* [years][CC_SEXES][CC_AGES] expected net migrants per year (age at step end) */
-    double *migration_rate; /* [years] persistent component: extra net migrants per person per year */
+    double *migration_rate; /* [years] persistent component: extra net migrants per person per year
+                             * over the step (the random walk's value at the step's end) */
 } cc_population_rates;
 
 /* What one replication produced. Stocks on each year point; flows (births, deaths, net

@@ -23,8 +23,9 @@
  *   Migration: level(step) x profile; levels per period between calibration targets are found
  *     by the secant method on the expected-values projection (which is affine in the level).
  *     Persistent component: a random walk R of the net migration rate (migrants per person per
- *     year), R(0) = 0 at the base date and a normal step of sd persistent_sd sqrt(h) per step of
- *     h years, so a replication that starts above the official path tends to stay there. */
+ *     year), 0 at the base date, with a normal step of sd persistent_sd sqrt(h) per step of h
+ *     years; a step uses the walk's value at its end (its own step included), so a replication
+ *     that starts above the official path tends to stay there. */
 #include <gsl/gsl_randist.h>
 #include <math.h>
 #include <stdio.h>
