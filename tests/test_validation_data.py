@@ -10,9 +10,12 @@ scenarios/data/SOURCES.md says they are.
 - jp_register_2025_5y_sex.csv: Japan's 2025-01-01 register groups, summing to the published
   all-ages totals less the persons of unknown age the source leaves out of the groups.
 - jp_ipss2017_projection_2020_2025_5y_sex.csv: 85+ in 2025 = 7,202,606 and 75+ = 21,799,725.
-Standard library only; runs no program.
+- scenarios/validation/*.ini pass `carecast check` (skipped without the binary), so the scenarios
+  of make validate do not rot between its runs.
+Standard library only.
 """
 import csv
+import glob
 import os
 import unittest
 
@@ -143,6 +146,17 @@ class IpssProjection(unittest.TestCase):
         self.assertEqual(total(2025, 75), 21799725)
         self.assertEqual(total(2020, 75), 18719899)
         self.assertEqual(total(2025, 0), 122544103)
+
+
+
+@T.require_binary
+class ValidationScenarios(unittest.TestCase):
+    def test_they_check(self):
+        paths = sorted(glob.glob(os.path.join(T.REPO_ROOT, "scenarios", "validation", "*.ini")))
+        self.assertGreaterEqual(len(paths), 2)
+        for path in paths:
+            result = T.run(["check", path])
+            self.assertEqual(result.returncode, T.EXIT_OK, "%s: %s" % (path, result.stderr))
 
 
 if __name__ == "__main__":
