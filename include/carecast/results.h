@@ -144,6 +144,22 @@ typedef struct {
     const char *command_line;
     volatile sig_atomic_t *interrupted; /* checked while writing; may be NULL */
 } cc_run_facts;
+/* Call once at the start of a program, before anything uses HDF5: HDF5 1.10 crashes at exit
+ * when it tries again to close a file whose close failed (a full disk); this keeps its exit
+ * handler from running (every file carecast opens is closed explicitly). */
+void cc_results_library_prepare(void);
+
+/* Whether a results file may be written at path, checked before a run (README, "Reliability"):
+ * a non-empty file name whose temporary name fits the system's limits, in an existing, writable
+ * folder; if it exists, a regular file that is none of inputs[0..ninputs) (same device and
+ * inode). Removes this target's stale temporary files (of processes that are gone). Returns 0,
+ * CC_ERR_USAGE (the path itself is wrong) or CC_ERR_IO (the folder). */
+int cc_results_check_target(const char *path, const char *const *inputs, int ninputs, cc_error *err);
+
+/* The mkstemp template of path's temporary file: "FOLDER/.NAME.tmp-PID-XXXXXX". 0, or -1 if it
+ * does not fit in size bytes. */
+int cc_results_temp_name(const char *path, char *out, size_t size);
+
 int cc_results_write(const cc_results *res, const cc_scenario *scenarios, int nscenarios,
                      const cc_run_facts *facts, const char *path, cc_error *err);
 

@@ -139,23 +139,27 @@ static int parse_positive(const char *text, const char *what, long *value)
     return 0;
 }
 
-static int check_output_folder(const char *path)
+/* The results file's target, checked before the run (cc_results_check_target): first the path
+ * and its folder, then, once the scenarios are loaded, that it is none of their input files. */
+static int check_target(const char *path, const cc_scenario *scenarios, int nscenarios)
 {
-    char *copy = strdup(path);
-    if (!copy)
-        return -1;
-    char *slash = strrchr(copy, '/');
-    const char *dir = slash ? (slash == copy ? "/" : (*slash = '\0', copy)) : ".";
-    struct stat st;
-    int ok = stat(dir, &st) == 0 && S_ISDIR(st.st_mode);
-    if (!ok)
-        fprintf(stderr, "carecast: %s: output folder '%s' does not exist\n", path, dir);
-    else if (access(dir, W_OK) != 0) {
-        fprintf(stderr, "carecast: %s: output folder '%s' is not writable\n", path, dir);
-        ok = 0;
+    cc_error err;
+    int n = 0;
+    for (int i = 0; scenarios && i < nscenarios; i++)
+        n += scenarios[i].nfiles + scenarios[i].ntables;
+    const char **inputs = calloc((size_t)n + 1, sizeof *inputs);
+    if (!inputs)
+        return EXIT_RUN_FAILED;
+    n = 0;
+    for (int i = 0; scenarios && i < nscenarios; i++) {
+        for (int f = 0; f < scenarios[i].nfiles; f++)
+            inputs[n++] = scenarios[i].files[f].path;
+        for (int t = 0; t < scenarios[i].ntables; t++)
+            inputs[n++] = scenarios[i].tables[t].path;
     }
-    free(copy);
-    return ok ? 0 : -1;
+    int rc = cc_results_check_target(path, inputs, n, &err) != 0 ? report(&err) : 0;
+    free(inputs);
+    return rc;
 }
 
 /* SECTION.KEY=VALUE into an override; the strings are copies the caller frees. */
@@ -386,7 +390,7 @@ static int run_scenarios(char **paths, int nscenarios, const cc_override *ov, in
     if (!output)
         output = output_owned;
     if (!scenarios || !output) { rc = EXIT_RUN_FAILED; goto out; }
-    if (check_output_folder(output) != 0) { rc = EXIT_RUN_FAILED; goto out; } /* an I/O error, not bad input */
+    if ((rc = check_target(output, NULL, 0)) != 0) goto out;
     for (int i = 0; i < nscenarios; i++)
         if (cc_scenario_load_overrides(&scenarios[i], paths[i], ov, noverrides, &err) != 0) {
             rc = report(&err);
@@ -396,6 +400,7 @@ static int run_scenarios(char **paths, int nscenarios, const cc_override *ov, in
         rc = report(&err);
         goto out;
     }
+    if ((rc = check_target(output, scenarios, nscenarios)) != 0) goto out;
     signal(SIGINT, on_signal);
     signal(SIGTERM, on_signal);
     int on_terminal = !quiet && isatty(STDERR_FILENO);
@@ -540,6 +545,7 @@ static int cmd_keys(int argc, char **argv)
 
 int main(int argc, char **argv)
 {
+    cc_results_library_prepare();
     if (argc < 2) {
         fputs(usage_main, stderr);
         return EXIT_USAGE;

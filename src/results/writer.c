@@ -10,13 +10,13 @@
 #include <errno.h>
 #include <hdf5.h>
 #include <hdf5_hl.h>
-#include <libgen.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 #include <sys/stat.h>
+#include <sys/statvfs.h>
 #include <unistd.h>
 
 #include "carecast/carecast.h"
@@ -300,6 +300,8 @@ static int write_item(const cc_layout_item *it, void *user)
 }
 
 /* The layout's items over the store and its summaries. */
+/* 0; CC_ERR_NOMEM when the summaries cannot be computed; CC_ERR_HDF5 when an item cannot be
+ * written (w->failed names it). */
 static int write_results(writer *w, const cc_results *r)
 {
     cc_summaries s;
@@ -307,20 +309,40 @@ static int write_results(writer *w, const cc_results *r)
         return CC_ERR_NOMEM;
     int ret = cc_results_layout_walk(r, &s, write_item, w);
     cc_summaries_free(&s);
+    if (ret != 0 && !w->failed) /* the walk itself could not allocate */
+        ret = CC_ERR_NOMEM;
+    else if (ret != 0)
+        ret = CC_ERR_HDF5;
     if (finish_scales(w) != 0 && ret == 0) {
         snprintf(w->failed_path, sizeof w->failed_path, "the dimension scales' REFERENCE_LIST");
         w->failed = w->failed_path;
-        ret = -1;
+        ret = CC_ERR_HDF5;
     }
     return ret;
 }
 
 /* ---- provenance ----------------------------------------------------------------------------- */
 
+/* Why a write failed: a full disk (or quota) named as such, whatever HDF5 reports; else the
+ * HDF5 call. errno is read first, before any other call can change it. */
+static int write_failure(cc_error *err, const char *path, int fd, const char *what)
+{
+    int saved = errno;
+    struct statvfs vfs;
+    if (saved == ENOSPC || saved == EDQUOT || (fd >= 0 && fstatvfs(fd, &vfs) == 0 && vfs.f_bavail == 0))
+        return cc_error_set(err, CC_ERR_IO, path, 0, NULL, "no space left on device (%s); the target is left "
+                            "as it was", what);
+    if (saved == EIO)
+        return cc_error_set(err, CC_ERR_IO, path, 0, NULL, "input/output error (%s); the target is left as it was",
+                            what);
+    return cc_error_set(err, CC_ERR_HDF5, path, 0, NULL, "HDF5 call failed: %s", what);
+}
+
 #define TRY(expr)                                                                          \
     do {                                                                                   \
+        errno = 0;                                                                         \
         if ((expr) < 0) {                                                                  \
-            ret = cc_error_set(err, CC_ERR_HDF5, path, 0, NULL, "HDF5 call failed: %s", #expr); \
+            ret = write_failure(err, path, fd, #expr);                                     \
             goto out;                                                                      \
         }                                                                                  \
     } while (0)
@@ -434,13 +456,17 @@ int cc_results_write(const cc_results *r, const cc_scenario *scenarios, int nsce
     int ret = 0, fd = -1;
     writer w = {.file = -1};
     H5Eset_auto2(H5E_DEFAULT, NULL, NULL);
-    size_t size = strlen(path) + 32;
-    char *tmp = malloc(size), *dir_copy = strdup(path);
-    if (!tmp || !dir_copy) {
+    size_t size = strlen(path) + 64;
+    char *tmp = malloc(size);
+    if (!tmp) {
         ret = cc_error_set(err, CC_ERR_NOMEM, path, 0, NULL, "out of memory");
         goto out;
     }
-    snprintf(tmp, size, "%s/.%s.tmp-XXXXXX", dirname(dir_copy), strrchr(path, '/') ? strrchr(path, '/') + 1 : path);
+    if (cc_results_temp_name(path, tmp, size) != 0) {
+        ret = cc_error_set(err, CC_ERR_USAGE, path, 0, "output", "the file name is too long");
+        tmp[0] = '\0';
+        goto out;
+    }
     mode_t mask = umask(0);
     umask(mask);
     if ((fd = mkstemp(tmp)) < 0 || fchmod(fd, 0666 & ~mask) != 0) {
@@ -451,23 +477,33 @@ int cc_results_write(const cc_results *r, const cc_scenario *scenarios, int nsce
     TRY(w.file = H5Fcreate(tmp, H5F_ACC_TRUNC, H5P_DEFAULT, H5P_DEFAULT));
     TRY(set_string_attr(w.file, "title", "carecast results"));
     TRY(set_string_attr(w.file, "layout", "carecast results layout 1 (README: The results file)"));
+    errno = 0;
     int written = write_results(&w, r);
     if (written == CC_ERR_NOMEM) {
         ret = cc_error_set(err, CC_ERR_NOMEM, path, 0, NULL, "out of memory for the summaries");
         goto out;
     } else if (written != 0) {
-        ret = cc_error_set(err, CC_ERR_HDF5, path, 0, NULL, "HDF5 call failed writing %s",
-                           w.failed ? w.failed : "the results");
+        char what[600];
+        snprintf(what, sizeof what, "writing %s", w.failed ? w.failed : "the results");
+        ret = write_failure(err, path, fd, what);
         goto out;
     }
     TRY(write_provenance(&w, scenarios, nscenarios, facts));
-    TRY(H5Fclose(w.file));
-    w.file = -1;
+    hid_t file = w.file;
+    w.file = -1; /* closed once, whatever H5Fclose says: a second close after a failed one crashes HDF5 */
+    if (H5Fclose(file) < 0) {
+        ret = write_failure(err, path, fd, "closing the file");
+        goto out;
+    }
     if (facts && facts->interrupted && *facts->interrupted) { /* the target is left as it was */
         ret = cc_error_set(err, CC_ERR_INTERRUPTED, path, 0, NULL, "interrupted while writing; %s left unchanged", path);
         goto out;
     }
-    if (fsync(fd) != 0 || rename(tmp, path) != 0) {
+    if (fsync(fd) != 0) {
+        ret = write_failure(err, path, fd, "flushing the file to disk");
+        goto out;
+    }
+    if (rename(tmp, path) != 0) {
         ret = cc_error_set(err, CC_ERR_IO, path, 0, NULL, "cannot move the finished file into place: %s", strerror(errno));
         goto out;
     }
@@ -477,6 +513,5 @@ out:
     if (fd >= 0) close(fd);
     if (tmp && tmp[0]) unlink(tmp);
     free(tmp);
-    free(dir_copy);
     return ret;
 }

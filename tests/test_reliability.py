@@ -1,0 +1,163 @@
+"""Reliability of the results file's target (README, "Reliability"): a bad -o is refused before
+the run with one line naming it and exit 2 (the path is wrong) or 1 (its folder), and nothing
+but a regular file is ever replaced; a full disk ends with "no space left on device", exit 1,
+no temporary file and the old file untouched (by fault injection: tests/fault/enospc.c, loaded
+with LD_PRELOAD, makes writes to the temporary file fail with ENOSPC after a byte budget; and on
+a real 400 KiB tmpfs where this machine lets the test mount one); temporary files that a killed
+run left behind are removed by the next run into the folder, those of live processes are not."""
+import os
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import unittest
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import carecast_testlib as T  # noqa: E402
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+FAST = ["-n", "2", "-q", "--no-table", "--set", "coverage.replications=1", "--set", "simulation.end_year=2030"]
+
+
+def build_fault_library(folder):
+    """tests/fault/enospc.c as a shared library in folder (compiled here, not committed)."""
+    lib = os.path.join(folder, "enospc.so")
+    subprocess.run(["cc", "-shared", "-fPIC", "-O1", "-o", lib, os.path.join(HERE, "fault", "enospc.c"), "-ldl"],
+                   check=True)
+    return lib
+
+
+@T.require_binary
+class OutputTargetTest(unittest.TestCase):
+    def setUp(self):
+        self.tmp = tempfile.mkdtemp()
+        self.addCleanup(lambda: subprocess.run(["rm", "-rf", self.tmp]))
+
+    def refused(self, target, code, text, scenario=None):
+        start = time.monotonic()
+        result = T.run(["run", scenario or T.scenario_path("kashiwa.ini"), *FAST, "-o", target])
+        self.assertEqual(result.returncode, code, result.stderr)
+        lines = result.stderr.strip().splitlines()
+        self.assertEqual(len(lines), 1, result.stderr)
+        self.assertIn("field 'output'", lines[0])
+        self.assertIn(text, lines[0])
+        self.assertLess(time.monotonic() - start, 5, "refused before the run, not after it")
+        return lines[0]
+
+    def test_not_a_file(self):
+        self.refused(self.tmp, T.EXIT_USAGE, "is a folder")
+        self.refused(self.tmp + "/", T.EXIT_USAGE, "names a folder")
+        self.refused("", T.EXIT_USAGE, "empty")
+        self.refused(os.path.join(self.tmp, "a" * 250 + ".h5"), T.EXIT_USAGE, "too long")
+        self.refused(os.path.join(self.tmp, "no", "such", "x.h5"), T.EXIT_RUN_FAILED, "does not exist")
+
+    def test_special_files_are_never_replaced(self):
+        fifo = os.path.join(self.tmp, "fifo")
+        os.mkfifo(fifo)
+        self.refused(fifo, T.EXIT_USAGE, "not a regular file")
+        self.assertTrue(os.path.exists(fifo) and not os.path.isfile(fifo))
+        sock_path = os.path.join(self.tmp, "sock")
+        sock = socket.socket(socket.AF_UNIX)
+        sock.bind(sock_path)
+        self.addCleanup(sock.close)
+        self.refused(sock_path, T.EXIT_USAGE, "not a regular file")
+        self.refused("/dev/null", T.EXIT_USAGE, "not a regular file")
+        self.assertFalse(os.path.isfile("/dev/null"))
+        real = os.path.join(self.tmp, "real.h5")
+        with open(real, "w") as f:
+            f.write("old")
+        link = os.path.join(self.tmp, "link.h5")
+        os.symlink(real, link)
+        self.refused(link, T.EXIT_USAGE, "symbolic link")
+        self.assertTrue(os.path.islink(link))
+        with open(real) as f:
+            self.assertEqual(f.read(), "old")
+
+    def test_an_input_is_never_the_output(self):
+        scenario = os.path.join(self.tmp, "s.ini")
+        with open(scenario, "w") as f:
+            f.write("[scenario]\nbase = %s\nname = s\n" % T.scenario_path("kashiwa.ini"))
+        with open(scenario) as f:
+            text = f.read()
+        self.refused(scenario, T.EXIT_USAGE, "one of the run's inputs", scenario=scenario)
+        with open(scenario) as f:
+            self.assertEqual(f.read(), text)
+        base = T.scenario_path("kashiwa.ini")
+        self.refused(base, T.EXIT_USAGE, "one of the run's inputs", scenario=scenario)
+        table = os.path.join(T.REPO_ROOT, "scenarios", "data", "kashiwa_clinics.csv")
+        before = os.stat(table).st_mtime_ns
+        self.refused(table, T.EXIT_USAGE, "one of the run's inputs", scenario=scenario)
+        self.assertEqual(os.stat(table).st_mtime_ns, before)
+
+    def check_full_disk(self, target, env=None):
+        with open(target, "w") as f:
+            f.write("old results")
+        result = subprocess.run([T.carecast_bin(), "run", T.scenario_path("kashiwa.ini"), *FAST, "-o", target],
+                                capture_output=True, text=True, env=env)
+        self.assertEqual(result.returncode, T.EXIT_RUN_FAILED, result.stderr)
+        self.assertEqual(len(result.stderr.strip().splitlines()), 1, result.stderr)
+        self.assertIn("no space left on device", result.stderr)
+        self.assertIn(target, result.stderr)
+        with open(target) as f:
+            self.assertEqual(f.read(), "old results")
+        folder = os.path.dirname(target)
+        self.assertEqual([n for n in os.listdir(folder) if ".tmp-" in n], [])
+
+    def test_full_disk_by_fault_injection(self):
+        env = dict(os.environ, LD_PRELOAD=build_fault_library(self.tmp), CC_FAULT_BYTES="150000")
+        self.check_full_disk(os.path.join(self.tmp, "out.h5"), env)
+
+    def test_full_disk_on_a_small_tmpfs(self):
+        """A real 400 KiB tmpfs in a private mount namespace, where this machine allows it."""
+        probe = subprocess.run(["unshare", "-m", "sh", "-c", "mount -t tmpfs -o size=400k tmpfs %s" % self.tmp],
+                               capture_output=True)
+        if probe.returncode != 0:
+            self.skipTest("cannot mount a tmpfs here: %s" % probe.stderr.decode().strip())
+        script = ("mount -t tmpfs -o size=400k tmpfs {d} && echo 'old results' > {d}/out.h5 && "
+                  "{bin} run {s} {fast} -o {d}/out.h5; echo rc=$?; cat {d}/out.h5; ls -a {d}").format(
+            d=self.tmp, bin=T.carecast_bin(), s=T.scenario_path("kashiwa.ini"), fast=" ".join(FAST))
+        result = subprocess.run(["unshare", "-m", "sh", "-c", script], capture_output=True, text=True)
+        self.assertIn("rc=1", result.stdout, result.stderr)
+        self.assertIn("no space left on device", result.stderr)
+        self.assertIn("old results", result.stdout)
+        self.assertNotIn(".tmp-", result.stdout)
+
+    def test_stale_temporary_files_are_removed(self):
+        target = os.path.join(self.tmp, "x.h5")
+        dead = subprocess.Popen(["true"])
+        dead.wait()  # a process id that is gone
+        stale = os.path.join(self.tmp, ".x.h5.tmp-%d-abcdef" % dead.pid)
+        live = os.path.join(self.tmp, ".x.h5.tmp-%d-ghijkl" % os.getpid())
+        other = os.path.join(self.tmp, ".y.h5.tmp-%d-abcdef" % dead.pid)  # another target's
+        for path in (stale, live, other):
+            with open(path, "w") as f:
+                f.write("half written")
+            os.utime(path, (time.time() - 3600, time.time() - 3600))
+        result = T.run(["run", T.scenario_path("kashiwa.ini"), *FAST, "-o", target])
+        self.assertEqual(result.returncode, 0, result.stderr)
+        self.assertFalse(os.path.exists(stale))
+        self.assertTrue(os.path.exists(live))
+        self.assertTrue(os.path.exists(other))
+
+    def test_killed_run_then_a_clean_next_run(self):
+        """SIGKILL a run while it works, leave its temporary file as a kill during the write would,
+        then run again: the next run succeeds and leaves no temporary file."""
+        target = os.path.join(self.tmp, "k.h5")
+        proc = subprocess.Popen([T.carecast_bin(), "run", T.scenario_path("kashiwa.ini"), "-n", "400", "-q",
+                                 "--no-table", "-o", target], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        time.sleep(0.3)
+        proc.kill()
+        proc.wait()
+        leftover = os.path.join(self.tmp, ".k.h5.tmp-%d-zzzzzz" % proc.pid)
+        with open(leftover, "w") as f:
+            f.write("half written")
+        os.utime(leftover, (time.time() - 60, time.time() - 60))
+        result = T.run(["run", T.scenario_path("kashiwa.ini"), *FAST, "-o", target])
+        self.assertEqual(result.returncode, 0, result.stderr)
+        self.assertTrue(os.path.isfile(target))
+        self.assertEqual([n for n in os.listdir(self.tmp) if ".tmp-" in n], [])
+
+
+if __name__ == "__main__":
+    unittest.main()
