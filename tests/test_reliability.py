@@ -159,5 +159,55 @@ class OutputTargetTest(unittest.TestCase):
         self.assertEqual([n for n in os.listdir(self.tmp) if ".tmp-" in n], [])
 
 
+@T.require_binary
+class InputFileTest(unittest.TestCase):
+    """Each input is read once, whole, from a regular file of bounded size: devices and FIFOs are
+    refused at once (no hang, no memory blow-up), a NUL byte or an unclosed section header is
+    named with its line, and the provenance hashes the very bytes parsed."""
+
+    def setUp(self):
+        self.tmp = tempfile.mkdtemp()
+        self.addCleanup(lambda: subprocess.run(["rm", "-rf", self.tmp]))
+
+    def check_refused(self, scenario, where, text, line=None):
+        result = T.run(["check", scenario], timeout=20)
+        self.assertEqual(result.returncode, T.EXIT_INPUT, result.stderr)
+        lines = result.stderr.strip().splitlines()
+        self.assertEqual(len(lines), 1, result.stderr)
+        self.assertIn(where + (":%d:" % line if line else ":"), lines[0])
+        self.assertIn(text, lines[0])
+
+    def write(self, name, data):
+        path = os.path.join(self.tmp, name)
+        with open(path, "wb") as f:
+            f.write(data)
+        return path
+
+    def test_devices_and_fifos(self):
+        self.check_refused("/dev/zero", "/dev/zero", "not a regular file")
+        fifo = os.path.join(self.tmp, "s.ini")
+        os.mkfifo(fifo)
+        self.check_refused(fifo, fifo, "not a regular file")  # at once: a FIFO with no writer
+        for device in ("/dev/urandom", fifo):
+            with self.subTest(table=device):
+                scenario = self.write("t.ini", ("[scenario]\nbase = %s\nname = t\n[population]\nfertility = %s\n"
+                                                % (T.scenario_path("kashiwa.ini"), device)).encode())
+                self.check_refused(scenario, "t.ini", "not a regular file", line=5)
+
+    def test_size_limits(self):
+        big = self.write("big.ini", b";" * (1 << 20) + b";\n")
+        self.check_refused(big, "big.ini", "at most 1048576")
+
+    def test_nul_bytes_and_unclosed_headers(self):
+        nul = self.write("nul.ini", b"[scenario]\nname = x\x00tail\n")
+        self.check_refused(nul, "nul.ini", "NUL byte", line=2)
+        header = self.write("h.ini", b"[scenario]\nname = x\n[simulation\nseed = 1\n")
+        self.check_refused(header, "h.ini", "closing ']'", line=3)
+        table = self.write("nul.csv", b"age,asfr\n20,0.1\n2\x001,0.1\n")
+        scenario = self.write("n.ini", ("[scenario]\nbase = %s\nname = n\n[population]\nfertility = nul.csv\n"
+                                        % T.scenario_path("kashiwa.ini")).encode())
+        self.check_refused(scenario, "nul.csv", "NUL byte", line=3)
+
+
 if __name__ == "__main__":
     unittest.main()

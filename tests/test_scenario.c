@@ -4,6 +4,7 @@
  * freed (the ASan build checks that freeing it again is safe and nothing leaks). */
 #include "testutil.h"
 
+#include "scenario/input_file.h"
 #include "carecast/scenario.h"
 #include "scenario/csv_table.h"
 
@@ -191,8 +192,14 @@ static void test_files_and_tables_recorded(void **state)
         if (strcmp(fx->s.tables[i].key, "population.base_population") == 0) {
             found = 1;
             assert_string_equal(fx->s.tables[i].path, fx->pop);
-            assert_cc_ok(cc_file_sha256(fx->pop, hex, &err), &err);
+            char *bytes;
+            size_t len;
+            assert_cc_ok(cc_input_file_read(fx->pop, "table", CC_MAX_TABLE_BYTES, &bytes, &len, &err), &err);
+            cc_sha256_hex(bytes, len, hex);
+            free(bytes);
             assert_string_equal(fx->s.tables[i].sha256, hex);
+            cc_sha256_hex("abc", 3, hex); /* FIPS 180-2's example */
+            assert_string_equal(hex, "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
         }
     assert_true(found);
 }

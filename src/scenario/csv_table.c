@@ -2,10 +2,11 @@
  * source line number for error messages), typed cell access, and file checksums. */
 #include "csv_table.h"
 
+#include "input_file.h"
+
 #include <csv.h>
 #include <errno.h>
 #include <math.h>
-#include <nettle/sha2.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -116,10 +117,24 @@ int cc_table_load(cc_table *table, const char *path, cc_error *err)
     struct csv_parser parser;
     int parser_ready = 0;
     reader rd = { .table = table };
-    char buf[4096];
-    FILE *f = fopen(path, "rb");
-    if (!f) {
-        ret = cc_error_set(err, CC_ERR_IO, path, 0, NULL, "cannot open table: %s", strerror(errno));
+    char buf[4096], *data = NULL;
+    size_t size = 0;
+    FILE *f = NULL;
+    if ((ret = cc_input_file_read(path, "table", CC_MAX_TABLE_BYTES, &data, &size, err)) != 0)
+        goto out;
+    cc_sha256_hex(data, size, table->sha256);
+    const char *nul = memchr(data, '\0', size);
+    if (nul) {
+        ret = cc_error_set(err, CC_ERR_SYNTAX, path, cc_input_line_of(data, nul), NULL,
+                           "a NUL byte: not a text file (save it as CSV text, UTF-8)");
+        goto out;
+    }
+    if (size == 0) {
+        ret = cc_error_set(err, CC_ERR_TABLE, path, 1, NULL, "empty table: no header row");
+        goto out;
+    }
+    if (!(f = fmemopen(data, size, "rb"))) {
+        ret = cc_error_set(err, CC_ERR_NOMEM, path, 0, NULL, "out of memory");
         goto out;
     }
     if (!(table->path = strdup(path)) || csv_init(&parser, CSV_APPEND_NULL) != 0) {
@@ -195,6 +210,7 @@ out:
     reader_cleanup(&rd);
     if (f)
         fclose(f);
+    free(data);
     if (ret != 0)
         cc_table_free(table);
     return ret;
@@ -299,24 +315,3 @@ int cc_table_int(const cc_table *table, int row, int col, long *value, int *is_e
     return 0;
 }
 
-int cc_file_sha256(const char *path, char hex[65], cc_error *err)
-{
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        return cc_error_set(err, CC_ERR_IO, path, 0, NULL, "cannot open: %s", strerror(errno));
-    struct sha256_ctx ctx;
-    sha256_init(&ctx);
-    unsigned char buf[8192];
-    size_t n;
-    while ((n = fread(buf, 1, sizeof buf, f)) > 0)
-        sha256_update(&ctx, n, buf);
-    int bad = ferror(f);
-    fclose(f);
-    if (bad)
-        return cc_error_set(err, CC_ERR_IO, path, 0, NULL, "read error");
-    unsigned char digest[SHA256_DIGEST_SIZE];
-    sha256_digest(&ctx, sizeof digest, digest);
-    for (int i = 0; i < SHA256_DIGEST_SIZE; i++)
-        sprintf(hex + 2 * i, "%02x", digest[i]);
-    return 0;
-}

@@ -12,6 +12,7 @@ typedef struct {
     int nrows;
     char ***cells;   /* nrows x ncols strings ("" when missing) */
     int *row_line;   /* source line of each row (1-based; header is line 1) */
+    char sha256[65]; /* of the bytes parsed (the file is read once: input_file.h) */
 } cc_table;
 
 /* Read a CSV file. On failure returns a negative code, fills err, and leaves *table empty.
@@ -36,7 +37,5 @@ int cc_table_int(const cc_table *table, int row, int col, long *value, int *is_e
 int cc_parse_double(const char *text, double *value);
 int cc_parse_long(const char *text, long *value);
 
-/* SHA-256 of a file as 64 hex digits plus NUL. */
-int cc_file_sha256(const char *path, char hex[65], cc_error *err);
 
 #endif

@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "input_file.h"
 #include "keys.h"
 #include "settings.h"
 
@@ -68,7 +69,13 @@ static char *read_line(char *str, int num, void *stream)
         p++;
     if (*p == '[') {
         const char *close = strchr(p, ']');
-        if (close && (size_t)(close - p - 1) < sizeof ctx->section) {
+        if (!close) { /* inih would blame the next line */
+            ctx->failed = 1;
+            cc_error_set(ctx->err, CC_ERR_SYNTAX, ctx->path, ctx->line, NULL,
+                         "section header without its closing ']'");
+            return NULL;
+        }
+        if ((size_t)(close - p - 1) < sizeof ctx->section) {
             char section[128];
             memcpy(section, p + 1, close - p - 1);
             section[close - p - 1] = '\0';
@@ -128,32 +135,21 @@ static int on_key(void *user, const char *section, const char *name, const char 
     return 1;
 }
 
-static int read_text(const char *path, char **text, cc_error *err)
+/* The whole scenario file, read once (input_file.h): parsed from these bytes and kept, the same
+ * bytes, for the provenance. NUL bytes are refused with their line (the text would be cut there). */
+static int read_text(const char *path, char **text, size_t *len, cc_error *err)
 {
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        return cc_error_set(err, CC_ERR_IO, path, 0, NULL, "cannot open scenario: %s", strerror(errno));
-    size_t cap = 4096, len = 0, n;
-    char *buf = malloc(cap);
-    while (buf && (n = fread(buf + len, 1, cap - len - 1, f)) > 0) {
-        len += n;
-        if (cap - len - 1 == 0) {
-            char *grown = realloc(buf, cap *= 2);
-            if (!grown) { free(buf); buf = NULL; }
-            buf = grown;
-        }
+    int ret = cc_input_file_read(path, "scenario", CC_MAX_SCENARIO_BYTES, text, len, err);
+    if (ret != 0)
+        return ret;
+    const char *nul = memchr(*text, '\0', *len);
+    if (nul) {
+        ret = cc_error_set(err, CC_ERR_SYNTAX, path, cc_input_line_of(*text, nul), NULL,
+                           "a NUL byte: not a text file (save the scenario as UTF-8 text)");
+        free(*text);
+        *text = NULL;
     }
-    int bad = ferror(f);
-    fclose(f);
-    if (!buf)
-        return cc_error_set(err, CC_ERR_NOMEM, path, 0, NULL, "out of memory");
-    if (bad) {
-        free(buf);
-        return cc_error_set(err, CC_ERR_IO, path, 0, NULL, "cannot read scenario: %s", strerror(errno));
-    }
-    buf[len] = '\0';
-    *text = buf;
-    return 0;
+    return ret;
 }
 
 /* Resolve a path written in file `from` relative to that file's folder. */
@@ -194,16 +190,20 @@ int cc_ini_read(cc_scenario *s, const char *path, int depth, cc_error *err)
     if (depth > MAX_BASE_DEPTH)
         return cc_error_set(err, CC_ERR_RANGE, path, 0, "base",
                             "base scenarios nested more than %d deep (a cycle?)", MAX_BASE_DEPTH);
-    if ((ret = read_text(path, &text, err)) != 0)
+    size_t len = 0;
+    if ((ret = read_text(path, &text, &len, err)) != 0)
         return ret;
     if ((ret = add_file(s, path, text)) != 0) {
         free(text);
         return cc_error_set(err, ret, path, 0, NULL, "out of memory");
     }
-    if (!(ctx.file = fopen(path, "rb")))
-        return cc_error_set(err, CC_ERR_IO, path, 0, NULL, "cannot open scenario: %s", strerror(errno));
-    int rc = ini_parse_stream(read_line, &ctx, on_key, &ctx);
-    fclose(ctx.file);
+    int rc = 0;
+    if (len > 0) { /* parse the bytes read, not the file again (it may have changed, or be a FIFO) */
+        if (!(ctx.file = fmemopen(text, len, "rb")))
+            return cc_error_set(err, CC_ERR_NOMEM, path, 0, NULL, "out of memory");
+        rc = ini_parse_stream(read_line, &ctx, on_key, &ctx);
+        fclose(ctx.file);
+    }
     if (ctx.failed) {
         ret = err->code ? err->code : CC_ERR_SYNTAX;
         goto out;
