@@ -188,9 +188,17 @@ class BadInputTest(T.InputErrorCase, unittest.TestCase):
                                 field="replications", replications_arg=False)
 
     def test_zero_replications_on_command_line(self):
-        # -n 0 passes the CLI's own parsing and is refused as the value of [simulation]
-        # replications: an invalid input (3), named as coming from the command line.
-        self.expect_input_error(extra_args=["-n", "0"], field="replications", contains=["command line"])
+        # -n 0 is refused as the value of [simulation] replications, named as coming from the
+        # command line: a usage error (2), as every wrong command line (-n -1, -j 0, --set ...).
+        with tempfile.TemporaryDirectory() as tmp:
+            T.write_files(tmp, T.mini_files())
+            out = os.path.join(tmp, "out.h5")
+            for args in (["-n", "0"], ["-n", "-1"], ["-j", "0"], ["-n", "2", "--set", "simulation.replications=0"]):
+                with self.subTest(args=args):
+                    result = T.run(["run", os.path.join(tmp, "scenario.ini"), "-o", out, *args])
+                    self.assertEqual(result.returncode, T.EXIT_USAGE, result.stderr)
+                    self.assertEqual(len(result.stderr.splitlines()), 1, result.stderr)
+                    self.assertFalse(os.path.exists(out))
 
     def test_bad_boolean(self):
         ini = T.insert_after(T.MINI_INI, "end_year =", "expected_values = yes")
@@ -427,7 +435,7 @@ class CommandLineTest(unittest.TestCase):
             out = os.path.join(tmp, "out.h5")
             result = T.run(["run", os.path.join(tmp, "scenario.ini"), "-o", out, "-n", "2",
                             "--set", "simulation.sead=3"])
-            self.assertEqual(result.returncode, T.EXIT_INPUT, result.stderr)
+            self.assertEqual(result.returncode, T.EXIT_USAGE, result.stderr)
             self.assertEqual(len(result.stderr.splitlines()), 1, result.stderr)
             self.assertIn("'sead'", result.stderr)
             self.assertIn("command line", result.stderr)

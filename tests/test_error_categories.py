@@ -32,7 +32,7 @@ class ErrorCategoryTest(unittest.TestCase):
             result = T.run(["run", T.scenario_path("kashiwa.ini"), "-n", "1", "--set", "demand.occupancy=0", "-o",
                             os.path.join(tmp, "out.h5")])
             self.assertFalse(os.path.exists(os.path.join(tmp, "out.h5")))
-        self.assertEqual(result.returncode, T.EXIT_INPUT, result.stderr)
+        self.assertEqual(result.returncode, T.EXIT_USAGE, result.stderr)  # the command line is wrong
         line = result.stderr.strip()
         self.assertEqual(line, "carecast: command line: field 'occupancy' in [demand]: 0 is out of range "
                                "(allowed: more than 0 and at most 1)")

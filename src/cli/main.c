@@ -21,12 +21,16 @@ enum { EXIT_RUN_FAILED = 1, EXIT_USAGE = 2, EXIT_INPUT = 3, EXIT_INTERRUPTED = 1
 static volatile sig_atomic_t interrupted = 0;
 static void on_signal(int sig) { (void)sig; interrupted = 1; }
 
-/* Print the error on one line; its category gives the exit code. */
+/* Print the error on one line; its category gives the exit code. One rule: what the command
+ * line says (an option, its value, -o, a --set value) is a usage error (2) however it is wrong;
+ * what a file says is invalid input (3). */
 static int report(const cc_error *err)
 {
     char line[2048];
     cc_error_format(err, line, sizeof line);
     fprintf(stderr, "carecast: %s\n", line);
+    if (err->category == CC_CATEGORY_INPUT && strcmp(err->file, "command line") == 0)
+        return EXIT_USAGE;
     switch (err->category) {
     case CC_CATEGORY_INTERRUPTED: return EXIT_INTERRUPTED;
     case CC_CATEGORY_USAGE: return EXIT_USAGE;
@@ -45,7 +49,8 @@ static const char *usage_main =
     "  keys [--markdown] list every scenario key with its meaning, unit, default and source\n"
     "\n"
     "options: --help (also after a command), --version\n"
-    "exit codes: 0 ok, 1 run failed, 2 usage error, 3 invalid input, 130 interrupted\n";
+    "exit codes: 0 ok, 1 run failed (I/O, memory), 2 the command line is wrong (an option or its value,\n"
+    "  -o, a --set value), 3 a scenario or table is wrong, 130 interrupted\n";
 
 static const char *usage_run =
     "usage: carecast run SCENARIO [SCENARIO...] [-o FILE] [-n REPLICATIONS] [--seed N] [-j THREADS]\n"
@@ -63,7 +68,8 @@ static const char *usage_run =
     "      --no-table            do not print the coverage table (printed on stdout after the file\n"
     "                            is written when the scenarios simulate coverage; --quiet keeps it)\n"
     "  -h, --help                this help\n"
-    "exit codes: 0 ok, 1 run failed, 2 usage error, 3 invalid input, 130 interrupted\n";
+    "exit codes: 0 ok, 1 run failed (I/O, memory), 2 the command line is wrong (an option or its value,\n"
+    "  -o, a --set value), 3 a scenario or table is wrong, 130 interrupted\n";
 
 static const char *usage_check =
     "usage: carecast check SCENARIO\n"
