@@ -209,5 +209,25 @@ class InputFileTest(unittest.TestCase):
         self.check_refused(scenario, "nul.csv", "NUL byte", line=3)
 
 
+@T.require_binary
+class MigrationNoiseTest(unittest.TestCase):
+    def test_the_yearly_factor_never_reverses_the_flow(self):
+        """noise_sd above 1 is refused; at 1 (a factor of 0 one year in six) a schedule of pure
+        net immigration never gives a year of net emigration (the persistent walk is off)."""
+        with tempfile.TemporaryDirectory() as tmp:
+            out = os.path.join(tmp, "m.h5")
+            result = T.run(["run", T.scenario_path("japan.ini"), "-n", "20", "-q", "-o", out,
+                            "--set", "migration.noise_sd=5"])
+            self.assertEqual(result.returncode, T.EXIT_USAGE, result.stderr)
+            result = T.run(["run", T.scenario_path("japan.ini"), "-n", "20", "-q", "-o", out,
+                            "--set", "migration.noise_sd=1", "--set", "simulation.end_year=2030"])
+            self.assertEqual(result.returncode, 0, result.stderr)
+            import h5py
+            with h5py.File(out) as f:
+                flows = f["population/net_migration/replications"][0, :, 1:, 2]
+            self.assertGreaterEqual(flows.min(), 0)
+            self.assertTrue((flows == 0).any() or flows.min() < 70000 * 0.5)  # the noise is there
+
+
 if __name__ == "__main__":
     unittest.main()

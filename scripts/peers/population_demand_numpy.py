@@ -47,7 +47,7 @@ Model (the same as carecast's, written independently; see README.md, "Model"):
     * a step of h < 1 years: survivors ~ Binomial(persons, exp(-m(x) h)), of them Binomial(S, h)
       one age up, the rest stay; births ~ Poisson(h x ASFR x mean of women), all at age 0,
       surviving with exp(-m(0) h / 2);
-    * net migrants (every step) = h x (schedule x level x (1 + noise_sd z) + R x persons at the
+    * net migrants (every step) = h x (schedule x level x max(0, 1 + noise_sd z) + R x persons at the
       step's start x schedule share (without a level: the population's own shares)), rounded to
       whole persons without bias, never more out than present;
     * demand on each point: expected = sum over ages of persons x rate x trend factor x
@@ -491,7 +491,7 @@ def project(sc, model, rng, reps):
     visits, dental = triangular(sc["visits"]), triangular(sc["dental"])
     enrolment = TABLE_VISITS / visits * (1 - dental) / (1 - TABLE_DENTAL_SHARE)
     damping = np.array([sc["damping"], sc["damping"], 1.0])
-    migration_factor = 1 + sc["migration_sd"] * normal(reps, n)
+    migration_factor = np.maximum(0.0, 1 + sc["migration_sd"] * normal(reps, n))  # scales, never reverses
     persistent = np.cumsum(sc["persistent_sd"] * np.sqrt(length) * normal(reps, n), axis=1)   # [rep, step]
     p_boy = sc["sex_ratio"] / (1 + sc["sex_ratio"])
 

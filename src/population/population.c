@@ -4,7 +4,7 @@
  *   births ~ Poisson(sum_x f(x) (W(x, t) + W(x, t+1)) / 2), W(x, t+1) the surviving women
  *   before migration; male births ~ Binomial(B, r/(1+r)); each sex's births survive to age 0
  *   with probability L(0)/l(0);
- *   net migrants at x = M(x) * (1 + sd * z), z ~ N(0,1) once a year, rounded to whole persons
+ *   net migrants at x = M(x) * max(0, 1 + sd * z), z ~ N(0,1) once a year, rounded to whole persons
  *   by floor plus a Bernoulli draw on the fraction (unbiased); a negative net flow never takes
  *   an age below zero persons.
  * A step of h < 1 years (the first, from a base date off the reference date): survivors at x ~
@@ -182,8 +182,8 @@ static void migrate(const cc_population_params *p, const cc_population_rates *r,
     for (int i = 0; i < CC_SEXES * CC_AGES; i++)
         flow_total += fabs(flow[i]);
     double factor = 1.0;
-    if (!expected && p->migration_noise_sd > 0 && h > 0)
-        factor += gsl_ran_gaussian(rng, p->migration_noise_sd);
+    if (!expected && p->migration_noise_sd > 0 && h > 0) /* scales the year's flow, never reverses it */
+        factor = fmax(0.0, 1.0 + gsl_ran_gaussian(rng, p->migration_noise_sd));
     for (int sex = 0; sex < CC_SEXES; sex++) {
         double net = 0;
         for (int a = 0; a < CC_AGES; a++) {

@@ -114,8 +114,9 @@ static const cc_key_info keys[] = {
      "Optional CSV year,total_population of official totals: the level is set per period between "
      "the listed years (after the base year) so that the median total meets each.",
      "IPSS 2023 municipal projection (Kashiwa)"},
-    {"migration", "noise_sd", CC_KEY_DOUBLE, AT(population.migration_noise_sd), "0.25", 0, 5, 0, NULL, "fraction of level",
-     "Standard deviation of the yearly factor (normal, mean 1) on net migration.",
+    {"migration", "noise_sd", CC_KEY_DOUBLE, AT(population.migration_noise_sd), "0.25", 0, 1, 0, NULL, "fraction of level",
+     "Standard deviation of the yearly factor on net migration: 1 + sd z, z standard normal, never below 0 "
+     "(a year's flow is scaled, never reversed; at sd 0.5 a factor of 0 has probability 2.3%).",
      "assumption (range 0.10-0.50)"},
     {"migration", "persistent_sd", CC_KEY_DOUBLE, AT(population.migration_persistent_sd), "0.00089", 0, 0.1, 0, NULL,
      "per person per sqrt(year)",
