@@ -229,5 +229,78 @@ class MigrationNoiseTest(unittest.TestCase):
             self.assertTrue((flows == 0).any() or flows.min() < 70000 * 0.5)  # the noise is there
 
 
+@T.require_binary
+class LimitsTest(unittest.TestCase):
+    def setUp(self):
+        self.tmp = tempfile.mkdtemp()
+        self.addCleanup(lambda: subprocess.run(["rm", "-rf", self.tmp]))
+
+    def population_scenario(self, persons):
+        """kashiwa.ini with men 85-89 set to `persons` (a table made here), without calibration."""
+        register = os.path.join(T.REPO_ROOT, "scenarios", "data", "kashiwa_register_2025_5y_sex.csv")
+        with open(register) as f:
+            rows = [("male,85,89,%s" % persons) if r.startswith("male,85,89,") else r for r in f.read().splitlines()]
+        with open(os.path.join(self.tmp, "pop.csv"), "w") as f:
+            f.write("\n".join(rows) + "\n")
+        scenario = os.path.join(self.tmp, "p.ini")
+        with open(scenario, "w") as f:
+            f.write("[scenario]\nbase = %s\nname = p\n[population]\nbase_population = pop.csv\n"
+                    "[migration]\ncalibrate_to =\nschedule = none\n" % T.scenario_path("kashiwa.ini"))
+        return scenario, rows.index("male,85,89,%s" % persons) + 1
+
+    def test_huge_cells_are_refused_at_their_line(self):
+        for persons in ("30000000000", "1e19", "1e30"):
+            with self.subTest(persons=persons):
+                scenario, line = self.population_scenario(persons)
+                result = T.run(["run", scenario, *FAST, "-o", os.path.join(self.tmp, "o.h5")], timeout=20)
+                self.assertEqual(result.returncode, T.EXIT_INPUT, result.stderr)
+                self.assertIn("pop.csv:%d:" % line, result.stderr)
+                self.assertIn("field 'population'", result.stderr)
+                self.assertIn("at most", result.stderr)
+
+    def test_a_large_cell_is_drawn_correctly(self):
+        """900 million men aged 85-89 (within the limit, above what a 32-bit count could take in
+        a few draws' sums): random deaths stay close to their expectation, no wrap-around."""
+        scenario, _ = self.population_scenario("900000000")
+        out = [os.path.join(self.tmp, "%s.h5" % k) for k in ("r", "e")]
+        for path, extra in ((out[0], []), (out[1], ["--set", "simulation.expected_values=true"])):
+            result = T.run(["run", scenario, "-n", "3", "-q", "--no-table", "--set", "simulation.end_year=2027",
+                            "--set", "coverage.replications=1", "-o", path, *extra])
+            self.assertEqual(result.returncode, 0, result.stderr)
+        import h5py
+        with h5py.File(out[0]) as r, h5py.File(out[1]) as e:
+            random = r["population/deaths/replications"][0, :, 2, 0]
+            expected = e["population/deaths/replications"][0, 0, 2, 0]
+        self.assertGreater(expected, 5e7)
+        for d in random:  # binomial sd is below 2e4 here
+            self.assertLess(abs(d - expected), 2e5)
+
+    def test_memory_is_estimated_before_the_run(self):
+        start = time.monotonic()
+        result = T.run(["run", T.scenario_path("kashiwa.ini"), "-n", "50000000", "-q", "--no-table",
+                        "-o", os.path.join(self.tmp, "m.h5")], timeout=20)
+        self.assertEqual(result.returncode, T.EXIT_RUN_FAILED, result.stderr)
+        self.assertIn("GB of memory", result.stderr)
+        self.assertIn("use fewer (-n)", result.stderr)
+        self.assertLess(time.monotonic() - start, 10)
+
+    def test_sigint_is_honoured_within_a_second(self):
+        """Ctrl-C in the middle of a long coverage run: exit 130 within a second, nothing written."""
+        target = os.path.join(self.tmp, "i.h5")
+        import signal
+        proc = subprocess.Popen([T.carecast_bin(), "run", T.scenario_path("kashiwa.ini"), "-n", "400", "-q",
+                                 "--no-table", "--set", "coverage.replications=400", "-o", target],
+                                stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+        time.sleep(2.0)
+        self.assertIsNone(proc.poll(), "the run should still be going")
+        sent = time.monotonic()
+        proc.send_signal(signal.SIGINT)
+        proc.wait(timeout=10)
+        self.assertLess(time.monotonic() - sent, 1.0)
+        self.assertEqual(proc.returncode, T.EXIT_INTERRUPTED)
+        self.assertFalse(os.path.exists(target))
+        self.assertEqual([n for n in os.listdir(self.tmp) if ".tmp-" in n], [])
+
+
 if __name__ == "__main__":
     unittest.main()

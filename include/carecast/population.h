@@ -15,6 +15,9 @@
 #include "carecast/options.h"
 
 #define CC_MAX_TARGETS 64
+/* The most persons (or net migrants a year) one input age group may hold: the whole of Japan is
+ * 1.2e8; beyond this a table is a mistake (a misplaced decimal point, a total in a group). */
+#define CC_MAX_PERSONS_PER_GROUP 1e9
 
 /* [mortality] oldest_old: the base rates at 95..99 and 100+ (oldest_old.h) */
 enum { CC_OLDEST_OLD_KANNISTO = 0, CC_OLDEST_OLD_NONE = 1 };

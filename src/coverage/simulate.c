@@ -446,6 +446,8 @@ int cc_coverage_simulate(const cc_coverage_params *p, const cc_coverage_layout *
     r->year[CC_COV_PATIENTS_WITH_MONTHLY_URGENT_VISIT] =
         ws->list.start_patients ? (double)ws->list.start_patients_monthly_visit / ws->list.start_patients : NAN;
     for (int i = 0; i < p->nschemes; i++) {
+        if (run->interrupted && *run->interrupted) /* Ctrl-C is honoured within one scheme's year */
+            return CC_ERR_INTERRUPTED;
         ret = cc_engine_answer(p, l, cal, &ws->groups[i], &ws->list, ws->absent, covered_months, &ws->scratch,
                                r->scheme + (size_t)i * CC_SCH_METRICS,
                                r->doctor + (size_t)i * l->ndoctors * CC_DOC_METRICS);

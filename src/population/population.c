@@ -119,11 +119,27 @@ void cc_population_workspace_free(cc_population_workspace *ws)
     memset(ws, 0, sizeof *ws);
 }
 
+/* GSL's binomial and Poisson take and give unsigned int: larger counts are drawn in parts
+ * (a sum of independent binomials of the parts is the binomial of the whole; likewise Poisson).
+ * The loader bounds every input cell (CC_MAX_PERSONS_PER_GROUP), so there are few parts. */
+#define DRAW_PART 1000000000.0
+
 static double draw_binomial(gsl_rng *rng, int expected, double p, double n)
 {
     if (expected)
         return n * p;
-    return n > 0 ? (double)gsl_ran_binomial(rng, p, (unsigned int)n) : 0.0;
+    double drawn = 0;
+    for (double left = n; left > 0; left -= DRAW_PART)
+        drawn += (double)gsl_ran_binomial(rng, p, (unsigned int)fmin(left, DRAW_PART));
+    return drawn;
+}
+
+static double draw_poisson(gsl_rng *rng, double mean)
+{
+    double drawn = 0;
+    for (double left = mean; left > 0; left -= DRAW_PART)
+        drawn += (double)gsl_ran_poisson(rng, fmin(left, DRAW_PART));
+    return drawn;
 }
 
 /* Whole persons with expectation x: floor(x) plus one with probability frac(x). */
@@ -225,7 +241,7 @@ static void step(const cc_population_params *p, const cc_population_rates *r, in
     for (int a = 0; a < CC_AGE_OPEN; a++) /* women aged x: the mean of the step's start and end */
         exposure += f[a] * 0.5 * (now[CC_FEMALE][a] + next[CC_FEMALE][a]);
     exposure *= h;
-    double births = expected ? exposure : (double)gsl_ran_poisson(ws->births, exposure);
+    double births = expected ? exposure : draw_poisson(ws->births, exposure);
     double p_male = p->sex_ratio_at_birth / (1.0 + p->sex_ratio_at_birth);
     double male = draw_binomial(ws->births, expected, p_male, births);
     double by_sex[CC_SEXES] = {male, births - male};

@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #ifdef _OPENMP
 #include <omp.h>
 #endif
@@ -115,6 +116,8 @@ static int run_replication(const cc_scenario *s, const cc_population_model *mode
                            cc_demand_row *demand, cc_coverage_row *coverage)
 {
     int ret;
+    if (run->interrupted && *run->interrupted) /* the rest of the block is skipped at once */
+        return CC_ERR_INTERRUPTED;
     if ((ret = cc_population_rates_draw(&s->population, model, run, rep, &ts->ws, &ts->rates)) != 0 ||
         (ret = cc_population_simulate(&s->population, &ts->rates, run, rep, &ts->ws, &ts->path)) != 0)
         return ret;
@@ -196,6 +199,8 @@ static int run_scenario(const cc_scenario *s, const cc_population_model *model, 
             return cc_error_set(err, CC_ERR_INTERRUPTED, NULL, 0, NULL, "interrupted");
         int n = reps - start < BLOCK ? (int)(reps - start) : BLOCK;
         int ret = run_block(s, model, options, res->has_demand, cs, start, n, rows, threads);
+        if (ret == CC_ERR_INTERRUPTED || (options->interrupted && *options->interrupted))
+            return cc_error_set(err, CC_ERR_INTERRUPTED, NULL, 0, NULL, "interrupted");
         if (ret == CC_ERR_NOMEM)
             return cc_error_set(err, ret, NULL, 0, NULL, "out of memory in a replication");
         if (ret != 0)
@@ -248,6 +253,55 @@ static int prepare_coverage(const cc_scenario *scenarios, int nscenarios, long r
     return 0;
 }
 
+/* Bytes of memory available to this process: MemAvailable of /proc/meminfo (Linux), else the
+ * free physical pages; 0 when neither can be read (then nothing is refused). */
+static double available_memory(void)
+{
+    FILE *f = fopen("/proc/meminfo", "r");
+    char line[256];
+    double kib = 0;
+    while (f && fgets(line, sizeof line, f))
+        if (sscanf(line, "MemAvailable: %lf kB", &kib) == 1)
+            break;
+    if (f)
+        fclose(f);
+    if (kib > 0)
+        return kib * 1024.0;
+    long pages = sysconf(_SC_AVPHYS_PAGES), size = sysconf(_SC_PAGESIZE);
+    return pages > 0 && size > 0 ? (double)pages * size : 0;
+}
+
+/* What the store will hold (every replication's headline and demand series, the coverage
+ * stage's per-doctor values) and, on top, the summaries' sorted copies when the file is
+ * written: refused before anything runs when it does not fit the memory available. */
+static int check_memory(const cc_scenario *scenarios, int nscenarios, long reps, int years, cc_error *err)
+{
+    const cc_scenario *first = &scenarios[0];
+    double rows = (double)nscenarios * reps * years * CC_SEX_AXIS, bytes = 8.0 * CC_SERIES_COUNT * rows;
+    if (first->demand.enabled)
+        bytes += 8.0 * CC_DEMAND_SERIES * (rows * CC_AGE_BANDS + (double)nscenarios * reps * years);
+    if (first->coverage.enabled && first->demand.enabled) {
+        long cov = first->coverage.replications > 0 && first->coverage.replications < reps
+                       ? first->coverage.replications : reps;
+        double doctors = 0;
+        for (int sc = 0; sc < nscenarios; sc++) {
+            double d = 0;
+            for (int c = 0; c < scenarios[sc].coverage.nclinics; c++)
+                if (scenarios[sc].coverage.clinics[c].participates)
+                    d += scenarios[sc].coverage.clinics[c].doctors;
+            doctors = d > doctors ? d : doctors;
+        }
+        bytes += 8.0 * nscenarios * cov * first->coverage.nyears * first->coverage.nschemes *
+                 (doctors * CC_DOC_METRICS + CC_SCH_METRICS + CC_COV_METRICS);
+    }
+    double needed = 1.5 * bytes, available = available_memory(); /* summaries: sorted copies */
+    if (available > 0 && needed > 0.9 * available)
+        return cc_error_set(err, CC_ERR_NOMEM, NULL, 0, "replications",
+                            "%ld replications need about %.1f GB of memory and %.1f GB are available: use fewer "
+                            "(-n)", reps, needed / 1e9, available / 1e9);
+    return 0;
+}
+
 int cc_run(const cc_scenario *scenarios, int nscenarios, const cc_run_options *options,
            cc_results *res, cc_error *err)
 {
@@ -255,7 +309,7 @@ int cc_run(const cc_scenario *scenarios, int nscenarios, const cc_run_options *o
     int years = cc_scenario_years(first), threads = cc_run_threads(options->threads);
     long reps = options->replications, done = 0, total = reps * nscenarios, coverage_reps = 0;
     int ret = cc_scenarios_check_compatible(scenarios, nscenarios, err);
-    if (ret != 0)
+    if (ret != 0 || (ret = check_memory(scenarios, nscenarios, reps, years, err)) != 0)
         return ret;
     ret = cc_results_init(res, nscenarios, (int)reps, years, first->population.base_year, first->demand.enabled);
     if (ret != 0)

@@ -94,13 +94,27 @@ static int read_groups(const cc_table *t, const char *value_col, int allow_negat
     return 0;
 }
 
+/* Counts of persons beyond CC_MAX_PERSONS_PER_GROUP are refused at their line. */
+static int check_counts(const cc_table *t, const char *column, cc_age_group groups[CC_SEXES][CC_AGES],
+                        const int n[CC_SEXES], cc_error *err)
+{
+    for (int sex = 0; sex < CC_SEXES; sex++)
+        for (int g = 0; g < n[sex]; g++)
+            if (fabs(groups[sex][g].value) > CC_MAX_PERSONS_PER_GROUP)
+                return cc_error_set(err, CC_ERR_RANGE, t->path, groups[sex][g].line, column,
+                                    "%g persons in one age group: at most %.0f are allowed (Japan's whole "
+                                    "population is about 1.2e8)", groups[sex][g].value, CC_MAX_PERSONS_PER_GROUP);
+    return 0;
+}
+
 static int read_population(cc_scenario *s, cc_error *err)
 {
     cc_table t;
     cc_age_group groups[CC_SEXES][CC_AGES];
     int n[CC_SEXES], ret;
     if ((ret = cc_scenario_open_table(s, "population", "base_population", &t, err)) == 0 &&
-        (ret = read_groups(&t, "population", 0, CC_AGE_OPEN, groups, n, err)) == 0)
+        (ret = read_groups(&t, "population", 0, CC_AGE_OPEN, groups, n, err)) == 0 &&
+        (ret = check_counts(&t, "population", groups, n, err)) == 0)
         for (int sex = 0; sex < CC_SEXES && ret == 0; sex++)
             ret = cc_age_groups_split(groups[sex], n[sex], s->population.age_split, 1, s->population.base_population[sex], err);
     cc_table_free(&t);
@@ -116,7 +130,8 @@ static int read_migration(cc_scenario *s, cc_error *err)
     cc_age_group groups[CC_SEXES][CC_AGES];
     int n[CC_SEXES], ret;
     if ((ret = cc_scenario_open_table(s, "population", "migration", &t, err)) == 0 &&
-        (ret = read_groups(&t, "net_migrants", 1, CC_AGE_OPEN, groups, n, err)) == 0)
+        (ret = read_groups(&t, "net_migrants", 1, CC_AGE_OPEN, groups, n, err)) == 0 &&
+        (ret = check_counts(&t, "net_migrants", groups, n, err)) == 0)
         for (int sex = 0; sex < CC_SEXES && ret == 0; sex++) /* signed counts: uniform split */
             ret = cc_age_groups_split_signed(groups[sex], n[sex], s->population.net_migration[sex]);
     s->population.has_migration_table = ret == 0;
