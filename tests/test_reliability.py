@@ -272,8 +272,8 @@ class LimitsTest(unittest.TestCase):
             random = r["population/deaths/replications"][0, :, 2, 0]
             expected = e["population/deaths/replications"][0, 0, 2, 0]
         self.assertGreater(expected, 5e7)
-        for d in random:  # binomial sd is below 2e4 here
-            self.assertLess(abs(d - expected), 2e5)
+        for d in random:  # the mortality index moves them ~1%; a wrapped 32-bit count would be off by 4e9
+            self.assertLess(abs(d / expected - 1), 0.03)
 
     def test_memory_is_estimated_before_the_run(self):
         start = time.monotonic()
