@@ -249,12 +249,22 @@ int cc_table_column(const cc_table *table, const char *name, int *col, cc_error 
     return 0;
 }
 
+/* Decimal notation only: digits, sign, point and exponent (strtod alone would also take hex
+ * such as 0x1A, and "inf"/"nan"). */
+static int decimal_text(const char *text)
+{
+    for (const char *p = text; *p; p++)
+        if (!strchr("0123456789+-.eE \t\r", *p))
+            return 0;
+    return 1;
+}
+
 int cc_parse_double(const char *text, double *value)
 {
     char *end;
     while (*text == ' ' || *text == '\t')
         text++;
-    if (*text == '\0')
+    if (*text == '\0' || !decimal_text(text))
         return -1;
     errno = 0;
     double v = strtod(text, &end);
@@ -271,7 +281,7 @@ int cc_parse_long(const char *text, long *value)
     char *end;
     while (*text == ' ' || *text == '\t')
         text++;
-    if (*text == '\0')
+    if (*text == '\0' || !decimal_text(text))
         return -1;
     errno = 0;
     long v = strtol(text, &end, 10);
@@ -295,7 +305,7 @@ int cc_table_double(const cc_table *table, int row, int col, double *value, cc_e
     const char *text = table->cells[row][col];
     if (cc_parse_double(text, value) != 0)
         return cc_error_set(err, CC_ERR_NUMBER, table->path, table->row_line[row],
-                            table->header[col], "'%s' is not a finite number", text);
+                            table->header[col], "'%s' is not a finite decimal number", text);
     return 0;
 }
 
