@@ -22,7 +22,7 @@ LIB_HDR  := $(wildcard include/carecast/*.h) $(foreach m,$(MODULES),$(wildcard s
 TEST_SRC := $(wildcard tests/test_*.c)
 TEST_BIN := $(TEST_SRC:tests/%.c=$(BUILD)/tests/%)
 
-.PHONY: all deps run check unit cli-tests clean keys-doc validate bench
+.PHONY: all deps run check unit cli-tests clean keys-doc validate bench fuzz
 all: $(BUILD)/carecast
 
 deps:
@@ -74,7 +74,7 @@ bench: deps
 	$(PYTHON) scripts/bench.py --bin $(BUILD)/carecast
 
 clean:
-	rm -rf build build-asan
+	rm -rf build build-asan build-fuzz
 
 # Statistical validation against official figures (longer than the tests; not part of check).
 # All three scripts run even if one fails; the target fails if any did.
@@ -128,3 +128,29 @@ uninstall:
 	rm -f $(DESTDIR)$(LIBDIR)/libcarecast.a $(DESTDIR)$(LIBDIR)/libcarecast.so \
 	      $(DESTDIR)$(LIBDIR)/$(SONAME) $(DESTDIR)$(LIBDIR)/libcarecast.so.$(VERSION)
 	rm -rf $(DESTDIR)$(INCLUDEDIR)/carecast
+
+# libFuzzer (clang): the scenario loader, the table readers and the results reader, each for
+# FUZZ_SECONDS (default 600) on a corpus seeded from the shipped scenarios, tables and a small
+# results file; the library is built again with clang, ASan and UBSan in build-fuzz. Crashes are
+# written to build-fuzz/crash-*; each one in carecast's code becomes a regression test.
+FUZZ_SECONDS ?= 600
+FUZZ_TARGETS := fuzz_scenario fuzz_table fuzz_reader
+FUZZ_FLAGS   := -O1 -g -fsanitize=address,undefined -fno-sanitize-recover=undefined -fno-omit-frame-pointer
+fuzz:
+	@scripts/install-deps.sh --fuzz
+	$(MAKE) BUILD=build-fuzz CC=clang CFLAGS="$(FUZZ_FLAGS) -fsanitize=fuzzer-no-link" build-fuzz/libcarecast.a build-fuzz/carecast
+	@mkdir -p build-fuzz/corpus-scenario build-fuzz/corpus-table build-fuzz/corpus-reader
+	cp scenarios/*.ini scenarios/validation/*.ini build-fuzz/corpus-scenario/
+	for t in scenarios/data/*.csv; do printf '\000' | cat - $$t > build-fuzz/corpus-table/$$(basename $$t); done
+	build-fuzz/carecast run scenarios/kashiwa.ini -n 2 -q --no-table --set simulation.end_year=2030 \
+		--set coverage.replications=1 -o build-fuzz/corpus-reader/small.h5
+	for t in $(FUZZ_TARGETS); do \
+		clang $(ALL_CFLAGS) $(FUZZ_FLAGS) -fsanitize=fuzzer -Isrc -o build-fuzz/$$t tests/fuzz/$$t.c \
+			build-fuzz/libcarecast.a $(LDLIBS) || exit 1; done
+	@set -e; for t in scenario table reader; do \
+		echo "== fuzz_$$t for $(FUZZ_SECONDS) s"; \
+		CARECAST_DATA=$(abspath scenarios/data) CARECAST_BASE=$(abspath scenarios/kashiwa.ini) \
+		build-fuzz/fuzz_$$t -max_total_time=$(FUZZ_SECONDS) -timeout=20 -rss_limit_mb=4096 \
+			-artifact_prefix=build-fuzz/crash-$$t- -print_final_stats=1 build-fuzz/corpus-$$t 2>&1 | \
+			grep -E "^(#[0-9]+ *DONE|Done|stat::number_of_executed_units|==[0-9]+==ERROR|SUMMARY)" || true; \
+	done
