@@ -275,6 +275,29 @@ class LimitsTest(unittest.TestCase):
         for d in random:  # the mortality index moves them ~1%; a wrapped 32-bit count would be off by 4e9
             self.assertLess(abs(d / expected - 1), 0.03)
 
+    def test_numbers_in_tables(self):
+        """Hex (and inf/nan) refused at their line; a fractional count accepted and rounded within
+        its group, as scenarios/README.md says."""
+        for persons, ok in (("0x1A", False), ("inf", False), ("nan", False), ("9581.7", True)):
+            with self.subTest(persons=persons):
+                scenario, line = self.population_scenario(persons)
+                result = T.run(["check", scenario])
+                if ok:
+                    self.assertEqual(result.returncode, 0, result.stderr)
+                else:
+                    self.assertEqual(result.returncode, T.EXIT_INPUT, result.stderr)
+                    self.assertIn("pop.csv:%d:" % line, result.stderr)
+                    self.assertIn("not a finite decimal number", result.stderr)
+
+    def test_threads_bounded(self):
+        for threads in ("10000", "4294967297", "0", "-2"):
+            with self.subTest(threads=threads):
+                result = T.run(["run", T.scenario_path("kashiwa.ini"), *FAST, "-j", threads,
+                                "-o", os.path.join(self.tmp, "j.h5")])
+                self.assertEqual(result.returncode, T.EXIT_USAGE, result.stderr)
+                self.assertEqual(len(result.stderr.strip().splitlines()), 1, result.stderr)
+                self.assertIn("--threads", result.stderr)
+
     def test_memory_is_estimated_before_the_run(self):
         start = time.monotonic()
         result = T.run(["run", T.scenario_path("kashiwa.ini"), "-n", "50000000", "-q", "--no-table",
