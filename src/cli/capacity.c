@@ -116,7 +116,7 @@ static int check_output_folder(const char *path)
 static const char *number(double x, char *buf)
 {
     if (isnan(x))
-        snprintf(buf, 32, "n/a");
+        snprintf(buf, 32, "-");
     else
         snprintf(buf, 32, "%.0f", x);
     return buf;
@@ -135,9 +135,9 @@ static void print_table(const cc_capacity_result *r, const char *name, FILE *out
                 r->replications == 1 ? "" : "s");
         fprintf(out, "Criterion: every patient on a panel, p95 doctor on duty within %g duty nights and %g disturbed "
                 "nights a month\n", r->max_duty_nights, r->max_disturbed_nights);
-        fprintf(out, "%-12s  %7s %15s  %5s %5s  %10s  %5s  %-32s  %s\n", "", "doctors", "", "", "", "", "", "",
+        fprintf(out, "%-12s  %7s %15s  %5s %5s  %10s  %5s  %-38s  %s\n", "", "doctors", "", "", "", "", "", "",
                 "patients/doctor");
-        fprintf(out, "%-12s  %7s %15s  %5s %5s  %10s  %5s  %-32s  %s\n", "scheme", "needed", "90% interval", "prim.", "back.",
+        fprintf(out, "%-12s  %7s %15s  %5s %5s  %10s  %5s  %-38s  %s\n", "scheme", "needed", "90% interval", "prim.", "back.",
                 "attainable", "evals", "limit that binds", "within limits");
         for (int k = 0; k < r->nschemes; k++) {
             const cc_capacity_cell *c = cc_capacity_at(r, k, y);
@@ -154,16 +154,21 @@ static void print_table(const cc_capacity_result *r, const char *name, FILE *out
                          c->max_patients_q[2]);
             char binds[128];
             snprintf(binds, sizeof binds, "%s%s", bind, c->not_monotone ? " (some not monotone)" : "");
-            fprintf(out, "%-12s  %7s %15s  %5s %5s  %9.0f%%  %5.1f  %-32s  %s\n", cc_scheme_name(r->schemes[k]),
-                    isnan(c->doctors_q[1]) ? "n/a" : needed, isnan(c->doctors_q[1]) ? "not attainable" : interval,
-                    number(c->primary_median, d), number(c->backup_median, e), 100 * c->attainable, c->evaluations_mean,
+            fprintf(out, "%-12s  %7s %15s  %5s %5s  %9.0f%%  %5.1f  %-38s  %s\n", cc_scheme_name(r->schemes[k]),
+                    isnan(c->doctors_q[1]) ? "-" : needed, isnan(c->doctors_q[1]) ? "not attainable" : interval,
+                    number(isnan(c->doctors_q[1]) ? NAN : c->primary_median, d),
+                    number(isnan(c->doctors_q[1]) ? NAN : c->backup_median, e), 100 * c->attainable, c->evaluations_mean,
                     binds, mp);
         }
     }
-    fprintf(out, "\nneeded: median over replications of the fewest participating doctors (△ primary + ▲ backup, "
-            "medians beside);\nlimit that binds: the one failing with one primary clinic fewer (or, not attainable, "
-            "with every candidate);\npatients/doctor: most patients per participating doctor within the limits with "
-            "the scenario's %d doctors.\n", r->participants);
+    fprintf(out, "\nneeded: median over replications of the fewest participating doctors, primary (△) and backup (▲)\n"
+            "  (their medians beside, over the replications that found a size); 90%% interval: 5th-95th percentile,\n"
+            "  a replication without a size counting as above every size ('-': beyond the candidates);\n"
+            "attainable: share of replications with a size; evals: mean criterion evaluations of the search;\n"
+            "limit that binds: the most frequent limit failing one primary clinic below the answer (or, not\n"
+            "  attainable, with every candidate);\n"
+            "patients/doctor: most patients per participating doctor within the limits with the scenario's %d\n"
+            "  doctors, median (90%% interval).\n", r->participants);
 }
 
 int cmd_capacity(int argc, char **argv)
