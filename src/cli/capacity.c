@@ -142,7 +142,11 @@ static void print_table(const cc_capacity_result *r, const char *name, FILE *out
         for (int k = 0; k < r->nschemes; k++) {
             const cc_capacity_cell *c = cc_capacity_at(r, k, y);
             char a[32], b[32], cc[32], d[32], e[32], interval[64], bind[96], mp[64];
-            snprintf(interval, sizeof interval, "%s-%s", number(c->doctors_q[0], a), number(c->doctors_q[2], b));
+            if (isnan(c->doctors_q[2])) /* above every size tried: more than the whole pool */
+                snprintf(b, sizeof b, ">%d", c->pool_primary_doctors + c->pool_backup_doctors);
+            else
+                number(c->doctors_q[2], b);
+            snprintf(interval, sizeof interval, "%s-%s", number(c->doctors_q[0], a), b);
             cc_capacity_limit_name(c->binding_mode, bind, sizeof bind);
             const char *needed = isnan(c->doctors_q[1]) ? "not attainable" : number(c->doctors_q[1], cc);
             if (isnan(c->max_patients_q[1]))
@@ -163,7 +167,7 @@ static void print_table(const cc_capacity_result *r, const char *name, FILE *out
     }
     fprintf(out, "\nneeded: median over replications of the fewest participating doctors, primary (△) and backup (▲)\n"
             "  (their medians beside, over the replications that found a size); 90%% interval: 5th-95th percentile,\n"
-            "  a replication without a size counting as above every size ('-': beyond the candidates);\n"
+            "  a replication without a size counting as above every size ('>N': more than all N candidates);\n"
             "attainable: share of replications with a size; evals: mean criterion evaluations of the search;\n"
             "limit that binds: the most frequent limit failing one primary clinic below the answer (or, not\n"
             "  attainable, with every candidate);\n"
