@@ -41,7 +41,7 @@ class CoverageInputsTest(unittest.TestCase):
     def test_check_records_and_describes_the_clinics_table(self):
         out = self.result.stdout
         self.assertRegex(out, r"coverage\.clinics\s+\S*kashiwa_clinics\.csv\s+sha256 [0-9a-f]{16}")
-        self.assertIn("coverage: 98 clinics (60 primary, 38 backup), 98 participating with 174 doctors, in 3 blocks",
+        self.assertIn("coverage: 188 clinics (150 primary, 38 backup), 98 participating with 174 doctors, in 3 blocks",
                       out)
         self.assertIn("target years 2025, 2030, 2040; schemes pairing, rotation, solo, cooperative", out)
 
@@ -52,9 +52,12 @@ class CoverageInputsTest(unittest.TestCase):
                                 text=True)
         self.assertEqual(result.returncode, 0, result.stdout + result.stderr)
         rows = T.read_csv_rows(table)
-        self.assertEqual(len(rows), 98)
+        self.assertEqual(len(rows), 188)  # 98 participating, then 90 candidate primaries (for capacity)
         self.assertEqual(sum(r["type"] == "backup" for r in rows), 38)
-        self.assertEqual(sum(int(r["doctors"]) for r in rows), 38 * 3 + 60)
+        participating = [r for r in rows if r["participates"] == "1"]
+        self.assertEqual(len(participating), 98)
+        self.assertEqual(sum(int(r["doctors"]) for r in participating), 38 * 3 + 60)
+        self.assertTrue(all(r["type"] == "primary" for r in rows if r["participates"] == "0"))
 
     def test_bad_clinics_table_names_file_line_and_field(self):
         with tempfile.TemporaryDirectory() as tmp:

@@ -18,6 +18,8 @@
 
 enum { EXIT_RUN_FAILED = 1, EXIT_USAGE = 2, EXIT_INPUT = 3, EXIT_INTERRUPTED = 130 };
 
+int cmd_capacity(int argc, char **argv); /* src/cli/capacity.c */
+
 static volatile sig_atomic_t interrupted = 0;
 static void on_signal(int sig) { (void)sig; interrupted = 1; }
 
@@ -47,6 +49,7 @@ static const char *usage_main =
     "  run SCENARIO...   run scenarios and write the results file (HDF5)\n"
     "  check SCENARIO    validate a scenario and print what it says; runs nothing\n"
     "  keys [--markdown] list every scenario key with its meaning, unit, default and source\n"
+    "  capacity SCENARIO doctors needed per scheme and target year (src/cli/capacity.c)\n"
     "\n"
     "options: --help (also after a command), --version\n"
     "exit codes: 0 ok, 1 run failed (I/O, memory), 2 the command line is wrong (an option or its value,\n"
@@ -568,6 +571,7 @@ int main(int argc, char **argv)
     if (strcmp(cmd, "run") == 0) return cmd_run(argc - 1, argv + 1);
     if (strcmp(cmd, "check") == 0) return cmd_check(argc - 1, argv + 1);
     if (strcmp(cmd, "keys") == 0) return cmd_keys(argc - 1, argv + 1);
+    if (strcmp(cmd, "capacity") == 0) return cmd_capacity(argc - 1, argv + 1);
     fprintf(stderr, "carecast: unknown command '%s'\n\n%s", cmd, usage_main);
     return EXIT_USAGE;
 }

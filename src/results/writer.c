@@ -299,17 +299,25 @@ static int write_item(const cc_layout_item *it, void *user)
     return 0;
 }
 
-/* The layout's items over the store and its summaries. */
-/* 0; CC_ERR_NOMEM when the summaries cannot be computed; CC_ERR_HDF5 when an item cannot be
- * written (w->failed names it). */
-static int write_results(writer *w, const cc_results *r)
+/* The layout's items over the store and its summaries (a cc_layout_walk_fn). */
+static int walk_results(cc_layout_visitor visit, void *visit_user, void *user)
 {
+    const cc_results *r = user;
     cc_summaries s;
     if (cc_summaries_compute(&s, r, r->threads) != 0)
         return CC_ERR_NOMEM;
-    int ret = cc_results_layout_walk(r, &s, write_item, w);
+    int ret = cc_results_layout_walk(r, &s, visit, visit_user);
     cc_summaries_free(&s);
-    if (ret != 0 && !w->failed) /* the walk itself could not allocate */
+    return ret;
+}
+
+/* The items a walk visits, then the scales' reference lists. 0; CC_ERR_NOMEM when the walk
+ * cannot allocate (the summaries, say); CC_ERR_HDF5 when an item cannot be written (w->failed
+ * names it). */
+static int write_walk(writer *w, cc_layout_walk_fn walk, void *user)
+{
+    int ret = walk(write_item, w, user);
+    if (ret != 0 && !w->failed) /* nothing failed to be written: the walk itself could not allocate */
         ret = CC_ERR_NOMEM;
     else if (ret != 0)
         ret = CC_ERR_HDF5;
@@ -453,6 +461,15 @@ static int write_provenance(writer *w, const cc_scenario *scenarios, int n, cons
 int cc_results_write(const cc_results *r, const cc_scenario *scenarios, int nscenarios, const cc_run_facts *facts,
                      const char *path, cc_error *err)
 {
+    return cc_layout_write_file(walk_results, (void *)r, "carecast results",
+                                "carecast results layout 1 (README: The results file)", scenarios, nscenarios, facts,
+                                path, err);
+}
+
+int cc_layout_write_file(cc_layout_walk_fn walk, void *user, const char *title, const char *layout,
+                         const cc_scenario *scenarios, int nscenarios, const cc_run_facts *facts, const char *path,
+                         cc_error *err)
+{
     int ret = 0, fd = -1;
     writer w = {.file = -1};
     H5Eset_auto2(H5E_DEFAULT, NULL, NULL);
@@ -475,12 +492,12 @@ int cc_results_write(const cc_results *r, const cc_scenario *scenarios, int nsce
         goto out;
     }
     TRY(w.file = H5Fcreate(tmp, H5F_ACC_TRUNC, H5P_DEFAULT, H5P_DEFAULT));
-    TRY(set_string_attr(w.file, "title", "carecast results"));
-    TRY(set_string_attr(w.file, "layout", "carecast results layout 1 (README: The results file)"));
+    TRY(set_string_attr(w.file, "title", title));
+    TRY(set_string_attr(w.file, "layout", layout));
     errno = 0;
-    int written = write_results(&w, r);
+    int written = write_walk(&w, walk, user);
     if (written == CC_ERR_NOMEM) {
-        ret = cc_error_set(err, CC_ERR_NOMEM, path, 0, NULL, "out of memory for the summaries");
+        ret = cc_error_set(err, CC_ERR_NOMEM, path, 0, NULL, "out of memory while writing");
         goto out;
     } else if (written != 0) {
         char what[600];
