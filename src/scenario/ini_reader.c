@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "input_file.h"
 #include "keys.h"
@@ -181,15 +182,32 @@ static int add_file(cc_scenario *s, const char *path, char *text)
     return s->files[s->nfiles - 1].path ? 0 : CC_ERR_NOMEM;
 }
 
+/* Refuse, at the line that names it, a base that is already being read (the file itself, or
+ * one that has it as a base: a cycle) or one nested too deep. Every file read so far for this
+ * scenario is on the chain of bases (a file has at most one base), so s->files is the chain. */
+static int check_base(const cc_scenario *s, const char *path, const char *base, int line, int depth,
+                      cc_error *err)
+{
+    struct stat b, f;
+    if (stat(base, &b) == 0)
+        for (int i = 0; i < s->nfiles; i++)
+            if (stat(s->files[i].path, &f) == 0 && f.st_dev == b.st_dev && f.st_ino == b.st_ino)
+                return cc_error_set(err, CC_ERR_RANGE, path, line, "base", i == s->nfiles - 1
+                                    ? "base scenario '%s' is this file itself" : "base scenario '%s' is "
+                                    "already being read (%s names it as a base, directly or not): a cycle",
+                                    base, s->files[i].path);
+    if (depth + 1 > MAX_BASE_DEPTH)
+        return cc_error_set(err, CC_ERR_RANGE, path, line, "base",
+                            "base scenario '%s' nested more than %d deep", base, MAX_BASE_DEPTH);
+    return 0;
+}
+
 /* Read one scenario file and (first) its bases, applying their settings in order. */
 int cc_ini_read(cc_scenario *s, const char *path, int depth, cc_error *err)
 {
     int ret = 0;
     char *text = NULL;
     parse_ctx ctx = { .path = path, .err = err };
-    if (depth > MAX_BASE_DEPTH)
-        return cc_error_set(err, CC_ERR_RANGE, path, 0, "base",
-                            "base scenarios nested more than %d deep (a cycle?)", MAX_BASE_DEPTH);
     size_t len = 0;
     if ((ret = read_text(path, &text, &len, err)) != 0)
         return ret;
@@ -218,6 +236,10 @@ int cc_ini_read(cc_scenario *s, const char *path, int depth, cc_error *err)
         if (strcmp(ctx.entries[i].key->name, "base") == 0 && ctx.entries[i].value[0]) {
             char *base = cc_resolve_path(path, ctx.entries[i].value);
             if (!base) { ret = cc_error_set(err, CC_ERR_NOMEM, path, 0, NULL, "out of memory"); goto out; }
+            if ((ret = check_base(s, path, base, ctx.entries[i].line, depth, err)) != 0) {
+                free(base);
+                goto out;
+            }
             ret = cc_ini_read(s, base, depth + 1, err);
             if (ret == CC_ERR_IO && err->line == 0 && strcmp(err->file, base) == 0) { /* say who named it */
                 char reason[768];
