@@ -46,17 +46,43 @@ static int unknown_section_error(parse_ctx *ctx, const char *section)
                         "unknown section [%s]; did you mean %s?", section, near);
 }
 
-/* inih reader: fgets that counts lines and checks section headers as they pass. */
+/* fgets that also ends a line at CRLF or a lone CR, each returned as '\n' (so a CRLF line has
+ * the same length limit as a LF one, and a file with lone-CR line ends is not one long line).
+ * Returns the length read (0 at the end of the file); *complete: the line end was read. */
+static size_t get_line(char *str, int num, FILE *file, int *complete)
+{
+    size_t len = 0;
+    int c;
+    *complete = 0;
+    while (len + 1 < (size_t)num && (c = fgetc(file)) != EOF) {
+        if (c == '\r') {
+            int next = fgetc(file);
+            if (next != '\n' && next != EOF)
+                ungetc(next, file);
+            c = '\n';
+        }
+        str[len++] = (char)c;
+        if (c == '\n') {
+            *complete = 1;
+            break;
+        }
+    }
+    str[len] = '\0';
+    return len;
+}
+
+/* inih reader: reads a line (get_line), counts lines and checks section headers as they pass. */
 static char *read_line(char *str, int num, void *stream)
 {
     parse_ctx *ctx = stream;
-    if (ctx->failed || !fgets(str, num, ctx->file))
+    int complete;
+    size_t len;
+    if (ctx->failed || (len = get_line(str, num, ctx->file, &complete)) == 0)
         return NULL;
     ctx->line = ctx->completed + 1;
-    size_t len = strlen(str);
-    if (len > 0 && str[len - 1] == '\n')
+    if (complete)
         ctx->completed++;
-    else if (!feof(ctx->file)) {
+    else if (len + 1 == (size_t)num) { /* the buffer is full and the line goes on */
         ctx->failed = 1;
         cc_error_set(ctx->err, CC_ERR_SYNTAX, ctx->path, ctx->line, NULL,
                      "line longer than %d characters (put long notes on several comment lines)",
