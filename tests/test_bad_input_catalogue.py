@@ -86,6 +86,15 @@ class BadInputCatalogueTest(unittest.TestCase):
     def test_catalogue_is_large_enough(self):
         self.assertGreaterEqual(len(cases()), 40)
 
+    def test_base_is_the_mini_scenario(self):
+        """_base is mini_files() of the testlib (its first comment line apart): line numbers agree."""
+        for name, text in T.mini_files().items():
+            with open(os.path.join(CATALOGUE, "_base", name), newline="") as f:
+                committed = f.read()
+            if name == "scenario.ini":
+                committed, text = committed.split("\n", 1)[1], text.split("\n", 1)[1]
+            self.assertEqual(committed, text, "tests/bad-inputs/_base/" + name)
+
     def test_cases(self):
         for name in cases():
             with self.subTest(case=name):
