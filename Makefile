@@ -22,7 +22,7 @@ LIB_HDR  := $(wildcard include/carecast/*.h) $(foreach m,$(MODULES),$(wildcard s
 TEST_SRC := $(wildcard tests/test_*.c)
 TEST_BIN := $(TEST_SRC:tests/%.c=$(BUILD)/tests/%)
 
-.PHONY: all deps run check unit cli-tests clean keys-doc validate bench fuzz
+.PHONY: all deps run check unit cli-tests memcheck clean keys-doc validate bench fuzz
 all: $(BUILD)/carecast
 
 deps:
@@ -54,10 +54,11 @@ run: deps
 	$(BUILD)/carecast run scenarios/kashiwa.ini -o results/kashiwa.h5
 
 # Unit tests (cmocka), then the CLI tests (Python: bad inputs, h5py reader, determinism,
-# reference projection, demand), then both again under AddressSanitizer + UBSan.
+# reference projection, demand), valgrind memcheck of a run, a check and failing inputs, then
+# unit and CLI tests again under AddressSanitizer + UBSan (valgrind cannot run those binaries).
 ASAN_FLAGS = -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
 check: deps
-	$(MAKE) unit cli-tests
+	$(MAKE) unit cli-tests memcheck
 	$(MAKE) BUILD=build-asan CFLAGS="$(ASAN_FLAGS)" unit cli-tests
 
 unit: $(TEST_BIN) $(BUILD)/bench_draws # the benchmark program is built too, so it cannot rot
@@ -66,6 +67,11 @@ unit: $(TEST_BIN) $(BUILD)/bench_draws # the benchmark program is built too, so 
 
 cli-tests: $(BUILD)/carecast
 	CARECAST_BIN=$(abspath $(BUILD))/carecast $(PYTHON) -m unittest discover -s tests -p 'test_*.py' -v
+
+# No memcheck report allowed (tests/memcheck.py; suppressions: tests/valgrind.supp, library
+# noise only). Skips, saying so, without valgrind.
+memcheck: $(BUILD)/carecast
+	$(PYTHON) tests/memcheck.py --bin $(BUILD)/carecast
 
 keys-doc: $(BUILD)/carecast
 	$(BUILD)/carecast keys --markdown

@@ -28,6 +28,15 @@ def build_fault_library(folder):
     return lib
 
 
+def preload(lib):
+    """LD_PRELOAD for lib: after the AddressSanitizer runtime when the binary links one (ASan
+    must come first in the library list, or the program stops at once: the build-asan run of
+    make check)."""
+    linked = subprocess.run(["ldd", T.carecast_bin()], stdout=subprocess.PIPE, universal_newlines=True).stdout
+    asan = [line.split("=>")[1].split()[0] for line in linked.splitlines() if "libasan" in line and "=>" in line]
+    return ":".join(asan + [lib])
+
+
 @T.require_binary
 class OutputTargetTest(unittest.TestCase):
     def setUp(self):
@@ -105,7 +114,7 @@ class OutputTargetTest(unittest.TestCase):
         self.assertEqual([n for n in os.listdir(folder) if ".tmp-" in n], [])
 
     def test_full_disk_by_fault_injection(self):
-        env = dict(os.environ, LD_PRELOAD=build_fault_library(self.tmp), CC_FAULT_BYTES="150000")
+        env = dict(os.environ, LD_PRELOAD=preload(build_fault_library(self.tmp)), CC_FAULT_BYTES="150000")
         self.check_full_disk(os.path.join(self.tmp, "out.h5"), env)
 
     def test_full_disk_on_a_small_tmpfs(self):

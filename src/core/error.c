@@ -46,6 +46,42 @@ cc_error_category cc_error_default_category(int code)
     }
 }
 
+/* Length of the well-formed UTF-8 sequence at p (1 to 4), or 0 if it is not one. */
+static size_t utf8_length(const unsigned char *p)
+{
+    size_t n = p[0] >= 0xF0 && p[0] <= 0xF4 ? 4 : p[0] >= 0xE0 ? 3 : p[0] >= 0xC2 && p[0] < 0xE0 ? 2 : 0;
+    for (size_t i = 1; i < n; i++)
+        if ((p[i] & 0xC0) != 0x80)
+            return 0;
+    return n;
+}
+
+/* Make s one printable line of UTF-8: a control byte (a newline of a quoted field, a tab) or a
+ * byte that is not UTF-8 (Shift-JIS text, say) is written \xNN, so that an error message is
+ * always one line that a terminal and a UTF-8 reader can show. */
+static void printable(char *s, size_t size)
+{
+    char out[1024];
+    size_t o = 0;
+    const unsigned char *p = (const unsigned char *)s;
+    while (*p && o + 5 < sizeof out) {
+        size_t n = *p >= 0x80 ? utf8_length(p) : (*p < 0x20 || *p == 0x7F) ? 0 : 1;
+        if (n == 0) {
+            o += (size_t)snprintf(out + o, sizeof out - o, "\\x%02X", *p);
+            p++;
+        } else {
+            memcpy(out + o, p, n);
+            o += n;
+            p += n;
+        }
+    }
+    size_t n = o < size - 1 ? o : size - 1;
+    while (n > 0 && n < o && ((unsigned char)out[n] & 0xC0) == 0x80) /* never cut a character in two */
+        n--;
+    memcpy(s, out, n);
+    s[n] = '\0';
+}
+
 static void set_fields(cc_error *err, int code, const char *file, int line, const char *section, const char *field,
                        const char *fmt, va_list ap)
 {
@@ -57,6 +93,10 @@ static void set_fields(cc_error *err, int code, const char *file, int line, cons
     snprintf(err->section, sizeof err->section, "%s", section ? section : "");
     snprintf(err->field, sizeof err->field, "%s", field ? field : "");
     vsnprintf(err->message, sizeof err->message, fmt, ap);
+    printable(err->file, sizeof err->file);
+    printable(err->section, sizeof err->section);
+    printable(err->field, sizeof err->field);
+    printable(err->message, sizeof err->message);
 }
 
 int cc_error_set(cc_error *err, int code, const char *file, int line, const char *field,

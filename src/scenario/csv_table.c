@@ -188,6 +188,11 @@ out_line:
         free(line);
     if (ret != 0)
         goto out;
+    if (parser.pstate == 2 && parser.quoted) { /* libcsv's FIELD_BEGUN inside quotes: no closing quote */
+        ret = cc_error_set(err, CC_ERR_SYNTAX, path, rd.record_line, NULL, "malformed CSV: a quoted field "
+                           "in the row starting here is not closed before the end of the file");
+        goto out;
+    }
     if (csv_fini(&parser, on_field, on_record, &rd) != 0) {
         ret = cc_error_set(err, CC_ERR_SYNTAX, path, rd.line, NULL, "malformed CSV at end of file");
         goto out;

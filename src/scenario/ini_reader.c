@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "input_file.h"
 #include "keys.h"
@@ -45,17 +46,43 @@ static int unknown_section_error(parse_ctx *ctx, const char *section)
                         "unknown section [%s]; did you mean %s?", section, near);
 }
 
-/* inih reader: fgets that counts lines and checks section headers as they pass. */
+/* fgets that also ends a line at CRLF or a lone CR, each returned as '\n' (so a CRLF line has
+ * the same length limit as a LF one, and a file with lone-CR line ends is not one long line).
+ * Returns the length read (0 at the end of the file); *complete: the line end was read. */
+static size_t get_line(char *str, int num, FILE *file, int *complete)
+{
+    size_t len = 0;
+    int c;
+    *complete = 0;
+    while (len + 1 < (size_t)num && (c = fgetc(file)) != EOF) {
+        if (c == '\r') {
+            int next = fgetc(file);
+            if (next != '\n' && next != EOF)
+                ungetc(next, file);
+            c = '\n';
+        }
+        str[len++] = (char)c;
+        if (c == '\n') {
+            *complete = 1;
+            break;
+        }
+    }
+    str[len] = '\0';
+    return len;
+}
+
+/* inih reader: reads a line (get_line), counts lines and checks section headers as they pass. */
 static char *read_line(char *str, int num, void *stream)
 {
     parse_ctx *ctx = stream;
-    if (ctx->failed || !fgets(str, num, ctx->file))
+    int complete;
+    size_t len;
+    if (ctx->failed || (len = get_line(str, num, ctx->file, &complete)) == 0)
         return NULL;
     ctx->line = ctx->completed + 1;
-    size_t len = strlen(str);
-    if (len > 0 && str[len - 1] == '\n')
+    if (complete)
         ctx->completed++;
-    else if (!feof(ctx->file)) {
+    else if (len + 1 == (size_t)num) { /* the buffer is full and the line goes on */
         ctx->failed = 1;
         cc_error_set(ctx->err, CC_ERR_SYNTAX, ctx->path, ctx->line, NULL,
                      "line longer than %d characters (put long notes on several comment lines)",
@@ -181,15 +208,32 @@ static int add_file(cc_scenario *s, const char *path, char *text)
     return s->files[s->nfiles - 1].path ? 0 : CC_ERR_NOMEM;
 }
 
+/* Refuse, at the line that names it, a base that is already being read (the file itself, or
+ * one that has it as a base: a cycle) or one nested too deep. Every file read so far for this
+ * scenario is on the chain of bases (a file has at most one base), so s->files is the chain. */
+static int check_base(const cc_scenario *s, const char *path, const char *base, int line, int depth,
+                      cc_error *err)
+{
+    struct stat b, f;
+    if (stat(base, &b) == 0)
+        for (int i = 0; i < s->nfiles; i++)
+            if (stat(s->files[i].path, &f) == 0 && f.st_dev == b.st_dev && f.st_ino == b.st_ino)
+                return cc_error_set(err, CC_ERR_RANGE, path, line, "base", i == s->nfiles - 1
+                                    ? "base scenario '%s' is this file itself" : "base scenario '%s' is "
+                                    "already being read (%s names it as a base, directly or not): a cycle",
+                                    base, s->files[i].path);
+    if (depth + 1 > MAX_BASE_DEPTH)
+        return cc_error_set(err, CC_ERR_RANGE, path, line, "base",
+                            "base scenario '%s' nested more than %d deep", base, MAX_BASE_DEPTH);
+    return 0;
+}
+
 /* Read one scenario file and (first) its bases, applying their settings in order. */
 int cc_ini_read(cc_scenario *s, const char *path, int depth, cc_error *err)
 {
     int ret = 0;
     char *text = NULL;
     parse_ctx ctx = { .path = path, .err = err };
-    if (depth > MAX_BASE_DEPTH)
-        return cc_error_set(err, CC_ERR_RANGE, path, 0, "base",
-                            "base scenarios nested more than %d deep (a cycle?)", MAX_BASE_DEPTH);
     size_t len = 0;
     if ((ret = read_text(path, &text, &len, err)) != 0)
         return ret;
@@ -218,6 +262,10 @@ int cc_ini_read(cc_scenario *s, const char *path, int depth, cc_error *err)
         if (strcmp(ctx.entries[i].key->name, "base") == 0 && ctx.entries[i].value[0]) {
             char *base = cc_resolve_path(path, ctx.entries[i].value);
             if (!base) { ret = cc_error_set(err, CC_ERR_NOMEM, path, 0, NULL, "out of memory"); goto out; }
+            if ((ret = check_base(s, path, base, ctx.entries[i].line, depth, err)) != 0) {
+                free(base);
+                goto out;
+            }
             ret = cc_ini_read(s, base, depth + 1, err);
             if (ret == CC_ERR_IO && err->line == 0 && strcmp(err->file, base) == 0) { /* say who named it */
                 char reason[768];

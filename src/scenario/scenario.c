@@ -20,6 +20,22 @@
 
 int cc_population_years(const cc_population_params *p) { return p->end_year - p->base_year + 1; }
 
+/* 1 if s is well-formed UTF-8 with no control characters (a Shift-JIS name is not). */
+static int printable_utf8(const char *s)
+{
+    for (const unsigned char *p = (const unsigned char *)s; *p;) {
+        size_t n = *p < 0x80 ? 1 : *p >= 0xC2 && *p < 0xE0 ? 2 : *p >= 0xE0 && *p < 0xF0 ? 3
+                 : *p >= 0xF0 && *p <= 0xF4 ? 4 : 0;
+        if (n == 0 || (n == 1 && (*p < 0x20 || *p == 0x7F)))
+            return 0;
+        for (size_t i = 1; i < n; i++)
+            if ((p[i] & 0xC0) != 0x80)
+                return 0;
+        p += n;
+    }
+    return 1;
+}
+
 /* The scenario's name: [scenario] name, or the file name without its extension. */
 static int set_name(cc_scenario *s, cc_error *err)
 {
@@ -35,10 +51,12 @@ static int set_name(cc_scenario *s, cc_error *err)
     }
     if (!s->name)
         return cc_error_set(err, CC_ERR_NOMEM, s->path, 0, NULL, "out of memory");
-    if (!s->name[0] || strchr(s->name, '/') || strcmp(s->name, ".") == 0 || strcmp(s->name, "..") == 0)
+    if (!s->name[0] || strchr(s->name, '/') || strcmp(s->name, ".") == 0 || strcmp(s->name, "..") == 0 ||
+        !printable_utf8(s->name))
         return cc_setting_error(name, err, CC_ERR_RANGE,
-                                "a scenario name must be non-empty, not '.' or '..', and contain no '/' "
-                                "(it names groups in the results file)");
+                                "a scenario name must be non-empty, not '.' or '..', contain no '/', and be "
+                                "UTF-8 text without control characters (it names groups in the results file, "
+                                "which netCDF and HDF5 readers decode as UTF-8)");
     return 0;
 }
 

@@ -452,7 +452,12 @@ static int read_observed(cc_scenario *s, cc_error *err)
     for (int y = 0; y < n; y++)
         for (int sex = 0; sex < CC_SEXES; sex++) {
             if (ngroups[y][sex] == 0) {
-                ret = cc_error_set(err, CC_ERR_TABLE, t.path, 0, "year", "no %s rows for %ld (the years must be consecutive, %ld-%ld)",
+                int line = 0; /* the first row after the gap: of the other sex that year, or of a later year */
+                for (int later = y; later < n && !line; later++)
+                    for (int other = 0; other < CC_SEXES; other++)
+                        if (ngroups[later][other] > 0 && (!line || groups[later][other][0].line < line))
+                            line = groups[later][other][0].line;
+                ret = cc_error_set(err, CC_ERR_TABLE, t.path, line, "year", "no %s rows for %ld (the years must be consecutive, %ld-%ld)",
                                    sex == CC_MALE ? "male" : "female", first + y, first, last);
                 goto out;
             }
