@@ -9,6 +9,7 @@
 #include <stddef.h>
 
 #include "carecast/results.h"
+#include "carecast/sensitivity.h"
 #include "carecast/summaries.h"
 
 #define CC_LAYOUT_MAX_RANK 6
@@ -45,5 +46,9 @@ typedef int (*cc_layout_visitor)(const cc_layout_item *item, void *user);
 /* Walk the layout over res and its summaries s (from cc_summaries_compute). Returns 0, the
  * visitor's nonzero return, or CC_ERR_NOMEM. */
 int cc_results_layout_walk(const cc_results *res, const cc_summaries *s, cc_layout_visitor visit, void *user);
+
+/* Walk the layout of a sensitivity file (README, "Sensitivity": /sensitivity [parameter, end,
+ * output, ...] with its scales in the root group). Returns 0 or the visitor's nonzero return. */
+int cc_sensitivity_layout_walk(const cc_sensitivity_result *res, cc_layout_visitor visit, void *user);
 
 #endif

@@ -43,6 +43,7 @@ static const char *usage_main =
     "  run SCENARIO...   run scenarios and write the results file (HDF5)\n"
     "  check SCENARIO    validate a scenario and print what it says; runs nothing\n"
     "  keys [--markdown] list every scenario key with its meaning, unit, default and source\n"
+    "  sensitivity SCENARIO  one-way sensitivity of key outputs to each ranged parameter\n"
     "\n"
     "options: --help (also after a command), --version\n"
     "exit codes: 0 ok, 1 run failed, 2 usage error, 3 invalid input, 130 interrupted\n";
@@ -203,6 +204,8 @@ static void command_line_text(int argc, char **argv, char *buf, size_t size)
         snprintf(buf + used, size - used, " %s", argv[i]);
     }
 }
+
+int cc_cli_sensitivity(int argc, char **argv); /* src/cli/sensitivity.c */
 
 static int run_scenarios(char **paths, int nscenarios, const cc_override *ov, int noverrides, const char *output,
                          int threads, int quiet, int table, const char *command_line);
@@ -556,6 +559,7 @@ int main(int argc, char **argv)
     if (strcmp(cmd, "run") == 0) return cmd_run(argc - 1, argv + 1);
     if (strcmp(cmd, "check") == 0) return cmd_check(argc - 1, argv + 1);
     if (strcmp(cmd, "keys") == 0) return cmd_keys(argc - 1, argv + 1);
+    if (strcmp(cmd, "sensitivity") == 0) return cc_cli_sensitivity(argc - 1, argv + 1); /* src/cli/sensitivity.c */
     fprintf(stderr, "carecast: unknown command '%s'\n\n%s", cmd, usage_main);
     return EXIT_USAGE;
 }

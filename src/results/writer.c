@@ -428,8 +428,11 @@ static int write_provenance(writer *w, const cc_scenario *scenarios, int n, cons
     return ok ? 0 : -1;
 }
 
-int cc_results_write(const cc_results *r, const cc_scenario *scenarios, int nscenarios, const cc_run_facts *facts,
-                     const char *path, cc_error *err)
+/* Write the items a walk visits, then /provenance, into path atomically (temp file + rename). */
+typedef int (*items_fn)(writer *w, const void *data);
+
+static int write_file(items_fn items, const void *data, const char *title, const cc_scenario *scenarios, int nscenarios,
+                      const cc_run_facts *facts, const char *path, cc_error *err)
 {
     int ret = 0, fd = -1;
     writer w = {.file = -1};
@@ -449,9 +452,9 @@ int cc_results_write(const cc_results *r, const cc_scenario *scenarios, int nsce
         goto out;
     }
     TRY(w.file = H5Fcreate(tmp, H5F_ACC_TRUNC, H5P_DEFAULT, H5P_DEFAULT));
-    TRY(set_string_attr(w.file, "title", "carecast results"));
+    TRY(set_string_attr(w.file, "title", title));
     TRY(set_string_attr(w.file, "layout", "carecast results layout 1 (README: The results file)"));
-    int written = write_results(&w, r);
+    int written = items(&w, data);
     if (written == CC_ERR_NOMEM) {
         ret = cc_error_set(err, CC_ERR_NOMEM, path, 0, NULL, "out of memory for the summaries");
         goto out;
@@ -479,4 +482,30 @@ out:
     free(tmp);
     free(dir_copy);
     return ret;
+}
+
+static int results_items(writer *w, const void *data) { return write_results(w, data); }
+
+int cc_results_write(const cc_results *r, const cc_scenario *scenarios, int nscenarios, const cc_run_facts *facts,
+                     const char *path, cc_error *err)
+{
+    return write_file(results_items, r, "carecast results", scenarios, nscenarios, facts, path, err);
+}
+
+/* The sensitivity file: the items of its layout (sensitivity_layout.c), then the scales' lists. */
+static int sensitivity_items(writer *w, const void *data)
+{
+    int ret = cc_sensitivity_layout_walk(data, write_item, w);
+    if (finish_scales(w) != 0 && ret == 0) {
+        snprintf(w->failed_path, sizeof w->failed_path, "the dimension scales' REFERENCE_LIST");
+        w->failed = w->failed_path;
+        ret = -1;
+    }
+    return ret;
+}
+
+int cc_sensitivity_write(const cc_sensitivity_result *r, const cc_scenario *baseline, const cc_run_facts *facts,
+                         const char *path, cc_error *err)
+{
+    return write_file(sensitivity_items, r, "carecast sensitivity", baseline, 1, facts, path, err);
 }
