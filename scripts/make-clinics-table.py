@@ -10,7 +10,8 @@ Columns: id,block,type,doctors,panel_capacity,participates,backup
   type            backup or primary;
   doctors         home-care doctors of the clinic;
   panel_capacity  home-care patients the clinic can carry;
-  participates    1: the clinic takes part in on-call cover;
+  participates    1: the clinic takes part in on-call cover; 0: a candidate primary clinic that
+                  does not (it takes no part in a run; `carecast capacity` adds candidates);
   backup          left empty: the engine pairs each primary with a backup of its block, at most
                   [coverage] max_primaries_per_backup (5) primaries per backup.
 
@@ -50,12 +51,18 @@ PANEL_PER_BACKUP = 60
 PRIMARIES_PER_BACKUP = 5
 # assumption: every listed clinic takes part.
 PARTICIPATES = 1
+# assumption: candidate primary clinics that do not take part today (participates = 0), listed so
+# that `carecast capacity` can add primary doctors beyond today's 60: up to 150 primary doctors,
+# the high end of the range above (30 a block, one doctor and a panel of 25 each, as the others).
+# A run leaves them out; only the capacity search adds them, after the participants of their block.
+CANDIDATES_PER_BLOCK = (30, 30, 30)
 
 HEADER = ["id", "block", "type", "doctors", "panel_capacity", "participates", "backup"]
 
 
 def rows():
-    """The table's rows: per block, its backup clinics, then its primary clinics."""
+    """The table's rows: per block, its backup clinics, then its primary clinics (the participating
+    ones, then the candidates)."""
     assert sum(BACKUPS_PER_BLOCK) == BACKUP_CLINICS <= KASHIWA_CLINICS
     assert len(BACKUPS_PER_BLOCK) == len(PRIMARIES_PER_BLOCK) == BLOCKS
     assert sum(BACKUPS_PER_BLOCK) + sum(PRIMARIES_PER_BLOCK) <= KASHIWA_CLINICS
@@ -67,9 +74,9 @@ def rows():
         for n in range(1, backups + 1):
             out.append(["B%d-%02d" % (block, n), block, "backup", DOCTORS_PER_BACKUP, PANEL_PER_BACKUP,
                         PARTICIPATES, ""])
-        for n in range(1, primaries + 1):
+        for n in range(1, primaries + CANDIDATES_PER_BLOCK[block - 1] + 1):
             out.append(["P%d-%02d" % (block, n), block, "primary", DOCTORS_PER_PRIMARY,
-                        PANEL_PER_PRIMARY_DOCTOR * DOCTORS_PER_PRIMARY, PARTICIPATES, ""])
+                        PANEL_PER_PRIMARY_DOCTOR * DOCTORS_PER_PRIMARY, PARTICIPATES if n <= primaries else 0, ""])
     return out
 
 
@@ -88,9 +95,10 @@ def main():
     args = parser.parse_args()
     text = table_text()
     table = rows()
-    summary = "%d clinics (%d backup, %d primary), %d doctors, panels %d patients" % (
+    part = [r for r in table if r[5]]
+    summary = "%d clinics (%d backup, %d primary), %d participating: %d doctors, panels %d patients" % (
         len(table), sum(r[2] == "backup" for r in table), sum(r[2] == "primary" for r in table),
-        sum(r[3] for r in table), sum(r[4] for r in table))
+        len(part), sum(r[3] for r in part), sum(r[4] for r in part))
     if args.check:
         with open(args.out, encoding="utf-8", newline="") as f:
             same = f.read() == text

@@ -2,6 +2,8 @@
  * path, Kashiwa's default table, and every bad table with its exact error code, file, line and
  * column), and the [coverage] keys as a scenario gives them (lists, their checks against
  * [simulation] and [demand], the table's provenance, scenarios run together). */
+#include <stdlib.h>
+
 #include "testutil.h"
 
 #include "carecast/scenario.h"
@@ -126,19 +128,26 @@ static void test_max_primaries_allowed(void **state)
 }
 
 /* Kashiwa's default table (scripts/make-clinics-table.py): 38 backup clinics of 3 doctors,
- * 13/13/12 over the blocks, panels of 60; 60 one-doctor primaries, 20 a block, panels of 25. */
+ * 13/13/12 over the blocks, panels of 60; 60 participating one-doctor primaries, 20 a block,
+ * panels of 25, then 30 candidate primaries a block that do not participate (for capacity). */
 static void test_kashiwa_table(void **state)
 {
     fixture *fx = *state;
     char path[PATH_MAX];
     tu_data_path(path, "kashiwa_clinics.csv");
     assert_cc_ok(cc_clinics_read(path, &fx->p, &fx->err), &fx->err);
-    assert_int_equal(fx->p.nclinics, 98);
-    int backups[3] = {0}, primaries[3] = {0}, doctors = 0;
+    assert_int_equal(fx->p.nclinics, 188);
+    int backups[3] = {0}, primaries[3] = {0}, candidates[3] = {0}, doctors = 0;
     double panels = 0;
     for (int i = 0; i < fx->p.nclinics; i++) {
         const cc_clinic *c = &fx->p.clinics[i];
-        assert_true(c->participates);
+        if (!c->participates) {
+            assert_int_equal(c->type, CC_CLINIC_PRIMARY);
+            assert_int_equal(c->doctors, 1);
+            assert_true(atoi(c->id + 3) > 20);
+            candidates[c->block]++;
+            continue;
+        }
         assert_int_equal(c->backup, -1);
         if (c->type == CC_CLINIC_BACKUP) {
             backups[c->block]++;
@@ -158,8 +167,10 @@ static void test_kashiwa_table(void **state)
     assert_int_equal(backups[0], 13);
     assert_int_equal(backups[1], 13);
     assert_int_equal(backups[2], 12);
-    for (int b = 0; b < 3; b++)
+    for (int b = 0; b < 3; b++) {
         assert_int_equal(primaries[b], 20);
+        assert_int_equal(candidates[b], 30);
+    }
     assert_int_equal(doctors, 38 * 3 + 60);
     assert_double_equal(panels, 38 * 60 + 60 * 25, 0);
     assert_string_equal(fx->p.clinics[0].id, "B1-01");

@@ -41,7 +41,7 @@ class CoverageInputsTest(unittest.TestCase):
     def test_check_records_and_describes_the_clinics_table(self):
         out = self.result.stdout
         self.assertRegex(out, r"coverage\.clinics\s+\S*kashiwa_clinics\.csv\s+sha256 [0-9a-f]{16}")
-        self.assertIn("coverage: 98 clinics (60 primary, 38 backup), 98 participating with 174 doctors, in 3 blocks",
+        self.assertIn("coverage: 188 clinics (150 primary, 38 backup), 98 participating with 174 doctors, in 3 blocks",
                       out)
         self.assertIn("target years 2025, 2030, 2040; schemes pairing, rotation, solo, cooperative", out)
 

@@ -6,6 +6,7 @@
 
 #include "carecast/ages.h"
 #include "carecast/calendar.h"
+#include "carecast/capacity.h"
 #include "carecast/coverage.h"
 #include "carecast/demand.h"
 #include "carecast/demand_row.h"

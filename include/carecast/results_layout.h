@@ -47,6 +47,17 @@ typedef int (*cc_layout_visitor)(const cc_layout_item *item, void *user);
  * visitor's nonzero return, or CC_ERR_NOMEM. */
 int cc_results_layout_walk(const cc_results *res, const cc_summaries *s, cc_layout_visitor visit, void *user);
 
+/* Any walk of items: calls visit(item, visit_user) for each; returns 0, the visitor's nonzero
+ * return or CC_ERR_NOMEM. */
+typedef int (*cc_layout_walk_fn)(cc_layout_visitor visit, void *visit_user, void *user);
+
+/* Write the items of walk(user) as an HDF5 file with root attributes title and layout and a
+ * /provenance group (the scenarios' texts, seed, replications, engine version, facts),
+ * atomically as cc_results_write (which is this over the results layout). */
+int cc_layout_write_file(cc_layout_walk_fn walk, void *user, const char *title, const char *layout,
+                         const cc_scenario *scenarios, int nscenarios, const cc_run_facts *facts, const char *path,
+                         cc_error *err);
+
 /* Walk the layout of a sensitivity file (README, "Sensitivity": /sensitivity [parameter, end,
  * output, ...] with its scales in the root group). Returns 0 or the visitor's nonzero return. */
 int cc_sensitivity_layout_walk(const cc_sensitivity_result *res, cc_layout_visitor visit, void *user);

@@ -18,6 +18,9 @@
 
 enum { EXIT_RUN_FAILED = 1, EXIT_USAGE = 2, EXIT_INPUT = 3, EXIT_INTERRUPTED = 130 };
 
+int cmd_capacity(int argc, char **argv); /* src/cli/capacity.c */
+int cc_cli_sensitivity(int argc, char **argv); /* src/cli/sensitivity.c */
+
 static volatile sig_atomic_t interrupted = 0;
 static void on_signal(int sig) { (void)sig; interrupted = 1; }
 
@@ -43,6 +46,7 @@ static const char *usage_main =
     "  run SCENARIO...   run scenarios and write the results file (HDF5)\n"
     "  check SCENARIO    validate a scenario and print what it says; runs nothing\n"
     "  keys [--markdown] list every scenario key with its meaning, unit, default and source\n"
+    "  capacity SCENARIO doctors needed per scheme and target year (src/cli/capacity.c)\n"
     "  sensitivity SCENARIO  one-way sensitivity of key outputs to each ranged parameter\n"
     "\n"
     "options: --help (also after a command), --version\n"
@@ -204,8 +208,6 @@ static void command_line_text(int argc, char **argv, char *buf, size_t size)
         snprintf(buf + used, size - used, " %s", argv[i]);
     }
 }
-
-int cc_cli_sensitivity(int argc, char **argv); /* src/cli/sensitivity.c */
 
 static int run_scenarios(char **paths, int nscenarios, const cc_override *ov, int noverrides, const char *output,
                          int threads, int quiet, int table, const char *command_line);
@@ -559,6 +561,7 @@ int main(int argc, char **argv)
     if (strcmp(cmd, "run") == 0) return cmd_run(argc - 1, argv + 1);
     if (strcmp(cmd, "check") == 0) return cmd_check(argc - 1, argv + 1);
     if (strcmp(cmd, "keys") == 0) return cmd_keys(argc - 1, argv + 1);
+    if (strcmp(cmd, "capacity") == 0) return cmd_capacity(argc - 1, argv + 1);
     if (strcmp(cmd, "sensitivity") == 0) return cc_cli_sensitivity(argc - 1, argv + 1); /* src/cli/sensitivity.c */
     fprintf(stderr, "carecast: unknown command '%s'\n\n%s", cmd, usage_main);
     return EXIT_USAGE;

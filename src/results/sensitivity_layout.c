@@ -194,3 +194,15 @@ int cc_sensitivity_layout_walk(const cc_sensitivity_result *r, cc_layout_visitor
     free(baseline);
     return ret;
 }
+
+static int walk_sensitivity(cc_layout_visitor visit, void *visit_user, void *user)
+{
+    return cc_sensitivity_layout_walk(user, visit, visit_user);
+}
+
+int cc_sensitivity_write(const cc_sensitivity_result *r, const cc_scenario *baseline, const cc_run_facts *facts,
+                         const char *path, cc_error *err)
+{
+    return cc_layout_write_file(walk_sensitivity, (void *)r, "carecast sensitivity",
+                                "carecast sensitivity layout 1 (README: Sensitivity)", baseline, 1, facts, path, err);
+}

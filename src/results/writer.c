@@ -299,14 +299,22 @@ static int write_item(const cc_layout_item *it, void *user)
     return 0;
 }
 
-/* The layout's items over the store and its summaries. */
-static int write_results(writer *w, const cc_results *r)
+/* The layout's items over the store and its summaries (a cc_layout_walk_fn). */
+static int walk_results(cc_layout_visitor visit, void *visit_user, void *user)
 {
+    const cc_results *r = user;
     cc_summaries s;
     if (cc_summaries_compute(&s, r, r->threads) != 0)
         return CC_ERR_NOMEM;
-    int ret = cc_results_layout_walk(r, &s, write_item, w);
+    int ret = cc_results_layout_walk(r, &s, visit, visit_user);
     cc_summaries_free(&s);
+    return ret;
+}
+
+/* The items a walk visits, then the scales' reference lists. */
+static int write_walk(writer *w, cc_layout_walk_fn walk, void *user)
+{
+    int ret = walk(write_item, w, user);
     if (finish_scales(w) != 0 && ret == 0) {
         snprintf(w->failed_path, sizeof w->failed_path, "the dimension scales' REFERENCE_LIST");
         w->failed = w->failed_path;
@@ -428,11 +436,17 @@ static int write_provenance(writer *w, const cc_scenario *scenarios, int n, cons
     return ok ? 0 : -1;
 }
 
-/* Write the items a walk visits, then /provenance, into path atomically (temp file + rename). */
-typedef int (*items_fn)(writer *w, const void *data);
+int cc_results_write(const cc_results *r, const cc_scenario *scenarios, int nscenarios, const cc_run_facts *facts,
+                     const char *path, cc_error *err)
+{
+    return cc_layout_write_file(walk_results, (void *)r, "carecast results",
+                                "carecast results layout 1 (README: The results file)", scenarios, nscenarios, facts,
+                                path, err);
+}
 
-static int write_file(items_fn items, const void *data, const char *title, const cc_scenario *scenarios, int nscenarios,
-                      const cc_run_facts *facts, const char *path, cc_error *err)
+int cc_layout_write_file(cc_layout_walk_fn walk, void *user, const char *title, const char *layout,
+                         const cc_scenario *scenarios, int nscenarios, const cc_run_facts *facts, const char *path,
+                         cc_error *err)
 {
     int ret = 0, fd = -1;
     writer w = {.file = -1};
@@ -453,8 +467,8 @@ static int write_file(items_fn items, const void *data, const char *title, const
     }
     TRY(w.file = H5Fcreate(tmp, H5F_ACC_TRUNC, H5P_DEFAULT, H5P_DEFAULT));
     TRY(set_string_attr(w.file, "title", title));
-    TRY(set_string_attr(w.file, "layout", "carecast results layout 1 (README: The results file)"));
-    int written = items(&w, data);
+    TRY(set_string_attr(w.file, "layout", layout));
+    int written = write_walk(&w, walk, user);
     if (written == CC_ERR_NOMEM) {
         ret = cc_error_set(err, CC_ERR_NOMEM, path, 0, NULL, "out of memory for the summaries");
         goto out;
@@ -482,30 +496,4 @@ out:
     free(tmp);
     free(dir_copy);
     return ret;
-}
-
-static int results_items(writer *w, const void *data) { return write_results(w, data); }
-
-int cc_results_write(const cc_results *r, const cc_scenario *scenarios, int nscenarios, const cc_run_facts *facts,
-                     const char *path, cc_error *err)
-{
-    return write_file(results_items, r, "carecast results", scenarios, nscenarios, facts, path, err);
-}
-
-/* The sensitivity file: the items of its layout (sensitivity_layout.c), then the scales' lists. */
-static int sensitivity_items(writer *w, const void *data)
-{
-    int ret = cc_sensitivity_layout_walk(data, write_item, w);
-    if (finish_scales(w) != 0 && ret == 0) {
-        snprintf(w->failed_path, sizeof w->failed_path, "the dimension scales' REFERENCE_LIST");
-        w->failed = w->failed_path;
-        ret = -1;
-    }
-    return ret;
-}
-
-int cc_sensitivity_write(const cc_sensitivity_result *r, const cc_scenario *baseline, const cc_run_facts *facts,
-                         const char *path, cc_error *err)
-{
-    return write_file(sensitivity_items, r, "carecast sensitivity", baseline, 1, facts, path, err);
 }
