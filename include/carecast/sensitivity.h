@@ -4,8 +4,9 @@
  * every run draws from the same streams (common random numbers), so the differences between
  * runs are paired and a parameter that does not reach an output leaves it exactly unchanged.
  * Outputs: disturbed nights p95 per scheme in the coverage year (2030), beds needed and the 75+
- * population in the demand year (2040), and doctors needed per scheme (the capacity stage's
- * hook, see cc_sensitivity_output_kind). Parameters are ranked per output by the width of
+ * population in the demand year (2040), and doctors needed per scheme in the coverage year
+ * (the capacity stage, on the first capacity_replications replications). Parameters are
+ * ranked per output by the width of
  * their bar, |median at high - median at low|, for a tornado chart. */
 #ifndef CARECAST_SENSITIVITY_H
 #define CARECAST_SENSITIVITY_H
@@ -19,7 +20,7 @@
 #define CC_SENSITIVITY_MAX_OUTPUTS 32
 
 typedef enum {
-    CC_SENS_DOCTORS_NEEDED,   /* per scheme, coverage year: the capacity stage (not wired yet) */
+    CC_SENS_DOCTORS_NEEDED,   /* per scheme, coverage year: the capacity stage (cc_capacity_compute) */
     CC_SENS_DISTURBED_P95,    /* per scheme, coverage year: p95 over duty holders, per doctor-month */
     CC_SENS_BEDS_NEEDED,      /* demand year: beds needed at the target occupancy */
     CC_SENS_AGE75PLUS,        /* demand year: persons aged 75+ */
@@ -40,6 +41,7 @@ typedef struct {
 
 typedef struct {
     int nparams, noutputs, replications;
+    int capacity_replications; /* doctors needed: computed on the first ones (NaN after) */
     uint64_t seed;
     char (*param_name)[80];    /* [param] "demand.trend_damping" */
     char (*param_units)[40];   /* [param] the parameter key's unit */
@@ -62,6 +64,7 @@ typedef struct {
     const char *const *outputs; /* kinds by name (NULL: every kind available) */
     int noutputs;
     long replications;          /* 0: [sensitivity] replications of the scenario */
+    long capacity_replications; /* negative: [sensitivity] capacity_replications; 0: no doctors needed */
     int threads;
     cc_progress_fn progress;    /* called with replications done over all runs */
     void *progress_user;

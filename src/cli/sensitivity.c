@@ -30,8 +30,10 @@ static const char *usage =
     "  -n, --replications N  replications of every run (default: [sensitivity] replications)\n"
     "  -j, --threads N       OpenMP threads (default: all cores); results do not depend on it\n"
     "      --params LIST     only these parameters (names of [ranges] keys, e.g. demand.occupancy)\n"
-    "      --outputs LIST    only these outputs: disturbed_nights_p95, beds_needed, age75plus\n"
-    "                        (doctors_needed once the capacity stage is in)\n"
+    "      --outputs LIST    only these outputs: doctors_needed, disturbed_nights_p95, beds_needed,\n"
+    "                        age75plus (default: all)\n"
+    "      --capacity-replications N  doctors needed on the first N replications of each run\n"
+    "                        (default: [sensitivity] capacity_replications; 0: not computed)\n"
     "      --seed N          override [simulation] seed\n"
     "      --set S.K=V       override any non-table key (also [ranges] ones: --set ranges.demand.occupancy=0.7,0.9)\n"
     "  -q, --quiet           no progress line (shown only on a terminal anyway)\n"
@@ -122,9 +124,10 @@ static void print_tables(const cc_sensitivity_result *r, const char *name, FILE 
 {
     int P = r->nparams, O = r->noutputs;
     fprintf(out, "Sensitivity of %s: %d parameters, each at the low and the high end of its range; %d replications "
-            "per run, seed %llu (common random numbers)\nMedians over replications; bar = median at high - median at "
-            "low; paired = mean of (high - low) per replication, 95%% interval\n", name, P, r->replications,
-            (unsigned long long)r->seed);
+            "per run, seed %llu (common random numbers)\nMedians over replications (doctors needed: over the first %d, "
+            "leaving out those where no number of doctors meets the limits; '-': none does)\nbar = median at high - "
+            "median at low; paired = mean of (high - low) per replication, 95%% interval\n", name, P, r->replications,
+            (unsigned long long)r->seed, r->capacity_replications);
     for (int o = 0; o < O; o++) {
         char base[32];
         format_value(r->baseline_median[o], base, sizeof base);
@@ -172,14 +175,15 @@ int cc_cli_sensitivity(int argc, char **argv)
         {"threads", required_argument, 0, 'j'}, {"params", required_argument, 0, 'P'},
         {"outputs", required_argument, 0, 'O'}, {"seed", required_argument, 0, 's'},
         {"set", required_argument, 0, 'S'},     {"quiet", no_argument, 0, 'q'},
-        {"help", no_argument, 0, 'h'},          {0, 0, 0, 0}};
+        {"help", no_argument, 0, 'h'},          {"capacity-replications", required_argument, 0, 'C'},
+        {0, 0, 0, 0}};
     char command_line[2048] = "carecast";
     for (int i = 0; i < argc; i++) {
         size_t used = strlen(command_line);
         snprintf(command_line + used, sizeof command_line - used, " %s", argv[i]);
     }
     const char *output = NULL;
-    long replications = 0, threads = 0, value;
+    long replications = 0, threads = 0, value, capacity_replications = -1;
     int quiet = 0, c, rc = 0, noverrides = 0, nparams = 0, noutputs = 0;
     char *params_text = NULL, *outputs_text = NULL, **params = NULL, **outputs = NULL;
     cc_override *ov = calloc(argc + 1, sizeof *ov);
@@ -219,6 +223,9 @@ int cc_cli_sensitivity(int argc, char **argv)
             ov[noverrides++] = (cc_override){section, key, eq + 1};
             break;
         }
+        case 'C':
+            if (parse_count(optarg, "--capacity-replications", 0, &capacity_replications) != 0) { rc = EXIT_USAGE; goto done; }
+            break;
         case 'P': free(params_text); params_text = strdup(optarg); break;
         case 'O': free(outputs_text); outputs_text = strdup(optarg); break;
         case 'q': quiet = 1; break;
@@ -254,8 +261,8 @@ int cc_cli_sensitivity(int argc, char **argv)
     progress_state progress = {{0, 0}, 0};
     clock_gettime(CLOCK_MONOTONIC, &progress.start);
     cc_sensitivity_options opt = {(const char *const *)params, nparams, (const char *const *)outputs, noutputs,
-                                  replications, (int)threads, !quiet && isatty(STDERR_FILENO) ? show_progress : NULL,
-                                  &progress, &interrupted};
+                                  replications, capacity_replications, (int)threads,
+                                  !quiet && isatty(STDERR_FILENO) ? show_progress : NULL, &progress, &interrupted};
     cc_scenario baseline;
     cc_sensitivity_result res;
     cc_error err;

@@ -280,6 +280,10 @@ static const cc_key_info keys[] = {
      "Replications of each run of `carecast sensitivity` (the baseline and every parameter at each end; -n "
      "overrides it); every replication simulates the coverage year.",
      "run setting (not a model parameter): keeps the default Kashiwa sensitivity run within 15 minutes on 2 cores"},
+    {"sensitivity", "capacity_replications", CC_KEY_INT, UNBOUND, "10", 0, 100000000, 0, NULL, "replications",
+     "Replications (the first ones, at most [sensitivity] replications) on which `carecast sensitivity` computes "
+     "doctors needed per scheme (the capacity search: several coverage simulations a replication); 0: not computed.",
+     "run setting (not a model parameter): the capacity search costs about 8 times the rest of a replication"},
     {"ranges", "mortality.volatility_scale", CC_KEY_STRING, UNBOUND, "0.5, 2", ANY, NULL, "-",
      "Low and high end of [mortality] volatility_scale for `carecast sensitivity`: two numbers, low, high (low at most high, both within the key's own allowed range); empty: not varied.",
      "assumption (range 0.5-2)"},

@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "carecast/capacity.h"
 #include "carecast/results.h"
 #include "carecast/run.h"
 #include "carecast/summaries.h"
@@ -42,23 +43,54 @@ void cc_sensitivity_free(cc_sensitivity_result *r)
     memset(r, 0, sizeof *r);
 }
 
-/* ---- the capacity hook -------------------------------------------------------------------------
- * Doctors needed per scheme in the coverage year come from the capacity stage's library API
- * (include/carecast/capacity.h on branch cap10). Until it is merged this output is not
- * available: asking for it is a usage error, and the default outputs leave it out. To wire it:
- * set CAPACITY_AVAILABLE to 1 and fill capacity_values() with one cc_capacity_compute call per
- * run (the scenario as loaded for that run, its coverage year), writing doctors needed per
- * scheme into out[scheme] for every replication (or the same value for all replications if
- * the capacity stage gives one figure per run). */
-#define CAPACITY_AVAILABLE 0
+/* ---- doctors needed: the capacity stage ------------------------------------------------------------
+ * Doctors needed per scheme in the coverage year come from cc_capacity_compute (a bisection
+ * over the candidate clinics per replication, each step a coverage simulation: several times
+ * the cost of a run), on the first capacity_replications replications of each run; later
+ * replications, and replications where no number of doctors meets the limits (not
+ * attainable), are NaN and left out of medians and differences. */
+#define CAPACITY_AVAILABLE 1
 
-static int capacity_values(const cc_scenario *s, const cc_sensitivity_result *r, double *values, cc_error *err)
+static int capacity_values(const cc_scenario *s, const cc_sensitivity_options *opt, const cc_sensitivity_result *r,
+                           double *values, cc_error *err)
 {
-    (void)s;
-    (void)r;
-    (void)values;
-    return cc_error_set(err, CC_ERR_USAGE, "command line", 0, "--outputs",
-                        "doctors_needed needs the capacity stage (not in this build yet)");
+    int first = -1;
+    for (int o = 0; o < r->noutputs; o++)
+        if (r->outputs[o].kind == CC_SENS_DOCTORS_NEEDED) {
+            if (first < 0)
+                first = o;
+            for (int rep = 0; rep < r->replications; rep++)
+                values[(size_t)rep * r->noutputs + o] = NAN;
+        }
+    if (first < 0 || r->capacity_replications <= 0)
+        return 0;
+    cc_capacity_options copt;
+    memset(&copt, 0, sizeof copt);
+    copt.replications = r->capacity_replications;
+    copt.nyears = 1;
+    copt.years[0] = r->outputs[first].year;
+    copt.threads = opt->threads;
+    copt.interrupted = opt->interrupted;
+    cc_capacity_result cres;
+    int ret = cc_capacity_compute(s, &copt, &cres, err);
+    for (int o = 0; ret == 0 && o < r->noutputs; o++) {
+        const cc_sensitivity_output *out = &r->outputs[o];
+        if (out->kind != CC_SENS_DOCTORS_NEEDED)
+            continue;
+        int k = -1;
+        for (int j = 0; j < cres.nschemes; j++)
+            if (cres.schemes[j] == s->coverage.scheme[out->scheme])
+                k = j;
+        if (k < 0) {
+            ret = cc_error_set(err, CC_ERR_USAGE, s->path, 0, NULL, "the capacity stage gave no %s", out->name);
+            break;
+        }
+        const cc_capacity_cell *cell = cc_capacity_at(&cres, k, 0);
+        for (long rep = 0; rep < cres.replications && rep < r->replications; rep++)
+            values[(size_t)rep * r->noutputs + o] = cell->status[rep] == CC_SEARCH_FOUND ? cell->doctors[rep] : NAN;
+    }
+    cc_capacity_result_free(&cres);
+    return ret;
 }
 
 /* ---- outputs ------------------------------------------------------------------------------------- */
@@ -128,8 +160,12 @@ static int choose_outputs(const cc_scenario *s, const cc_sensitivity_options *op
         if (!kind_wanted(opt, (cc_sensitivity_output_kind)k))
             continue;
         int per_scheme = k == CC_SENS_DOCTORS_NEEDED || k == CC_SENS_DISTURBED_P95;
-        if (k == CC_SENS_DOCTORS_NEEDED && !CAPACITY_AVAILABLE)
-            return capacity_values(s, r, NULL, err);
+        if (k == CC_SENS_DOCTORS_NEEDED && r->capacity_replications == 0) {
+            if (opt->outputs)
+                return cc_error_set(err, CC_ERR_USAGE, "command line", 0, "--outputs",
+                                    "doctors_needed needs capacity replications above 0");
+            continue;
+        }
         if (per_scheme && !coverage) {
             if (opt->outputs)
                 return cc_error_set(err, CC_ERR_USAGE, "command line", 0, "--outputs",
@@ -171,12 +207,17 @@ static int year_index(const cc_scenario *s, int year, int *index, cc_error *err)
 }
 
 /* The outputs of every replication of one run into values[replication][output]. */
-static int read_outputs(const cc_scenario *s, const cc_results *res, const cc_sensitivity_result *r, double *values,
-                        cc_error *err)
+static int read_outputs(const cc_scenario *s, const cc_results *res, const cc_sensitivity_options *opt,
+                        const cc_sensitivity_result *r, double *values, cc_error *err)
 {
+    int ret = capacity_values(s, opt, r, values, err);
+    if (ret != 0)
+        return ret;
     for (int o = 0; o < r->noutputs; o++) {
         const cc_sensitivity_output *out = &r->outputs[o];
-        int y = 0, ret;
+        int y = 0;
+        if (out->kind == CC_SENS_DOCTORS_NEEDED)
+            continue;
         if ((ret = year_index(s, out->year, &y, err)) != 0)
             return ret;
         int cy = -1;
@@ -199,8 +240,8 @@ static int read_outputs(const cc_scenario *s, const cc_results *res, const cc_se
                 *v = res->coverage.scheme_values[CC_SCH_DISTURBED_P95][cc_results_coverage_index(res, cy, out->scheme,
                                                                                                0, rep)];
                 break;
-            default:
-                return capacity_values(s, r, values, err);
+            default: /* doctors needed: capacity_values */
+                break;
             }
         }
     }
@@ -267,7 +308,7 @@ static int one_run(const char *path, const override_list *l, int n, const cc_sen
     if (ret == 0)
         ret = cc_run(&s, 1, &run, &res, err);
     if (ret == 0)
-        ret = read_outputs(&s, &res, r, values, err);
+        ret = read_outputs(&s, &res, opt, r, values, err);
     cc_results_free(&res);
     cc_scenario_free(&s);
     relay->offset += r->replications;
@@ -421,6 +462,11 @@ int cc_sensitivity_run(const char *path, const cc_override *overrides, int nover
     if ((ret = cc_scenario_load_overrides(baseline, path, l.list, l.n, err)) != 0)
         goto out;
     r->replications = (int)baseline->run.replications;
+    {
+        const cc_setting *st = cc_scenario_setting(baseline, "sensitivity", "capacity_replications");
+        long m = opt->capacity_replications >= 0 ? opt->capacity_replications : strtol(st->value, NULL, 10);
+        r->capacity_replications = (int)(m < r->replications ? m : r->replications);
+    }
     r->seed = baseline->run.seed;
     if (!(r->outputs = calloc(CC_SENSITIVITY_MAX_OUTPUTS, sizeof *r->outputs))) {
         ret = cc_error_set(err, CC_ERR_NOMEM, NULL, 0, NULL, "out of memory");
