@@ -53,7 +53,8 @@ typedef struct {
     double *median;            /* [param][end][output] */
     double *difference;        /* [param][end][3][output] paired end - baseline: lower, mean, upper (95%) */
     double *high_minus_low;    /* [param][3][output] paired high - low: lower, mean, upper (95%) */
-    double *width;             /* [param][output] |median at high - median at low| */
+    double *width;             /* [param][output] |median at high - median at low|; infinite when only
+                                  one end has a median (doctors needed: not attainable at the other) */
     int *rank;                 /* [param][output] 1: widest bar (ties: registry order) */
     int *order;                /* [output][rank - 1] the parameter of each rank */
 } cc_sensitivity_result;

@@ -126,7 +126,7 @@ static void print_tables(const cc_sensitivity_result *r, const char *name, FILE 
     fprintf(out, "Sensitivity of %s: %d parameters, each at the low and the high end of its range; %d replications "
             "per run, seed %llu (common random numbers)\nMedians over replications (doctors needed: over the first %d, "
             "leaving out those where no number of doctors meets the limits; '-': none does)\nbar = median at high - "
-            "median at low; paired = mean of (high - low) per replication, 95%% interval\n", name, P, r->replications,
+            "median at low ('n/a at low': the limits cannot be met at the low end: ranked first); paired = mean of (high - low) per replication, 95%% interval\n", name, P, r->replications,
             (unsigned long long)r->seed, r->capacity_replications);
     for (int o = 0; o < O; o++) {
         char base[32];
@@ -134,7 +134,13 @@ static void print_tables(const cc_sensitivity_result *r, const char *name, FILE 
         fprintf(out, "\n%s (%s): baseline %s\n", r->outputs[o].long_name, r->outputs[o].units, base);
         fprintf(out, "%4s  %-44s %9s %9s  %10s %10s %10s  %s\n", "rank", "parameter", "low", "high", "at low",
                 "at high", "bar", "paired high - low (95%)");
-        int zero = 0;
+        int zero = 0, undefined = 0;
+        for (int k = 0; k < P; k++)
+            undefined += isnan(r->width[r->order[(size_t)o * P + k] * O + o]);
+        if (undefined == P) {
+            fprintf(out, "      no bar: no run has a median (doctors needed: the limits cannot be met)\n");
+            continue;
+        }
         for (int k = 0; k < P; k++) {
             int p = r->order[(size_t)o * P + k];
             double w = r->width[p * O + o];
@@ -148,6 +154,8 @@ static void print_tables(const cc_sensitivity_result *r, const char *name, FILE 
             format_value(r->median[((size_t)p * 2) * O + o], mlo, sizeof mlo);
             format_value(r->median[((size_t)p * 2 + 1) * O + o], mhi, sizeof mhi);
             format_value(r->median[((size_t)p * 2 + 1) * O + o] - r->median[((size_t)p * 2) * O + o], bar, sizeof bar);
+            if (isinf(w))
+                snprintf(bar, sizeof bar, "n/a at %s", isnan(r->median[((size_t)p * 2) * O + o]) ? "low" : "high");
             for (int b = 0; b < 3; b++)
                 format_value(r->high_minus_low[((size_t)p * 3 + b) * O + o], d[b], sizeof d[b]);
             fprintf(out, "%4d  %-44s %9s %9s  %10s %10s %10s  %s (%s to %s)\n", k + 1, r->param_name[p], lo, hi, mlo,

@@ -276,11 +276,11 @@ static const cc_key_info keys[] = {
      "Extra closure dates YYYY-MM-DD, comma-separated (clinics closed: duty day and night), beside the "
      "national holidays and the year-end closure 29 December-3 January.",
      "none (the year-end closure is built in: assumption, the customary closure)"},
-    {"sensitivity", "replications", CC_KEY_INT, UNBOUND, "100", 1, 100000000, 0, NULL, "replications",
+    {"sensitivity", "replications", CC_KEY_INT, UNBOUND, "60", 1, 100000000, 0, NULL, "replications",
      "Replications of each run of `carecast sensitivity` (the baseline and every parameter at each end; -n "
      "overrides it); every replication simulates the coverage year.",
      "run setting (not a model parameter): keeps the default Kashiwa sensitivity run within 15 minutes on 2 cores"},
-    {"sensitivity", "capacity_replications", CC_KEY_INT, UNBOUND, "10", 0, 100000000, 0, NULL, "replications",
+    {"sensitivity", "capacity_replications", CC_KEY_INT, UNBOUND, "8", 0, 100000000, 0, NULL, "replications",
      "Replications (the first ones, at most [sensitivity] replications) on which `carecast sensitivity` computes "
      "doctors needed per scheme (the capacity search: several coverage simulations a replication); 0: not computed.",
      "run setting (not a model parameter): the capacity search costs about 8 times the rest of a replication"},

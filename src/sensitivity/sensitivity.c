@@ -412,8 +412,10 @@ static int summarise(cc_sensitivity_result *r)
         }
         if (cc_stats_paired_differences(end[0], end[1], 1, R, O, dq, r->high_minus_low + (size_t)p * 3 * O, 1) != 0)
             return CC_ERR_NOMEM;
-        for (int o = 0; o < O; o++)
-            r->width[p * O + o] = fabs(r->median[((size_t)p * 2 + 1) * O + o] - r->median[(size_t)p * 2 * O + o]);
+        for (int o = 0; o < O; o++) { /* a median at one end only (doctors needed attainable there): infinite */
+            double lo = r->median[(size_t)p * 2 * O + o], hi = r->median[((size_t)p * 2 + 1) * O + o];
+            r->width[p * O + o] = isnan(lo) != isnan(hi) ? INFINITY : fabs(hi - lo);
+        }
     }
     for (int o = 0; o < O; o++) { /* insertion sort by width, widest first; NaN last; ties in registry order */
         int *order = r->order + (size_t)o * P;
