@@ -102,7 +102,9 @@ class SensitivityRunTest(unittest.TestCase):
         # ranks follow the widths, widest first, ties in the order given
         for oo in range(len(outputs)):
             widths = g["width"][:, oo]
-            order = sorted(range(len(params)), key=lambda k: (-widths[k], k))
+            # NaN (no median at either end) last; infinite (a median at one end only) first
+            order = sorted(range(len(params)),
+                           key=lambda k: (bool(np.isnan(widths[k])), 0 if np.isnan(widths[k]) else -widths[k], k))
             self.assertEqual([int(g["rank"][k, oo]) for k in order], list(range(1, len(params) + 1)))
         table = self.result.stdout.split("Beds needed", 1)[1]
         self.assertRegex(table, r"\n\s+1\s+demand\.occupancy\s")
@@ -172,7 +174,8 @@ class SensitivityDeterminismTest(unittest.TestCase):
             paths = []
             for threads in ("1", "2"):
                 path = os.path.join(tmp, "j%s.h5" % threads)
-                result = sensitivity(["--params", "demand.occupancy,coverage.absence_days"], path, threads)
+                result = sensitivity(["--params", "demand.occupancy,coverage.absence_days", "--capacity-replications", "2"],
+                                     path, threads)
                 self.assertEqual(result.returncode, 0, result.stderr)
                 paths.append(path)
             diff = subprocess.run(["h5diff", "--exclude-path", "/provenance"] + paths, capture_output=True, text=True)
