@@ -52,9 +52,12 @@ class CoverageInputsTest(unittest.TestCase):
                                 text=True)
         self.assertEqual(result.returncode, 0, result.stdout + result.stderr)
         rows = T.read_csv_rows(table)
-        self.assertEqual(len(rows), 98)
+        self.assertEqual(len(rows), 188)  # 98 participating, then 90 candidate primaries (for capacity)
         self.assertEqual(sum(r["type"] == "backup" for r in rows), 38)
-        self.assertEqual(sum(int(r["doctors"]) for r in rows), 38 * 3 + 60)
+        participating = [r for r in rows if r["participates"] == "1"]
+        self.assertEqual(len(participating), 98)
+        self.assertEqual(sum(int(r["doctors"]) for r in participating), 38 * 3 + 60)
+        self.assertTrue(all(r["type"] == "primary" for r in rows if r["participates"] == "0"))
 
     def test_bad_clinics_table_names_file_line_and_field(self):
         with tempfile.TemporaryDirectory() as tmp:

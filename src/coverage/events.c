@@ -233,7 +233,8 @@ int cc_events_draw(const cc_coverage_params *p, const cc_coverage_layout *l, con
         cc_rng_set_stream(rng, seed, replication, CC_STREAM_COVERAGE_ABSENCES, year_bits | (uint32_t)d);
         draw_absences(p, rng, cal->n_days, absent + (size_t)d * CC_CALENDAR_MAX_DAYS);
     }
-    qsort(list->events, list->n, sizeof *list->events, compare_events);
+    if (list->n > 1) /* a year without events (no participating doctor) has no array to sort */
+        qsort(list->events, list->n, sizeof *list->events, compare_events);
     return 0;
 }
 
