@@ -424,7 +424,7 @@ static int summarise(cc_sensitivity_result *r)
             int at = p;
             while (at > 0) {
                 double prev = r->width[order[at - 1] * O + o];
-                if (!(isnan(prev) || (!isnan(w) && w > prev)))
+                if (isnan(w) || !(isnan(prev) || w > prev)) /* stable: ties and NaN keep registry order */
                     break;
                 order[at] = order[at - 1];
                 at--;
