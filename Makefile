@@ -15,7 +15,7 @@ BUILD    ?= build
 PYTHON   := /usr/bin/python3
 
 # One folder per stage (src/<module>/); src/cli and src/bench hold programs, not library code.
-MODULES  := core scenario population demand coverage capacity results run report
+MODULES  := core scenario population demand coverage capacity results run report sensitivity
 LIB_SRC  := $(foreach m,$(MODULES),$(wildcard src/$(m)/*.c))
 LIB_OBJ  := $(LIB_SRC:src/%.c=$(BUILD)/obj/%.o)
 LIB_HDR  := $(wildcard include/carecast/*.h) $(foreach m,$(MODULES),$(wildcard src/$(m)/*.h))
@@ -36,7 +36,7 @@ $(BUILD)/libcarecast.a: $(LIB_OBJ)
 	rm -f $@ && ar rcs $@ $^ # a fresh archive: members of renamed or removed sources must not linger
 
 # The program: main.c dispatches to the commands that have a file of their own.
-CLI_SRC  := src/cli/main.c src/cli/capacity.c
+CLI_SRC  := src/cli/main.c src/cli/capacity.c src/cli/sensitivity.c
 $(BUILD)/carecast: $(CLI_SRC) $(BUILD)/libcarecast.a
 	$(CC) $(ALL_CFLAGS) -o $@ $(CLI_SRC) $(BUILD)/libcarecast.a $(LDLIBS)
 

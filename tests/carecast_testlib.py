@@ -87,7 +87,7 @@ def registry(with_types=False):
     every key declared in src/scenario/keys.c, in registry order."""
     with open(os.path.join(source_root(), "src", "scenario", "keys.c")) as f:
         text = f.read()
-    keys = re.findall(r'\{\s*"(\w+)"\s*,\s*"(\w+)"\s*,\s*CC_KEY_(\w+)', text)
+    keys = re.findall(r'\{\s*"(\w+)"\s*,\s*"([\w.]+)"\s*,\s*CC_KEY_(\w+)', text)
     assert keys, "no keys found in src/scenario/keys.c"
     return keys if with_types else [(section, name) for section, name, _ in keys]
 

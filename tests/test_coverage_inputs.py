@@ -28,6 +28,7 @@ class CoverageInputsTest(unittest.TestCase):
             self.assertIn(name, keys)
         out = self.result.stdout
         section = out[out.index("[coverage]\n"):]
+        section = section[:section.find("\n[", 1)] if "\n[" in section[1:] else section  # up to the next section
         ini = T.read_ini(self.kashiwa)["coverage"]
         for name in keys:
             with self.subTest(key=name):

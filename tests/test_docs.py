@@ -63,7 +63,7 @@ class KeyDocumentationTest(unittest.TestCase):
             if heading:
                 section = heading.group(1)
             cells = [cell.strip() for cell in line.strip().strip("|").split("|")]
-            if line.startswith("|") and re.fullmatch(r"`\w+`", cells[0]):
+            if line.startswith("|") and re.fullmatch(r"`[\w.]+`", cells[0]):
                 rows[(section, cells[0].strip("`"))] = cells
         self.assertEqual(sorted(rows), sorted(T.registry_keys()), "one row per registry key")
         for key, cells in rows.items():

@@ -23,6 +23,7 @@
 #include "carecast/rng.h"
 #include "carecast/run.h"
 #include "carecast/scenario.h"
+#include "carecast/sensitivity.h"
 #include "carecast/summaries.h"
 
 #endif

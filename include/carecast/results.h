@@ -18,6 +18,7 @@
 #include "carecast/error.h"
 #include "carecast/population_row.h"
 #include "carecast/scenario.h"
+#include "carecast/sensitivity.h"
 
 #define CC_QUANTILES 5
 extern const double cc_quantile_levels[CC_QUANTILES]; /* 0.05 0.25 0.5 0.75 0.95 */
@@ -162,5 +163,10 @@ int cc_results_temp_name(const char *path, char *out, size_t size);
 
 int cc_results_write(const cc_results *res, const cc_scenario *scenarios, int nscenarios,
                      const cc_run_facts *facts, const char *path, cc_error *err);
+
+/* Write a sensitivity result (cc_sensitivity_run) with the baseline scenario's provenance,
+ * atomically as cc_results_write. */
+int cc_sensitivity_write(const cc_sensitivity_result *res, const cc_scenario *baseline, const cc_run_facts *facts,
+                         const char *path, cc_error *err);
 
 #endif

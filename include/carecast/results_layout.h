@@ -9,6 +9,7 @@
 #include <stddef.h>
 
 #include "carecast/results.h"
+#include "carecast/sensitivity.h"
 #include "carecast/summaries.h"
 
 #define CC_LAYOUT_MAX_RANK 6
@@ -56,5 +57,9 @@ typedef int (*cc_layout_walk_fn)(cc_layout_visitor visit, void *visit_user, void
 int cc_layout_write_file(cc_layout_walk_fn walk, void *user, const char *title, const char *layout,
                          const cc_scenario *scenarios, int nscenarios, const cc_run_facts *facts, const char *path,
                          cc_error *err);
+
+/* Walk the layout of a sensitivity file (README, "Sensitivity": /sensitivity [parameter, end,
+ * output, ...] with its scales in the root group). Returns 0 or the visitor's nonzero return. */
+int cc_sensitivity_layout_walk(const cc_sensitivity_result *res, cc_layout_visitor visit, void *user);
 
 #endif

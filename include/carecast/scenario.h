@@ -115,6 +115,31 @@ const cc_setting *cc_scenario_setting(const cc_scenario *scenario, const char *s
  * they are. Returns err->code. */
 int cc_scenario_locate(const cc_scenario *scenario, cc_error *err);
 
+/* A parameter's sensitivity range: the [ranges] key "section.key = low, high" (README,
+ * "Sensitivity"). Every ranged parameter has a [ranges] key in the registry; an empty value
+ * leaves the parameter out. Values are validated when the scenario loads: two numbers, low at
+ * most high, both within the parameter key's own allowed range. */
+typedef struct {
+    const cc_key_info *key;     /* the parameter's own key ([demand] trend_damping) */
+    const cc_setting *setting;  /* the [ranges] setting ("demand.trend_damping"), for errors */
+    double low, high;
+} cc_param_range;
+
+/* The ranged parameters of a loaded scenario, in registry order, into out (at most max);
+ * returns how many the scenario has (which may exceed max). */
+int cc_scenario_ranges(const cc_scenario *scenario, cc_param_range *out, int max);
+
+/* Parse and check the value of a [ranges] setting into *range; errors name the setting's file,
+ * line and field ([ranges] section.key). */
+int cc_param_range_parse(const cc_setting *setting, cc_param_range *range, cc_error *err);
+
+/* The overrides that put a ranged parameter at `value`: its key, and for a parameter drawn per
+ * replication from a triangular distribution ([demand] visits_per_patient_month, dental_share)
+ * also its _min and _max (the draw fixed at value). Fills out (names point into names, values
+ * into text) and returns how many (1 or 3). */
+int cc_param_range_overrides(const cc_param_range *range, double value, cc_override out[3], char names[3][64],
+                             char text[3][40]);
+
 /* Print every key with its value, unit, origin and source, then a summary of the tables. */
 void cc_scenario_print(const cc_scenario *scenario, FILE *out);
 

@@ -19,6 +19,7 @@
 enum { EXIT_RUN_FAILED = 1, EXIT_USAGE = 2, EXIT_INPUT = 3, EXIT_INTERRUPTED = 130 };
 
 int cmd_capacity(int argc, char **argv); /* src/cli/capacity.c */
+int cc_cli_sensitivity(int argc, char **argv); /* src/cli/sensitivity.c */
 
 static volatile sig_atomic_t interrupted = 0;
 static void on_signal(int sig) { (void)sig; interrupted = 1; }
@@ -50,6 +51,7 @@ static const char *usage_main =
     "  check SCENARIO    validate a scenario and print what it says; runs nothing\n"
     "  keys [--markdown] list every scenario key with its meaning, unit, default and source\n"
     "  capacity SCENARIO doctors needed per scheme and target year (src/cli/capacity.c)\n"
+    "  sensitivity SCENARIO  one-way sensitivity of key outputs to each ranged parameter\n"
     "\n"
     "options: --help (also after a command), --version\n"
     "exit codes: 0 ok, 1 run failed (I/O, memory), 2 the command line is wrong (an option or its value,\n"
@@ -572,6 +574,7 @@ int main(int argc, char **argv)
     if (strcmp(cmd, "check") == 0) return cmd_check(argc - 1, argv + 1);
     if (strcmp(cmd, "keys") == 0) return cmd_keys(argc - 1, argv + 1);
     if (strcmp(cmd, "capacity") == 0) return cmd_capacity(argc - 1, argv + 1);
+    if (strcmp(cmd, "sensitivity") == 0) return cc_cli_sensitivity(argc - 1, argv + 1); /* src/cli/sensitivity.c */
     fprintf(stderr, "carecast: unknown command '%s'\n\n%s", cmd, usage_main);
     return EXIT_USAGE;
 }

@@ -13,6 +13,7 @@
 
 #include <gsl/gsl_errno.h>
 
+#include "csv_table.h"
 #include "ini_reader.h"
 #include "keys.h"
 #include "settings.h"
@@ -141,6 +142,98 @@ static int check_combinations(const cc_scenario *s, cc_error *err)
     return 0;
 }
 
+/* ---- [ranges]: the low and high ends of parameters for sensitivity runs ------------------------ */
+
+static int is_range_setting(const cc_setting *st) { return strcmp(st->key->section, "ranges") == 0; }
+
+/* The parameter key a [ranges] key names ("demand.trend_damping": [demand] trend_damping). */
+static const cc_key_info *range_target(const cc_key_info *range_key)
+{
+    const char *dot = strchr(range_key->name, '.');
+    char section[64];
+    if (!dot || (size_t)(dot - range_key->name) >= sizeof section)
+        return NULL;
+    snprintf(section, sizeof section, "%.*s", (int)(dot - range_key->name), range_key->name);
+    const cc_key_info *key = cc_key_find(section, dot + 1);
+    return key && (key->type == CC_KEY_DOUBLE || key->type == CC_KEY_INT) ? key : NULL;
+}
+
+int cc_param_range_parse(const cc_setting *st, cc_param_range *r, cc_error *err)
+{
+    memset(r, 0, sizeof *r);
+    r->setting = st;
+    if (!(r->key = range_target(st->key)))
+        return cc_setting_error(st, err, CC_ERR_USAGE, "the registry names no number key %s", st->key->name);
+    const char *value = st->value ? st->value : "", *comma = strchr(value, ',');
+    char low[64], high[64];
+    if (!comma || strchr(comma + 1, ',') || (size_t)(comma - value) >= sizeof low || strlen(comma + 1) >= sizeof high)
+        return cc_setting_error(st, err, CC_ERR_NUMBER, "'%s' is not two numbers 'low, high'", value);
+    snprintf(low, sizeof low, "%.*s", (int)(comma - value), value);
+    snprintf(high, sizeof high, "%s", comma + 1);
+    if (cc_parse_double(low, &r->low) != 0 || cc_parse_double(high, &r->high) != 0)
+        return cc_setting_error(st, err, CC_ERR_NUMBER, "'%s' is not two numbers 'low, high'", value);
+    if (r->low > r->high)
+        return cc_setting_error(st, err, CC_ERR_RANGE, "low %g is above high %g", r->low, r->high);
+    double ends[2] = {r->low, r->high};
+    for (int i = 0; i < 2; i++) {
+        if (!cc_key_in_range(r->key, ends[i]) || (r->key->type == CC_KEY_INT && ends[i] != floor(ends[i]))) {
+            char range[120];
+            cc_key_range_text(r->key, range, sizeof range);
+            return cc_setting_error(st, err, CC_ERR_RANGE, "%s %g is outside the range of [%s] %s (allowed: %s%s)",
+                                    i ? "high" : "low", ends[i], r->key->section, r->key->name, range,
+                                    r->key->type == CC_KEY_INT ? ", whole numbers" : "");
+        }
+    }
+    return 0;
+}
+
+static int check_ranges(const cc_scenario *s, cc_error *err)
+{
+    for (int i = 0; i < s->nsettings; i++) {
+        const cc_setting *st = &s->settings[i];
+        cc_param_range r;
+        if (is_range_setting(st) && st->value && st->value[0] && cc_param_range_parse(st, &r, err) != 0)
+            return err->code;
+    }
+    return 0;
+}
+
+int cc_scenario_ranges(const cc_scenario *s, cc_param_range *out, int max)
+{
+    int n = 0;
+    cc_error err;
+    for (int i = 0; i < s->nsettings; i++) {
+        const cc_setting *st = &s->settings[i];
+        cc_param_range r;
+        if (!is_range_setting(st) || !st->value || !st->value[0] || cc_param_range_parse(st, &r, &err) != 0)
+            continue; /* checked when the scenario loaded */
+        if (n < max)
+            out[n] = r;
+        n++;
+    }
+    return n;
+}
+
+int cc_param_range_overrides(const cc_param_range *r, double value, cc_override out[3], char names[3][64],
+                             char text[3][40])
+{
+    static const char *const triangular[] = {"visits_per_patient_month", "dental_share"};
+    int n = 1;
+    snprintf(names[0], 64, "%s", r->key->name);
+    if (strcmp(r->key->section, "demand") == 0)
+        for (size_t t = 0; t < sizeof triangular / sizeof triangular[0]; t++)
+            if (strcmp(r->key->name, triangular[t]) == 0) {
+                snprintf(names[1], 64, "%s_min", triangular[t]);
+                snprintf(names[2], 64, "%s_max", triangular[t]);
+                n = 3;
+            }
+    for (int i = 0; i < n; i++) {
+        snprintf(text[i], 40, "%.17g", value);
+        out[i] = (cc_override){r->key->section, names[i], text[i]};
+    }
+    return n;
+}
+
 static int check_required(const cc_scenario *s, cc_error *err)
 {
     for (int i = 0; i < s->nsettings; i++) {
@@ -202,6 +295,7 @@ int cc_scenario_load_overrides(cc_scenario *s, const char *path, const cc_overri
     if ((ret = set_dates(s, err)) != 0) goto out;
     s->demand.urgent_visit_share = s->coverage.urgent_visit_share; /* one key, read by both stages */
     if ((ret = check_combinations(s, err)) != 0) goto out;
+    if ((ret = check_ranges(s, err)) != 0) goto out;
     ret = cc_scenario_read_tables(s, err);
 out:
     if (ret != 0) {
