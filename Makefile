@@ -36,8 +36,8 @@ $(BUILD)/libcarecast.a: $(LIB_OBJ)
 	rm -f $@ && ar rcs $@ $^ # a fresh archive: members of renamed or removed sources must not linger
 
 # The program: main.c dispatches to the commands that have a file of their own.
-CLI_SRC  := src/cli/main.c src/cli/capacity.c src/cli/sensitivity.c
-$(BUILD)/carecast: $(CLI_SRC) $(BUILD)/libcarecast.a
+CLI_SRC  := src/cli/main.c src/cli/cli.c src/cli/capacity.c src/cli/sensitivity.c
+$(BUILD)/carecast: $(CLI_SRC) src/cli/cli.h $(BUILD)/libcarecast.a
 	$(CC) $(ALL_CFLAGS) -o $@ $(CLI_SRC) $(BUILD)/libcarecast.a $(LDLIBS)
 
 $(BUILD)/tests/%: tests/%.c tests/testutil.h $(BUILD)/libcarecast.a | $(BUILD)/tests

@@ -14,9 +14,10 @@
 
 #include "carecast/carecast.h"
 
+#include "cli.h"
+
 int cmd_capacity(int argc, char **argv);
 
-enum { EXIT_RUN_FAILED = 1, EXIT_USAGE = 2, EXIT_INPUT = 3, EXIT_INTERRUPTED = 130 };
 
 static volatile sig_atomic_t interrupted = 0;
 static void on_signal(int sig) { (void)sig; interrupted = 1; }
@@ -40,20 +41,6 @@ static const char *usage_capacity =
     "  -q, --quiet           no progress or 'wrote' line on stderr\n"
     "  -h, --help            this help\n"
     "exit codes: 0 ok, 1 run failed, 2 usage error, 3 invalid input, 130 interrupted\n";
-
-static int report(const cc_error *err)
-{
-    char line[2048];
-    cc_error_format(err, line, sizeof line);
-    fprintf(stderr, "carecast: %s\n", line);
-    switch (err->category) {
-    case CC_CATEGORY_INTERRUPTED: return EXIT_INTERRUPTED;
-    case CC_CATEGORY_USAGE: return EXIT_USAGE;
-    case CC_CATEGORY_INPUT: return EXIT_INPUT;
-    case CC_CATEGORY_IO: case CC_CATEGORY_RESOURCES: case CC_CATEGORY_NONE: break;
-    }
-    return EXIT_RUN_FAILED;
-}
 
 static int whole_number(const char *text, const char *what, long lo, long hi, long *value)
 {
@@ -94,21 +81,6 @@ static int parse_list(const char *text, int years, cc_capacity_options *o)
         ok = 0;
     }
     if (years) o->nyears = n; else o->nschemes = n;
-    free(copy);
-    return ok ? 0 : -1;
-}
-
-static int check_output_folder(const char *path)
-{
-    char *copy = strdup(path);
-    if (!copy)
-        return -1;
-    char *slash = strrchr(copy, '/');
-    const char *dir = slash ? (slash == copy ? "/" : (*slash = '\0', copy)) : ".";
-    struct stat st;
-    int ok = stat(dir, &st) == 0 && S_ISDIR(st.st_mode) && access(dir, W_OK) == 0;
-    if (!ok)
-        fprintf(stderr, "carecast: %s: output folder '%s' does not exist or is not writable\n", path, dir);
     free(copy);
     return ok ? 0 : -1;
 }
@@ -219,12 +191,17 @@ int cmd_capacity(int argc, char **argv)
         fputs(usage_capacity, stderr);
         return EXIT_USAGE;
     }
-    if (output && check_output_folder(output) != 0)
-        return EXIT_RUN_FAILED;
+    int checked;
+    if (output && (checked = cli_check_target(output, NULL, 0)) != 0)
+        return checked;
     cc_scenario s;
     cc_error err;
     if (cc_scenario_load(&s, argv[optind], &err) != 0)
-        return report(&err);
+        return cli_report(&err);
+    if (output && (checked = cli_check_target(output, &s, 1)) != 0) {
+        cc_scenario_free(&s);
+        return checked;
+    }
     signal(SIGINT, on_signal);
     signal(SIGTERM, on_signal);
     opt.interrupted = &interrupted;
@@ -233,12 +210,12 @@ int cmd_capacity(int argc, char **argv)
     if (!quiet && isatty(STDERR_FILENO))
         fprintf(stderr, "carecast: capacity of %s...\n", s.name);
     if (cc_capacity_compute(&s, &opt, &r, &err) != 0) {
-        rc = report(&err);
+        rc = cli_report(&err);
         goto out;
     }
     if (output) {
         if (cc_capacity_write(&r, &s, command_line, cc_run_threads(opt.threads), output, &err) != 0) {
-            rc = report(&err);
+            rc = cli_report(&err);
             goto out;
         }
         if (!quiet)

@@ -16,32 +16,14 @@
 
 #include "carecast/carecast.h"
 
-enum { EXIT_RUN_FAILED = 1, EXIT_USAGE = 2, EXIT_INPUT = 3, EXIT_INTERRUPTED = 130 };
+#include "cli.h"
+
 
 int cmd_capacity(int argc, char **argv); /* src/cli/capacity.c */
 int cc_cli_sensitivity(int argc, char **argv); /* src/cli/sensitivity.c */
 
 static volatile sig_atomic_t interrupted = 0;
 static void on_signal(int sig) { (void)sig; interrupted = 1; }
-
-/* Print the error on one line; its category gives the exit code. One rule: what the command
- * line says (an option, its value, -o, a --set value) is a usage error (2) however it is wrong;
- * what a file says is invalid input (3). */
-static int report(const cc_error *err)
-{
-    char line[2048];
-    cc_error_format(err, line, sizeof line);
-    fprintf(stderr, "carecast: %s\n", line);
-    if (err->category == CC_CATEGORY_INPUT && strcmp(err->file, "command line") == 0)
-        return EXIT_USAGE;
-    switch (err->category) {
-    case CC_CATEGORY_INTERRUPTED: return EXIT_INTERRUPTED;
-    case CC_CATEGORY_USAGE: return EXIT_USAGE;
-    case CC_CATEGORY_INPUT: return EXIT_INPUT;
-    case CC_CATEGORY_IO: case CC_CATEGORY_RESOURCES: case CC_CATEGORY_NONE: break;
-    }
-    return EXIT_RUN_FAILED;
-}
 
 static const char *usage_main =
     "usage: carecast COMMAND [OPTIONS]\n"
@@ -148,29 +130,6 @@ static int parse_positive(const char *text, const char *what, long *value)
     }
     *value = v;
     return 0;
-}
-
-/* The results file's target, checked before the run (cc_results_check_target): first the path
- * and its folder, then, once the scenarios are loaded, that it is none of their input files. */
-static int check_target(const char *path, const cc_scenario *scenarios, int nscenarios)
-{
-    cc_error err;
-    int n = 0;
-    for (int i = 0; scenarios && i < nscenarios; i++)
-        n += scenarios[i].nfiles + scenarios[i].ntables;
-    const char **inputs = calloc((size_t)n + 1, sizeof *inputs);
-    if (!inputs)
-        return EXIT_RUN_FAILED;
-    n = 0;
-    for (int i = 0; scenarios && i < nscenarios; i++) {
-        for (int f = 0; f < scenarios[i].nfiles; f++)
-            inputs[n++] = scenarios[i].files[f].path;
-        for (int t = 0; t < scenarios[i].ntables; t++)
-            inputs[n++] = scenarios[i].tables[t].path;
-    }
-    int rc = cc_results_check_target(path, inputs, n, &err) != 0 ? report(&err) : 0;
-    free(inputs);
-    return rc;
 }
 
 /* SECTION.KEY=VALUE into an override; the strings are copies the caller frees. */
@@ -401,17 +360,17 @@ static int run_scenarios(char **paths, int nscenarios, const cc_override *ov, in
     if (!output)
         output = output_owned;
     if (!scenarios || !output) { rc = EXIT_RUN_FAILED; goto out; }
-    if ((rc = check_target(output, NULL, 0)) != 0) goto out;
+    if ((rc = cli_check_target(output, NULL, 0)) != 0) goto out;
     for (int i = 0; i < nscenarios; i++)
         if (cc_scenario_load_overrides(&scenarios[i], paths[i], ov, noverrides, &err) != 0) {
-            rc = report(&err);
+            rc = cli_report(&err);
             goto out;
         }
     if (cc_scenarios_check_compatible(scenarios, nscenarios, &err) != 0) {
-        rc = report(&err);
+        rc = cli_report(&err);
         goto out;
     }
-    if ((rc = check_target(output, scenarios, nscenarios)) != 0) goto out;
+    if ((rc = cli_check_target(output, scenarios, nscenarios)) != 0) goto out;
     signal(SIGINT, on_signal);
     signal(SIGTERM, on_signal);
     int on_terminal = !quiet && isatty(STDERR_FILENO);
@@ -424,7 +383,7 @@ static int run_scenarios(char **paths, int nscenarios, const cc_override *ov, in
     run_options.interrupted = &interrupted;
     if (cc_run(scenarios, nscenarios, &run_options, &res, &err) != 0) {
         progress_end(&progress);
-        rc = report(&err);
+        rc = cli_report(&err);
         goto out;
     }
     print_coverage_warnings(&res);
@@ -436,7 +395,7 @@ static int run_scenarios(char **paths, int nscenarios, const cc_override *ov, in
     }
     if (cc_results_write(&res, scenarios, nscenarios, &facts, output, &err) != 0) {
         progress_end(&progress);
-        rc = report(&err);
+        rc = cli_report(&err);
         goto out;
     }
     if (progress.shown) /* the "writing" line is replaced by the "wrote" line */
@@ -514,13 +473,13 @@ static int cmd_check(int argc, char **argv)
     cc_scenario s;
     cc_error err;
     if (cc_scenario_load(&s, argv[optind], &err) != 0)
-        return report(&err);
+        return cli_report(&err);
     cc_scenario_print(&s, stdout);
     cc_population_model model;
     int rc = 0;
     if (cc_population_model_build(&s.population, &model, &err) != 0) {
         cc_scenario_locate(&s, &err);
-        rc = report(&err);
+        rc = cli_report(&err);
     }
     if (rc == 0) {
         print_model(&s.population, &model);

@@ -12,11 +12,12 @@
 #include <unistd.h>
 
 #include "carecast/carecast.h"
+
+#include "cli.h"
 #include "carecast/sensitivity.h"
 
 int cc_cli_sensitivity(int argc, char **argv);
 
-enum { EXIT_RUN_FAILED = 1, EXIT_USAGE = 2, EXIT_INPUT = 3, EXIT_INTERRUPTED = 130 };
 
 static const char *usage =
     "usage: carecast sensitivity SCENARIO [-o FILE] [-n REPLICATIONS] [-j THREADS] [--params A,B,...]\n"
@@ -42,19 +43,6 @@ static const char *usage =
 
 static volatile sig_atomic_t interrupted = 0;
 static void on_signal(int sig) { (void)sig; interrupted = 1; }
-
-static int report(const cc_error *err)
-{
-    char line[2048];
-    cc_error_format(err, line, sizeof line);
-    fprintf(stderr, "carecast: %s\n", line);
-    switch (err->category) {
-    case CC_CATEGORY_INTERRUPTED: return EXIT_INTERRUPTED;
-    case CC_CATEGORY_USAGE: return EXIT_USAGE;
-    case CC_CATEGORY_INPUT: return EXIT_INPUT;
-    default: return EXIT_RUN_FAILED;
-    }
-}
 
 typedef struct {
     struct timespec start;
@@ -264,6 +252,18 @@ int cc_cli_sensitivity(int argc, char **argv)
             goto done;
         }
     }
+    if (output) { /* the target, before a run of many minutes: its folder, and none of the inputs */
+        cc_scenario probe;
+        cc_error probe_err;
+        if ((rc = cli_check_target(output, NULL, 0)) != 0)
+            goto done;
+        if (cc_scenario_load_overrides(&probe, argv[optind], ov, noverrides, &probe_err) == 0) {
+            rc = cli_check_target(output, &probe, 1);
+            cc_scenario_free(&probe);
+            if (rc != 0)
+                goto done;
+        } /* a scenario that does not load is reported by the run itself */
+    }
     signal(SIGINT, on_signal);
     signal(SIGTERM, on_signal);
     progress_state progress = {{0, 0}, 0};
@@ -277,13 +277,13 @@ int cc_cli_sensitivity(int argc, char **argv)
     if (cc_sensitivity_run(argv[optind], ov, noverrides, &opt, &baseline, &res, &err) != 0) {
         if (progress.shown)
             fputc('\n', stderr);
-        rc = report(&err);
+        rc = cli_report(&err);
         goto done;
     }
     if (output) {
         cc_run_facts facts = {cc_run_threads((int)threads), 1, command_line, &interrupted};
         if (cc_sensitivity_write(&res, &baseline, &facts, output, &err) != 0)
-            rc = report(&err);
+            rc = cli_report(&err);
         else if (!quiet)
             fprintf(stderr, "carecast: wrote %s (%d parameters, %d outputs, %d replications per run)\n", output,
                     res.nparams, res.noutputs, res.replications);

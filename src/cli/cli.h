@@ -1,0 +1,20 @@
+/* What the carecast commands (run, check, keys, capacity, sensitivity) share: the exit codes,
+ * how an error is reported, and the check of a results file's target before any work. */
+#ifndef CARECAST_CLI_H
+#define CARECAST_CLI_H
+
+#include "carecast/carecast.h"
+
+enum { EXIT_RUN_FAILED = 1, EXIT_USAGE = 2, EXIT_INPUT = 3, EXIT_INTERRUPTED = 130 };
+
+/* Print the error on one line; return its exit code. One rule: what the command line says (an
+ * option, its value, -o, a --set value) is a usage error (2) however it is wrong; what a file
+ * says is invalid input (3); I/O and memory 1; interrupted 130. */
+int cli_report(const cc_error *err);
+
+/* The results file's target (cc_results_check_target), checked before the work: the path and
+ * its folder, and, given the loaded scenarios, that it is none of their input files. 0 or the
+ * exit code (the error printed). */
+int cli_check_target(const char *path, const cc_scenario *scenarios, int nscenarios);
+
+#endif
