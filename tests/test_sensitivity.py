@@ -149,7 +149,7 @@ class SensitivityBadInputTest(unittest.TestCase, T.InputErrorCase):
     def test_bad_range_on_the_command_line(self):
         with tempfile.TemporaryDirectory() as tmp:
             result = sensitivity(["--set", "ranges.coverage.speed_kmh=0,40"], os.path.join(tmp, "out.h5"))
-            self.assertEqual(result.returncode, T.EXIT_INPUT, result.stderr)
+            self.assertEqual(result.returncode, T.EXIT_USAGE, result.stderr)  # the command line is wrong
             self.assertEqual(len(result.stderr.splitlines()), 1, result.stderr)
             self.assertIn("command line", result.stderr)
             self.assertIn("'coverage.speed_kmh'", result.stderr)
