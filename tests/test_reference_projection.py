@@ -38,7 +38,7 @@ at single ages) and include/carecast/oldest_old.h (Kannisto's model):
       there;
   a whole-year step: survival x < 99: L(x+1) / L(x); 99 -> 100+: l(100)(1 - e^-m) / m / L(99),
       m = m(100+); 100+ stays: e^-m; births to age 0 at the step's end: L(0) / l(0);
-  a step of h < 1 years: survivors at x: P(x) e^(-m(x) h); a share h of them reach x+1 (100+
+  a step of h < 1 years: survivors at x: P(x) s(x)^h, s the whole-year survival above; a share h of them reach x+1 (100+
       stays), the rest stay at x; births h sum_x f(x) (W(x) + S_W(x)) / 2 all stay at age 0,
       surviving with e^(-m(0) h / 2);
   births (either step) = sum_x f(x) (W(x, start) + W(x, end)) / 2 per year of the step, W(x, end)
@@ -313,8 +313,8 @@ def project(base, tables, fertility, sex_ratio, years, first_step):
         nxt = np.zeros((2, AGES))
         born_alive = {}
         for s, sex in enumerate(SEXES):
-            if h < 1:  # constant hazard within the step; a share h of the survivors age
-                alive = now[s] * np.exp(-tables[sex].m * h)
+            if h < 1:  # the year's survival to the power h; a share h of the survivors age
+                alive = now[s] * survival[sex] ** h
                 up = alive[:OPEN] * h
                 nxt[s, 1:] += up
                 nxt[s, :OPEN] += alive[:OPEN] - up

@@ -44,7 +44,7 @@ Model (the same as carecast's, written independently; see README.md, "Model"):
     * each whole-year step: survivors ~ Binomial(persons, L(x+1)/L(x)) of the step's life table;
       births ~ Poisson(ASFR x mean of women at start and end of the step), boys ~ Binomial(births,
       r/(1+r)), survival to age 0 ~ Binomial(births, L(0));
-    * a step of h < 1 years: survivors ~ Binomial(persons, exp(-m(x) h)), of them Binomial(S, h)
+    * a step of h < 1 years: survivors ~ Binomial(persons, s(x)^h), s the whole-year survival, of them Binomial(S, h)
       one age up, the rest stay; births ~ Poisson(h x ASFR x mean of women), all at age 0,
       surviving with exp(-m(0) h / 2);
     * net migrants (every step) = h x (schedule x level x max(0, 1 + noise_sd z) + R x persons at the
@@ -531,19 +531,19 @@ def project(sc, model, rng, reps):
             newborn = deaths = np.zeros((reps, 2))
             flow = np.zeros_like(pop)
         else:
-            if h < 1:   # constant hazard within the step; a share h of the survivors age a year
-                alive = binomial(pop, np.exp(-m * h))
+            survival = np.empty_like(m)
+            survival[..., :OPEN - 1] = L[..., 1:OPEN] / L[..., :OPEN - 1]
+            m_open = m[..., OPEN]
+            survival[..., OPEN - 1] = l[..., OPEN] * (1 - np.exp(-m_open)) / m_open / L[..., OPEN - 1]
+            survival[..., OPEN] = np.exp(-m_open)
+            if h < 1:   # the year's survival to the power h; a share h of the survivors age a year
+                alive = binomial(pop, survival ** h)
                 up = binomial(alive[..., :OPEN], h)
                 nxt = alive.copy()
                 nxt[..., :OPEN] -= up
                 nxt[..., 1:] += up
                 born_alive = np.exp(-m[..., 0] * h / 2)
             else:
-                survival = np.empty_like(m)
-                survival[..., :OPEN - 1] = L[..., 1:OPEN] / L[..., :OPEN - 1]
-                m_open = m[..., OPEN]
-                survival[..., OPEN - 1] = l[..., OPEN] * (1 - np.exp(-m_open)) / m_open / L[..., OPEN - 1]
-                survival[..., OPEN] = np.exp(-m_open)
                 alive = binomial(pop, survival)
                 nxt = np.zeros_like(pop)
                 nxt[..., 1:] = alive[..., :OPEN]

@@ -8,7 +8,7 @@
  *   by floor plus a Bernoulli draw on the fraction (unbiased); a negative net flow never takes
  *   an age below zero persons.
  * A step of h < 1 years (the first, from a base date off the reference date): survivors at x ~
- * Binomial(P(x), exp(-m(x) h)) (constant hazard within the step); of them Binomial(S(x), h)
+ * Binomial(P(x), s(x)^h) (the whole year's survival, constant hazard within it); of them Binomial(S(x), h)
  * reach x+1 (ages spread evenly within the year of age), the rest stay at x; births
  * ~ Poisson(h sum_x f(x) (W(x) + S_W(x)) / 2) all stay at age 0, surviving with probability
  * exp(-m(0) h / 2); net migration h times the yearly flow. An empty first step (h = 0) copies
@@ -153,14 +153,17 @@ static double round_unbiased(gsl_rng *rng, int expected, double x)
 
 /* Age everyone over a step of h years; returns deaths. next[] receives the survivors by age at
  * the step's end: a whole year moves everyone up one age (survival L(x+1)/L(x)); a part h of a
- * year moves a share h of the survivors (survival exp(-m h)). */
-static double survive(const double *now, const double survival[CC_AGES], const double *m, double h,
+ * year survives with that year's survival to the power h (a constant hazard along the same
+ * path, so the step tends to the whole year's as h tends to 1: with exp(-m(x) h), the rate of
+ * the completed age, a base date one day off the reference date gave 6% fewer deaths) and
+ * moves a share h of the survivors up. */
+static double survive(const double *now, const double survival[CC_AGES], double h,
                       double *next, gsl_rng *rng, int expected)
 {
     double deaths = 0;
     memset(next, 0, CC_AGES * sizeof *next);
     for (int a = 0; a < CC_AGES; a++) {
-        double alive = draw_binomial(rng, expected, h < 1 ? exp(-m[a] * h) : survival[a], now[a]);
+        double alive = draw_binomial(rng, expected, h < 1 ? pow(survival[a], h) : survival[a], now[a]);
         deaths += now[a] - alive;
         double up = a == CC_AGE_OPEN ? 0.0 : h < 1 ? draw_binomial(rng, expected, h, alive) : alive;
         next[a < CC_AGE_OPEN ? a + 1 : CC_AGE_OPEN] += up;
@@ -234,7 +237,7 @@ static void step(const cc_population_params *p, const cc_population_rates *r, in
         cc_lifetable_survival(&table, m, survival[sex], &birth_survival[sex]);
         if (h < 1)
             birth_survival[sex] = exp(-m[0] * h / 2);
-        path->deaths[y * CC_SEXES + sex] = survive(now[sex], survival[sex], m, h, next[sex], ws->deaths, expected);
+        path->deaths[y * CC_SEXES + sex] = survive(now[sex], survival[sex], h, next[sex], ws->deaths, expected);
     }
     const double *f = &r->fertility[(size_t)y * CC_AGES];
     double exposure = 0;
