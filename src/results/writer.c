@@ -488,7 +488,8 @@ int cc_layout_write_file(cc_layout_walk_fn walk, void *user, const char *title, 
     umask(mask);
     if ((fd = mkstemp(tmp)) < 0 || fchmod(fd, 0666 & ~mask) != 0) {
         ret = cc_error_set(err, CC_ERR_IO, path, 0, NULL, "cannot create a file in the output folder: %s", strerror(errno));
-        tmp[0] = '\0';
+        if (fd < 0) /* none was made; one whose mode could not be set is removed below */
+            tmp[0] = '\0';
         goto out;
     }
     TRY(w.file = H5Fcreate(tmp, H5F_ACC_TRUNC, H5P_DEFAULT, H5P_DEFAULT));

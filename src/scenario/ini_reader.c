@@ -202,10 +202,13 @@ static int add_file(cc_scenario *s, const char *path, char *text)
     if (!grown)
         return CC_ERR_NOMEM;
     s->files = grown;
-    s->files[s->nfiles].path = strdup(path);
+    char *copy = strdup(path);
+    if (!copy) /* nothing stored: the caller still owns text */
+        return CC_ERR_NOMEM;
+    s->files[s->nfiles].path = copy;
     s->files[s->nfiles].text = text;
     s->nfiles++;
-    return s->files[s->nfiles - 1].path ? 0 : CC_ERR_NOMEM;
+    return 0;
 }
 
 /* Refuse, at the line that names it, a base that is already being read (the file itself, or

@@ -82,6 +82,8 @@ static int read_groups(const cc_table *t, const char *value_col, int allow_negat
                                 "negative %s %g", value_col, value);
         if (ngroups[sex] == CC_AGES)
             return cc_error_set(err, CC_ERR_TABLE, t->path, t->row_line[r], "age_lo", "too many age groups");
+        if (!empty && (hi < 0 || hi > 150))
+            return cc_error_set(err, CC_ERR_RANGE, t->path, t->row_line[r], "age_hi", "age %ld out of range 0-150", hi);
         groups[sex][ngroups[sex]++] = (cc_age_group){(int)lo, empty ? CC_AGE_OPEN_END : (int)hi, value, t->row_line[r]};
     }
     for (int sex = 0; sex < CC_SEXES; sex++)
@@ -288,6 +290,10 @@ static int year_group_row_read(const cc_table *t, int r, const year_group_column
         (ret = cc_table_int(t, r, c->lo, &row->lo, NULL, err)) || (ret = cc_table_int(t, r, c->hi, &row->hi, &empty, err)) ||
         (ret = cc_table_double(t, r, c->value, &row->value, err)))
         return ret;
+    if (row->lo < 0 || row->lo > 150)
+        return cc_error_set(err, CC_ERR_RANGE, t->path, t->row_line[r], "age_lo", "age %ld out of range 0-150", row->lo);
+    if (!empty && (row->hi < 0 || row->hi > 150))
+        return cc_error_set(err, CC_ERR_RANGE, t->path, t->row_line[r], "age_hi", "age %ld out of range 0-150", row->hi);
     if (empty)
         row->hi = CC_AGE_OPEN_END;
     return 0;
