@@ -16,12 +16,6 @@
 
 #include "cli.h"
 
-int cmd_capacity(int argc, char **argv);
-
-
-static volatile sig_atomic_t interrupted = 0;
-static void on_signal(int sig) { (void)sig; interrupted = 1; }
-
 static const char *usage_capacity =
     "usage: carecast capacity SCENARIO [-o FILE] [-n REPLICATIONS] [--years Y,...] [--schemes S,...]\n"
     "                         [-j THREADS] [--no-max-patients] [--quiet]\n"
@@ -202,9 +196,8 @@ int cmd_capacity(int argc, char **argv)
         cc_scenario_free(&s);
         return checked;
     }
-    signal(SIGINT, on_signal);
-    signal(SIGTERM, on_signal);
-    opt.interrupted = &interrupted;
+    cli_catch_signals();
+    opt.interrupted = &cli_interrupted;
     cc_capacity_result r;
     int rc = 0;
     if (!quiet && isatty(STDERR_FILENO))

@@ -5,6 +5,20 @@
 #include <stdlib.h>
 #include <string.h>
 
+volatile sig_atomic_t cli_interrupted = 0;
+
+static void on_signal(int sig)
+{
+    (void)sig;
+    cli_interrupted = 1;
+}
+
+void cli_catch_signals(void)
+{
+    signal(SIGINT, on_signal);
+    signal(SIGTERM, on_signal);
+}
+
 int cli_report(const cc_error *err)
 {
     char line[2048];

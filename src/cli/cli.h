@@ -3,6 +3,8 @@
 #ifndef CARECAST_CLI_H
 #define CARECAST_CLI_H
 
+#include <signal.h>
+
 #include "carecast/carecast.h"
 
 enum { EXIT_RUN_FAILED = 1, EXIT_USAGE = 2, EXIT_INPUT = 3, EXIT_INTERRUPTED = 130 };
@@ -16,5 +18,14 @@ int cli_report(const cc_error *err);
  * its folder, and, given the loaded scenarios, that it is none of their input files. 0 or the
  * exit code (the error printed). */
 int cli_check_target(const char *path, const cc_scenario *scenarios, int nscenarios);
+
+/* Set by SIGINT or SIGTERM once cli_catch_signals has run; the library's long loops read it
+ * (cc_run_options.interrupted and the like) and stop within a second. */
+extern volatile sig_atomic_t cli_interrupted;
+void cli_catch_signals(void);
+
+/* The commands beside run, check and keys (main.c dispatches to them). */
+int cmd_capacity(int argc, char **argv);    /* src/cli/capacity.c */
+int cc_cli_sensitivity(int argc, char **argv); /* src/cli/sensitivity.c */
 
 #endif

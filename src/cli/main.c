@@ -18,13 +18,6 @@
 
 #include "cli.h"
 
-
-int cmd_capacity(int argc, char **argv); /* src/cli/capacity.c */
-int cc_cli_sensitivity(int argc, char **argv); /* src/cli/sensitivity.c */
-
-static volatile sig_atomic_t interrupted = 0;
-static void on_signal(int sig) { (void)sig; interrupted = 1; }
-
 static const char *usage_main =
     "usage: carecast COMMAND [OPTIONS]\n"
     "\n"
@@ -371,8 +364,7 @@ static int run_scenarios(char **paths, int nscenarios, const cc_override *ov, in
         goto out;
     }
     if ((rc = cli_check_target(output, scenarios, nscenarios)) != 0) goto out;
-    signal(SIGINT, on_signal);
-    signal(SIGTERM, on_signal);
+    cli_catch_signals();
     int on_terminal = !quiet && isatty(STDERR_FILENO);
     progress_state progress = {{0, 0}, 0, 0};
     clock_gettime(CLOCK_MONOTONIC, &progress.start);
@@ -380,14 +372,14 @@ static int run_scenarios(char **paths, int nscenarios, const cc_override *ov, in
     run_options.threads = threads;
     run_options.progress = on_terminal ? show_progress : NULL;
     run_options.progress_user = &progress;
-    run_options.interrupted = &interrupted;
+    run_options.interrupted = &cli_interrupted;
     if (cc_run(scenarios, nscenarios, &run_options, &res, &err) != 0) {
         progress_end(&progress);
         rc = cli_report(&err);
         goto out;
     }
     print_coverage_warnings(&res);
-    cc_run_facts facts = {cc_run_threads(threads), 1, command_line, &interrupted};
+    cc_run_facts facts = {cc_run_threads(threads), 1, command_line, &cli_interrupted};
     if (on_terminal) { /* the write takes seconds for large runs: say so */
         char line[4200];
         snprintf(line, sizeof line, "carecast: writing %s...", output);

@@ -16,9 +16,6 @@
 #include "cli.h"
 #include "carecast/sensitivity.h"
 
-int cc_cli_sensitivity(int argc, char **argv);
-
-
 static const char *usage =
     "usage: carecast sensitivity SCENARIO [-o FILE] [-n REPLICATIONS] [-j THREADS] [--params A,B,...]\n"
     "                            [--outputs A,B,...] [--seed N] [--set SECTION.KEY=VALUE]... [--quiet]\n"
@@ -40,9 +37,6 @@ static const char *usage =
     "  -q, --quiet           no progress line (shown only on a terminal anyway)\n"
     "  -h, --help            this help\n"
     "exit codes: 0 ok, 1 run failed, 2 usage error, 3 invalid input, 130 interrupted\n";
-
-static volatile sig_atomic_t interrupted = 0;
-static void on_signal(int sig) { (void)sig; interrupted = 1; }
 
 typedef struct {
     struct timespec start;
@@ -264,13 +258,12 @@ int cc_cli_sensitivity(int argc, char **argv)
                 goto done;
         } /* a scenario that does not load is reported by the run itself */
     }
-    signal(SIGINT, on_signal);
-    signal(SIGTERM, on_signal);
+    cli_catch_signals();
     progress_state progress = {{0, 0}, 0};
     clock_gettime(CLOCK_MONOTONIC, &progress.start);
     cc_sensitivity_options opt = {(const char *const *)params, nparams, (const char *const *)outputs, noutputs,
                                   replications, capacity_replications, (int)threads,
-                                  !quiet && isatty(STDERR_FILENO) ? show_progress : NULL, &progress, &interrupted};
+                                  !quiet && isatty(STDERR_FILENO) ? show_progress : NULL, &progress, &cli_interrupted};
     cc_scenario baseline;
     cc_sensitivity_result res;
     cc_error err;
@@ -281,7 +274,7 @@ int cc_cli_sensitivity(int argc, char **argv)
         goto done;
     }
     if (output) {
-        cc_run_facts facts = {cc_run_threads((int)threads), 1, command_line, &interrupted};
+        cc_run_facts facts = {cc_run_threads((int)threads), 1, command_line, &cli_interrupted};
         if (cc_sensitivity_write(&res, &baseline, &facts, output, &err) != 0)
             rc = cli_report(&err);
         else if (!quiet)
