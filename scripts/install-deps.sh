@@ -8,6 +8,8 @@ gnuplot-nox util-linux netcdf-bin python3-xarray python3-h5netcdf python3-netcdf
 python3-simpy3 r-base-core r-cran-ncdf4 r-bioc-rhdf5 valgrind"
 # make fuzz needs clang with libFuzzer and its OpenMP runtime as well
 [ "${1:-}" = "--fuzz" ] && PACKAGES="$PACKAGES clang libclang-rt-dev libomp-dev"
+# make MPI=1 and make check need Open MPI (the larger half of the packages, so only then)
+[ "${1:-}" = "--mpi" ] && PACKAGES="$PACKAGES libopenmpi-dev openmpi-bin"
 [ "${1:-}" = "--print" ] && { echo $PACKAGES; exit 0; }
 missing=""
 for p in $PACKAGES; do

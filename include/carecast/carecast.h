@@ -17,6 +17,7 @@
 #include "carecast/options.h"
 #include "carecast/population.h"
 #include "carecast/population_row.h"
+#include "carecast/ranks.h"
 #include "carecast/reader.h"
 #include "carecast/results.h"
 #include "carecast/results_layout.h"

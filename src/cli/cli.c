@@ -1,9 +1,11 @@
 /* Shared by the carecast commands (cli.h). Public API only. */
 #include "cli.h"
 
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 volatile sig_atomic_t cli_interrupted = 0;
 
@@ -19,8 +21,14 @@ void cli_catch_signals(void)
     signal(SIGTERM, on_signal);
 }
 
+/* The last error reported, for cli_finish to pass to the other ranks. */
+static cc_error last_reported;
+static int have_reported;
+
 int cli_report(const cc_error *err)
 {
+    last_reported = *err;
+    have_reported = 1;
     char line[2048];
     cc_error_format(err, line, sizeof line);
     fprintf(stderr, "carecast: %s\n", line);
@@ -53,5 +61,50 @@ int cli_check_target(const char *path, const cc_scenario *scenarios, int nscenar
     }
     int rc = cc_results_check_target(path, inputs, n, &err) != 0 ? cli_report(&err) : 0;
     free(inputs);
+    return rc;
+}
+
+int cli_start(int *argc, char ***argv)
+{
+    if (cc_ranks_init(argc, argv) != 0) {
+        fprintf(stderr, "carecast: MPI could not start\n");
+        return EXIT_RUN_FAILED;
+    }
+    /* One voice: what every rank would print (usage errors, check's listing) comes from rank 0
+     * alone; another rank's error reaches rank 0 through cli_finish or cc_run's agreements. */
+    int null = cc_ranks_rank() != 0 ? open("/dev/null", O_WRONLY) : -1;
+    if (null >= 0) {
+        fflush(stdout);
+        fflush(stderr);
+        dup2(null, STDOUT_FILENO);
+        dup2(null, STDERR_FILENO);
+        close(null);
+    }
+    return 0;
+}
+
+/* A library code whose category cli_report turns into the exit code rc. */
+static int code_for_exit(int rc)
+{
+    switch (rc) {
+    case EXIT_USAGE: return CC_ERR_USAGE;
+    case EXIT_INPUT: return CC_ERR_RANGE;
+    case EXIT_INTERRUPTED: return CC_ERR_INTERRUPTED;
+    default: return CC_ERR_IO;
+    }
+}
+
+int cli_finish(int rc)
+{
+    cc_error err;
+    cc_error_clear(&err);
+    if (rc != 0 && have_reported)
+        err = last_reported;
+    else if (rc != 0)
+        cc_error_set(&err, code_for_exit(rc), NULL, 0, NULL, "rank %d of %d stopped with exit code %d",
+                     cc_ranks_rank(), cc_ranks_size(), rc);
+    if (cc_ranks_agree(rc, &err, NULL) != 0 && rc == 0)
+        rc = cli_report(&err); /* another rank failed: rank 0 says why, once */
+    cc_ranks_finalize();
     return rc;
 }

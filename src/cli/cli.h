@@ -24,6 +24,13 @@ int cli_check_target(const char *path, const cc_scenario *scenarios, int nscenar
 extern volatile sig_atomic_t cli_interrupted;
 void cli_catch_signals(void);
 
+/* Distributed runs (a program built with make MPI=1, started by mpirun): cli_start starts MPI
+ * and leaves the printing to rank 0 (the other ranks' stdout and stderr go to /dev/null);
+ * cli_finish makes every rank agree on the outcome (rank 0 prints another rank's error), ends
+ * MPI and returns the exit code. Without MPI: one rank, rc unchanged. */
+int cli_start(int *argc, char ***argv);
+int cli_finish(int rc);
+
 /* The commands beside run, check and keys (main.c dispatches to them). */
 int cmd_capacity(int argc, char **argv);    /* src/cli/capacity.c */
 int cc_cli_sensitivity(int argc, char **argv); /* src/cli/sensitivity.c */

@@ -353,7 +353,8 @@ static int run_scenarios(char **paths, int nscenarios, const cc_override *ov, in
     if (!output)
         output = output_owned;
     if (!scenarios || !output) { rc = EXIT_RUN_FAILED; goto out; }
-    if ((rc = cli_check_target(output, NULL, 0)) != 0) goto out;
+    int rank0 = cc_ranks_rank() == 0; /* under MPI the only rank that touches files or prints */
+    if (rank0 && (rc = cli_check_target(output, NULL, 0)) != 0) goto out;
     for (int i = 0; i < nscenarios; i++)
         if (cc_scenario_load_overrides(&scenarios[i], paths[i], ov, noverrides, &err) != 0) {
             rc = cli_report(&err);
@@ -363,7 +364,7 @@ static int run_scenarios(char **paths, int nscenarios, const cc_override *ov, in
         rc = cli_report(&err);
         goto out;
     }
-    if ((rc = cli_check_target(output, scenarios, nscenarios)) != 0) goto out;
+    if (rank0 && (rc = cli_check_target(output, scenarios, nscenarios)) != 0) goto out;
     cli_catch_signals();
     int on_terminal = !quiet && isatty(STDERR_FILENO);
     progress_state progress = {{0, 0}, 0, 0};
@@ -378,8 +379,10 @@ static int run_scenarios(char **paths, int nscenarios, const cc_override *ov, in
         rc = cli_report(&err);
         goto out;
     }
+    if (!rank0) /* rank 0 holds the results */
+        goto out;
     print_coverage_warnings(&res);
-    cc_run_facts facts = {cc_run_threads(threads), 1, command_line, &cli_interrupted};
+    cc_run_facts facts = {cc_run_threads(threads), cc_ranks_size(), command_line, &cli_interrupted};
     if (on_terminal) { /* the write takes seconds for large runs: say so */
         char line[4200];
         snprintf(line, sizeof line, "carecast: writing %s...", output);
@@ -505,9 +508,9 @@ static int cmd_keys(int argc, char **argv)
     return 0;
 }
 
-int main(int argc, char **argv)
+/* Under mpirun (make MPI=1) every rank runs the command; run shares the replications. */
+static int command(int argc, char **argv)
 {
-    cc_results_library_prepare();
     if (argc < 2) {
         fputs(usage_main, stderr);
         return EXIT_USAGE;
@@ -524,8 +527,20 @@ int main(int argc, char **argv)
     if (strcmp(cmd, "run") == 0) return cmd_run(argc - 1, argv + 1);
     if (strcmp(cmd, "check") == 0) return cmd_check(argc - 1, argv + 1);
     if (strcmp(cmd, "keys") == 0) return cmd_keys(argc - 1, argv + 1);
+    if (cc_ranks_size() > 1 && (strcmp(cmd, "capacity") == 0 || strcmp(cmd, "sensitivity") == 0)) {
+        fprintf(stderr, "carecast: %s runs in one process: start it without mpirun (only run shares its work "
+                "over MPI ranks)\n", cmd);
+        return EXIT_USAGE;
+    }
     if (strcmp(cmd, "capacity") == 0) return cmd_capacity(argc - 1, argv + 1);
     if (strcmp(cmd, "sensitivity") == 0) return cc_cli_sensitivity(argc - 1, argv + 1); /* src/cli/sensitivity.c */
     fprintf(stderr, "carecast: unknown command '%s'\n\n%s", cmd, usage_main);
     return EXIT_USAGE;
+}
+
+int main(int argc, char **argv)
+{
+    cc_results_library_prepare();
+    int rc = cli_start(&argc, &argv);
+    return cli_finish(rc != 0 ? rc : command(argc, argv));
 }

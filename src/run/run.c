@@ -22,6 +22,9 @@
 #include "carecast/demand_row.h"
 #include "carecast/population.h"
 #include "carecast/population_row.h"
+#include "carecast/ranks.h"
+
+#include "distributed.h"
 
 #define BLOCK 64 /* replications per block; does not affect results */
 
@@ -188,23 +191,56 @@ static int prepare_scenario(const cc_scenario *s, cc_results *res, int sc, cc_po
     return ret == 0 ? 0 : cc_error_set(err, ret, NULL, 0, NULL, "out of memory for results");
 }
 
-/* Every replication of one scenario, block by block, rows added in replication order. */
+/* The error of a block's code ret (0: none). */
+static int block_error(int ret, const cc_scenario *s, const cc_run_options *options, cc_error *err)
+{
+    if (ret == CC_ERR_INTERRUPTED || (options->interrupted && *options->interrupted))
+        return cc_error_set(err, CC_ERR_INTERRUPTED, NULL, 0, NULL, "interrupted");
+    if (ret == CC_ERR_NOMEM)
+        return cc_error_set(err, ret, NULL, 0, NULL, "out of memory in a replication");
+    if (ret != 0)
+        return cc_error_set(err, ret, NULL, 0, NULL, "a replication of %s failed", s->name);
+    return 0;
+}
+
+/* A block of a distributed run (src/run/mpi.c calls it for this rank's share of each round). */
+typedef struct {
+    const cc_scenario *s;
+    const cc_population_model *model;
+    const cc_run_options *options;
+    int has_demand, threads;
+    const coverage_state *cs;
+    block_rows *rows;
+} block_job;
+
+static int run_job_block(void *job, int first, int n, cc_error *err)
+{
+    const block_job *b = job;
+    return block_error(run_block(b->s, b->model, b->options, b->has_demand, b->cs, first, n, b->rows, b->threads),
+                       b->s, b->options, err);
+}
+
+/* Every replication of one scenario, block by block, rows added in replication order (under
+ * MPI with several ranks: spread over the ranks, gathered on rank 0 in the same order). */
 static int run_scenario(const cc_scenario *s, const cc_population_model *model, const cc_run_options *options,
                         cc_results *res, int sc, block_rows *rows, const coverage_state *cs, int threads, long *done,
                         long total, cc_error *err)
 {
     long reps = options->replications;
+    if (cc_ranks_size() > 1) {
+        block_job job = {s, model, options, res->has_demand, threads, cs, rows};
+        cc_block_rows shares = {rows->population, res->has_demand ? rows->demand : NULL,
+                                cs->layout ? rows->coverage : NULL, BLOCK, cs->layout ? cs->replications : 0};
+        return cc_ranks_run_replications(run_job_block, &job, &shares, options, res, sc, done, total, err);
+    }
     for (int start = 0; start < reps; start += BLOCK) {
         if (options->interrupted && *options->interrupted)
             return cc_error_set(err, CC_ERR_INTERRUPTED, NULL, 0, NULL, "interrupted");
         int n = reps - start < BLOCK ? (int)(reps - start) : BLOCK;
-        int ret = run_block(s, model, options, res->has_demand, cs, start, n, rows, threads);
-        if (ret == CC_ERR_INTERRUPTED || (options->interrupted && *options->interrupted))
-            return cc_error_set(err, CC_ERR_INTERRUPTED, NULL, 0, NULL, "interrupted");
-        if (ret == CC_ERR_NOMEM)
-            return cc_error_set(err, ret, NULL, 0, NULL, "out of memory in a replication");
+        int ret = block_error(run_block(s, model, options, res->has_demand, cs, start, n, rows, threads), s,
+                              options, err);
         if (ret != 0)
-            return cc_error_set(err, ret, NULL, 0, NULL, "a replication of %s failed", s->name);
+            return ret;
         for (int k = 0; k < n; k++) { /* in replication order: results independent of threads */
             int coverage = cs->layout && start + k < cs->replications;
             cc_row row = {&rows->population[k], res->has_demand ? &rows->demand[k] : NULL,
