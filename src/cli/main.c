@@ -29,6 +29,8 @@ static const char *usage_main =
     "  sensitivity SCENARIO  one-way sensitivity of key outputs to each ranged parameter\n"
     "\n"
     "options: --help (also after a command), --version\n"
+    "under mpirun (a program built with make MPI=1) run shares its replications over the ranks;\n"
+    "  capacity and sensitivity run in one process only\n"
     "exit codes: 0 ok, 1 run failed (I/O, memory), 2 the command line is wrong (an option or its value,\n"
     "  -o, a --set value), 3 a scenario or table is wrong, 130 interrupted\n";
 
