@@ -1,6 +1,6 @@
-"""Distributed runs (README "Running on a cluster"; DESIGN.md "Distributed runs"): the MPI
-program (build-mpi/carecast, `make MPI=1`, or $CARECAST_MPI_BIN) under
-`mpirun --allow-run-as-root --oversubscribe -np N` writes a file that
+"""Distributed runs (README "Running on a cluster"): the MPI program (build-mpi/carecast,
+`make MPI=1`, or $CARECAST_MPI_BIN) under `mpirun --allow-run-as-root --oversubscribe -np N`
+writes a file that
 `h5diff --exclude-path /provenance` finds identical to the serial program's `-j 1` file, and an
 error on a rank other than 0 ends the run on every rank with one message and a non-zero exit,
 within a timeout.

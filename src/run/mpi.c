@@ -1,4 +1,4 @@
-/* Distributed runs (DESIGN.md "Distributed runs"): the ranks of an MPI job share each
+/* Distributed runs (README "Running on a cluster"): the ranks of an MPI job share each
  * scenario's replications; rank 0 gathers the rows in replication order and alone writes the
  * file, with serial HDF5, so the file is the one a single process writes (the random streams
  * are keyed by replication, never by rank or thread).
