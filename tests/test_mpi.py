@@ -1,9 +1,8 @@
 """Distributed runs (README "Running on a cluster"): the MPI program (build-mpi/carecast,
 `make MPI=1`, or $CARECAST_MPI_BIN) under `mpirun --allow-run-as-root --oversubscribe -np N`
-writes a file that
-`h5diff --exclude-path /provenance` finds identical to the serial program's `-j 1` file, and an
-error on a rank other than 0 ends the run on every rank with one message and a non-zero exit,
-within a timeout.
+writes a file that `h5diff --exclude-path /provenance` finds identical to the serial program's
+`-j 1` file, and an error on a rank other than 0 ends the run on every rank with one message and
+a non-zero exit, within a timeout.
 
 Cases: 2 ranks on 10 replications (5 each) with 3 coverage replications; 3 ranks on 200
 replications of two scenarios (two rounds of 3 x 64, then 8 shared 2/3/3: a count that is no
