@@ -15,6 +15,7 @@
 #include <limits.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "carecast/ranks.h"
 
@@ -156,9 +157,23 @@ void cc_ranks_finalize(void)
     MPI_Finalize();
 }
 
+/* Wait until every rank has arrived, asleep: MPI's blocking calls spin, and a rank that waits
+ * (for rank 0 writing the file, for a slower rank's block) should leave its core to the ranks
+ * and threads still working, which matters most when ranks share cores. */
+static void wait_for_every_rank(void)
+{
+    MPI_Request request;
+    int arrived = 0;
+    MPI_Ibarrier(MPI_COMM_WORLD, &request);
+    for (MPI_Test(&request, &arrived, MPI_STATUS_IGNORE); !arrived;
+         MPI_Test(&request, &arrived, MPI_STATUS_IGNORE))
+        nanosleep(&(struct timespec){0, 1000000}, NULL); /* 1 ms: rounds take far longer */
+}
+
 int cc_ranks_agree(int status, cc_error *err, int *failed_rank)
 {
     if (agreed.status == 0 && nranks > 1) {
+        wait_for_every_rank();
         outcome mine = {status, my_rank, {0}};
         if (status != 0)
             mine.err = *err;
