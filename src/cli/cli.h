@@ -27,5 +27,6 @@ void cli_catch_signals(void);
 /* The commands beside run, check and keys (main.c dispatches to them). */
 int cmd_capacity(int argc, char **argv);    /* src/cli/capacity.c */
 int cc_cli_sensitivity(int argc, char **argv); /* src/cli/sensitivity.c */
+int cmd_plot(int argc, char **argv);        /* src/cli/plot.c */
 
 #endif
