@@ -308,12 +308,10 @@ int plot_coverage_nights(plot_ctx *c)
     plot_begin(c, &s, title, 0, plot_label(c, L_BOX_NOTE), 0);
     box_blocks(&s, &x, duty[0], "$D");
     box_blocks(&s, &x, duty[1], "$N");
-    gp_printf(&s, "set multiplot layout 1,2 title ");
-    gp_quote(&s, title, 0);
-    gp_printf(&s, " font ',17' margins 0.07,0.98,0.27,0.86 spacing 0.08\n");
+    gp_printf(&s, "set multiplot layout 1,2 margins 0.07,0.98,0.27,0.86 spacing 0.08\n");
     box_panel(c, &s, &x, "$D", plot_label(c, L_DUTY_PANEL), plot_label(c, L_NIGHTS_Y),
               config_number(c, "coverage", "max_duty_nights_per_month"), 1);
-    gp_printf(&s, "unset label 101\n");
+    plot_frame_clear(&s);
     plot_legend_clear(&s, MAX_SCHEMES + 1);
     box_panel(c, &s, &x, "$N", plot_label(c, L_DISTURBED_PANEL), plot_label(c, L_NIGHTS_Y),
               config_number(c, "coverage", "max_disturbed_nights_per_month"), 0);
@@ -365,11 +363,9 @@ int plot_coverage_outcomes(plot_ctx *c)
     plot_begin(c, &s, title, 0, plot_label(c, L_BOXREP_NOTE), 0);
     box_blocks(&s, &x, st[0], "$E");
     box_blocks(&s, &x, st[1], "$C");
-    gp_printf(&s, "set multiplot layout 1,2 title ");
-    gp_quote(&s, title, 0);
-    gp_printf(&s, " font ',17' margins 0.07,0.98,0.27,0.86 spacing 0.08\n");
+    gp_printf(&s, "set multiplot layout 1,2 margins 0.07,0.98,0.27,0.86 spacing 0.08\n");
     box_panel(c, &s, &x, "$E", plot_label(c, L_ESC_PANEL), plot_label(c, L_ESC_Y), NAN, 1);
-    gp_printf(&s, "unset label 101\n");
+    plot_frame_clear(&s);
     plot_legend_clear(&s, MAX_SCHEMES + 1);
     box_panel(c, &s, &x, "$C", plot_label(c, L_CONT_PANEL), plot_label(c, L_CONT_Y), NAN, 0);
     gp_printf(&s, "unset multiplot\n");
@@ -475,14 +471,12 @@ int plot_coverage_differences(plot_ctx *c)
         ret = plot_skip(c, "no paired differences (difference/mean_ci) under /coverage: paired-difference chart skipped");
         goto out;
     }
-    gp_printf(&s, "set multiplot layout 2,2 title ");
-    gp_quote(&s, title, 0);
-    gp_printf(&s, " font ',17' margins 0.08,0.98,0.16,0.9 spacing 0.1,0.1\n");
+    gp_printf(&s, "set multiplot layout 2,2 margins 0.08,0.98,0.16,0.9 spacing 0.1,0.1\n");
     for (int p = 0; p < 4; p++) {
         char prefix[8];
         snprintf(prefix, sizeof prefix, "$P%d_", p);
         difference_panel(c, &s, &x, prefix, panels[p].title, panels[p].ylabel, p == 0);
-        gp_printf(&s, "unset label 101\n");
+        plot_frame_clear(&s);
         plot_legend_clear(&s, MAX_SCHEMES);
     }
     gp_printf(&s, "unset multiplot\n");
