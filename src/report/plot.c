@@ -22,7 +22,7 @@
 #define PDF_TERMINAL "pdfcairo size 10in,%.2fin noenhanced font '%s,11' linewidth 1.5"
 #define FONT_EN "Noto Sans CJK JP"  /* also has Latin letters; the same look in both languages */
 #define FONT_JA "Noto Sans CJK JP"
-enum { NAME_MAX_BYTES = 48 }; /* a scenario name in a footnote */
+enum { NAME_MAX_BYTES = 64 }; /* a scenario name in a footnote */
 
 static const char *const extensions[] = {"png", "svg", "pdf"};
 
@@ -409,10 +409,12 @@ int cc_plot_results(const char *results_path, const char *out_dir, cc_plot_forma
     plot_ctx c = {.format = format, .lang = lang, .out_dir = out_dir, .gnuplot = gnuplot && *gnuplot ? gnuplot : NULL,
                   .list = out, .err = err};
     int ret = cc_reader_open(&c.rd, results_path, err);
+    if (ret != 0 && ret != CC_ERR_NOMEM)
+        err->category = CC_CATEGORY_INPUT; /* the results file is this function's input */
     if (ret == 0)
         ret = read_scenarios(&c);
-    if (ret == 0)
-        ret = make_dirs(out_dir, err);
+    if (ret == 0 && (ret = make_dirs(out_dir, err)) != 0 && ret != CC_ERR_NOMEM)
+        err->category = CC_CATEGORY_USAGE; /* the output folder is the caller's choice */
     if (ret == 0) {
         c.seed = provenance_number(&c, "seed");
         c.replications = provenance_number(&c, "replications");
