@@ -71,7 +71,7 @@ int plot_capacity(plot_ctx *c)
     gp_quote(&s, plot_label(c, L_TARGET_YEAR), 0);
     gp_printf(&s, "\nset ylabel ");
     gp_quote(&s, plot_label(c, L_CAP_Y), 0);
-    gp_printf(&s, "\nset bmargin at screen 0.24\nunset key\n");
+    gp_printf(&s, "\nset bmargin at screen 0.27\nunset key\n");
     plot_legend_entry e[16];
     int n = 0;
     for (size_t k = 0; k < nschemes && n < 12; k++)

@@ -490,7 +490,7 @@ int plot_coverage_differences(plot_ctx *c)
         ret = plot_skip(c, "no paired differences (difference/mean_ci) under /coverage: paired-difference chart skipped");
         goto out;
     }
-    gp_printf(&s, "set multiplot layout 2,2 margins 0.08,0.98,0.16,0.9 spacing 0.1,0.1\n");
+    gp_printf(&s, "set multiplot layout 2,2 margins 0.08,0.98,0.17,0.86 spacing 0.1,0.11\n");
     for (int p = 0; p < 4; p++) {
         char prefix[8];
         snprintf(prefix, sizeof prefix, "$P%d_", p);

@@ -53,7 +53,7 @@ int plot_scenarios(plot_ctx *c)
     plot_legend_entry e[MAX_COMPARED];
     for (int i = 0; i < n; i++)
         e[i] = (plot_legend_entry){c->scenarios[i], plot_colour(i), 2};
-    gp_printf(&s, "set multiplot layout 2,2 margins 0.08,0.98,0.17,0.88 spacing 0.1,0.1\nunset key\n"
+    gp_printf(&s, "set multiplot layout 2,2 margins 0.08,0.96,0.17,0.88 spacing 0.1,0.12\nunset key\n"
                   "set format y '%%.0f'\nset grid xtics ytics\n");
     plot_legend(&s, e, n, 3);
     for (int p = 0; p < 4; p++) {

@@ -326,8 +326,8 @@ int plot_finish(plot_ctx *c, gp_script *s, const char *kind, const char *stem, c
         ret = write_atomic(c->out_dir, file, image, len, c->err);
     if (ret == 0 && list_add_chart(c->list, file, title, kind) != 0)
         ret = cc_error_set(c->err, CC_ERR_NOMEM, NULL, 0, NULL, "out of memory");
-    if (ret != 0 && c->err->field[0] == '\0')
-        snprintf(c->err->field, sizeof c->err->field, "%.100s", file);
+    if (ret != 0 && c->err->file[0] == '\0') /* the message names the chart: "DIR/beds_fan.png: gnuplot ..." */
+        snprintf(c->err->file, sizeof c->err->file, "%.400s/%.100s", c->out_dir, file);
     free(image);
     return ret;
 }
