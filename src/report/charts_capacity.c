@@ -146,6 +146,37 @@ static void safe_stem(char *stem, size_t size, const char *prefix, const char *i
     stem[n] = '\0';
 }
 
+/* The output's name in Japanese from its id (METRIC_YEAR or METRIC_YEAR_SCHEME, as `carecast
+ * sensitivity` names them); the file's own long name (English) for an id not of that form. */
+static const char *output_name(plot_ctx *c, const char *id, const char *long_name, char *buf, size_t size)
+{
+    static const struct {
+        const char *metric, *ja;
+    } metrics[] = {
+        {"doctors_needed", "必要な医師数"},
+        {"disturbed_nights_p95", "1か月の深夜帯の呼び出し夜数（医師の95パーセンタイル）"},
+        {"beds_needed", "必要病床数"},
+        {"age75plus", "75歳以上人口"},
+    };
+    if (c->lang != CC_LANG_JA || !id)
+        return long_name;
+    for (size_t i = 0; i < sizeof metrics / sizeof metrics[0]; i++) {
+        size_t n = strlen(metrics[i].metric);
+        int year, end = 0;
+        char scheme[32] = "";
+        if (strncmp(id, metrics[i].metric, n) != 0 || id[n] != '_' || sscanf(id + n, "_%d%n", &year, &end) != 1)
+            continue;
+        if (id[n + end] == '\0')
+            snprintf(buf, size, plot_label(c, L_OUT_YEAR), metrics[i].ja, year);
+        else if (sscanf(id + n + end, "_%31s", scheme) == 1)
+            snprintf(buf, size, plot_label(c, L_OUT_YEAR_SCHEME), metrics[i].ja, year, plot_scheme_label(c, scheme));
+        else
+            return long_name;
+        return buf;
+    }
+    return long_name;
+}
+
 static int tornado_one(plot_ctx *c, const sens_data *d, size_t o)
 {
     size_t np = d->width.dims[0];
@@ -161,17 +192,25 @@ static int tornado_one(plot_ctx *c, const sens_data *d, size_t o)
             }
     if (nbars == 0)
         return plot_skip(c, "output %s: no parameter moves it: its tornado chart skipped", d->width.axes[1].strings[o]);
-    const char *name = d->long_name.strings[o] ? d->long_name.strings[o] : "";
+    char ja_name[256];
+    const char *name = output_name(c, d->width.axes[1].strings[o], d->long_name.strings[o] ? d->long_name.strings[o] : "",
+                                   ja_name, sizeof ja_name);
     const char *units = d->units.strings[o] ? d->units.strings[o] : "";
     double base = d->baseline.values[o];
     char title[512], xlabel[256], note[128], stem[96];
     snprintf(title, sizeof title, plot_label(c, L_TORNADO_TITLE), name);
-    if (strlen(title) > 110) /* one line at the default size; the cut at a UTF-8 boundary */
-        for (size_t n = 107; n > 0; n--)
-            if (((unsigned char)title[n] & 0xC0) != 0x80) {
-                snprintf(title + n, sizeof title - n, "...");
-                break;
-            }
+    /* one line at the default size: about 110 columns, a CJK character taking two */
+    size_t width = 0;
+    for (size_t n = 0; title[n]; n++) {
+        unsigned char b = (unsigned char)title[n];
+        if ((b & 0xC0) == 0x80)
+            continue; /* inside a character */
+        width += b >= 0xE0 ? 2 : 1;
+        if (width > 107) {
+            snprintf(title + n, sizeof title - n, "...");
+            break;
+        }
+    }
     snprintf(xlabel, sizeof xlabel, plot_label(c, L_TORNADO_X), units);
     snprintf(note, sizeof note, plot_label(c, L_TORNADO_NOTE), zero);
     safe_stem(stem, sizeof stem, "tornado_", d->width.axes[1].strings[o]);
@@ -194,7 +233,7 @@ static int tornado_one(plot_ctx *c, const sens_data *d, size_t o)
     for (int i = 0; i < nbars; i++) {
         char text[256];
         const char *pname = d->width.axes[0].strings[order[i]] ? d->width.axes[0].strings[order[i]] : "";
-        snprintf(text, sizeof text, "%.60s (%g to %g)", pname, plot_at(&d->values, (size_t[]){(size_t)order[i], 0}),
+        snprintf(text, sizeof text, plot_label(c, L_PARAM_RANGE), pname, plot_at(&d->values, (size_t[]){(size_t)order[i], 0}),
                  plot_at(&d->values, (size_t[]){(size_t)order[i], 1}));
         gp_printf(&s, "%s", i ? ", " : "");
         gp_quote(&s, text, 0);
