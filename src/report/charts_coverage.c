@@ -479,7 +479,7 @@ int plot_coverage_differences(plot_ctx *c)
     snprintf(title, sizeof title, plot_label(c, L_DIFF_TITLE), plot_scheme_label(c, x.schemes[0]));
     plot_begin(c, &s, title, 0, NULL, 1);
     for (int p = 0; p < 4; p++) {
-        char prefix[8];
+        char prefix[16];
         int found;
         snprintf(prefix, sizeof prefix, "$P%d_", p);
         if ((ret = difference_blocks(c, &s, &x, panels[p].metric, panels[p].scale, prefix, &found)) != 0)
@@ -492,7 +492,7 @@ int plot_coverage_differences(plot_ctx *c)
     }
     gp_printf(&s, "set multiplot layout 2,2 margins 0.08,0.98,0.17,0.86 spacing 0.1,0.11\n");
     for (int p = 0; p < 4; p++) {
-        char prefix[8];
+        char prefix[16];
         snprintf(prefix, sizeof prefix, "$P%d_", p);
         difference_panel(c, &s, &x, prefix, panels[p].title, panels[p].ylabel, p == 0);
         plot_frame_clear(&s);

@@ -37,7 +37,7 @@ int plot_scenarios(plot_ctx *c)
             fan_series f = {0};
             if ((ret = fan_read(c, panels[p].path, i, total, panels[p].ntail, &f)) != 0)
                 goto out;
-            char name[16];
+            char name[32];
             snprintf(name, sizeof name, "$S%d_%d", p, i);
             fan_block(&s, name, &f, 1);
             gp_printf(&s, "x%d_%d = %g\nx%d_%d = %g\n", p, 0, f.year[0], p, 1, f.year[f.n - 1]);
