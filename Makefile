@@ -51,7 +51,7 @@ $(BUILD)/libcarecast.a: $(LIB_OBJ)
 	rm -f $@ && ar rcs $@ $^ # a fresh archive: members of renamed or removed sources must not linger
 
 # The program: main.c dispatches to the commands that have a file of their own.
-CLI_SRC  := src/cli/main.c src/cli/cli.c src/cli/capacity.c src/cli/sensitivity.c
+CLI_SRC  := src/cli/main.c src/cli/cli.c src/cli/capacity.c src/cli/sensitivity.c src/cli/plot.c
 $(BUILD)/carecast: $(CLI_SRC) src/cli/cli.h $(BUILD)/libcarecast.a
 	$(CC) $(ALL_CFLAGS) -o $@ $(CLI_SRC) $(BUILD)/libcarecast.a $(LDLIBS)
 
@@ -67,6 +67,7 @@ $(BUILD)/tests:
 run: deps
 	$(MAKE) all
 	$(BUILD)/carecast run scenarios/kashiwa.ini -o results/kashiwa.h5
+	$(BUILD)/carecast plot results/kashiwa.h5 -o results
 
 # Unit tests (cmocka), then the CLI tests (Python: bad inputs, h5py reader, determinism,
 # reference projection, demand), valgrind memcheck of a run, a check and failing inputs, then

@@ -7,7 +7,9 @@ Runs under `valgrind --error-exitcode=99 --leak-check=full --errors-for-leak-kin
   - `carecast check` of the same scenario;
   - failing inputs, so the error paths free what they took: a bad key, an unclosed quoted
     field, a cycle of bases, a cell over the limit (cases of tests/bad-inputs/), and a run whose
-    output folder is missing.
+    output folder is missing;
+  - `carecast plot` of the run's file (gnuplot spawned for every chart; its failure paths run
+    under ASan in tests/test_plot.py).
 Each must give its own exit code (0, 3 or 1) and no memcheck report at all: no invalid read or
 write, no use of uninitialised memory, no definite leak (valgrind's exit code 99 and its "ERROR
 SUMMARY" line are both checked). Not a test_*.py file: it runs once, on the build without
@@ -67,6 +69,9 @@ class Memcheck(unittest.TestCase):
         self.clean(["run", "scenarios/kashiwa.ini", "-n", "2", "--set", "coverage.replications=1",
                     "--set", "simulation.end_year=2030", "-j", "1", "-q", "-o", out], 0)
         self.assertTrue(os.path.isfile(out))
+        charts = os.path.join(self.tmp, "charts")
+        self.clean(["plot", out, "-o", charts, "-q"], 0)
+        self.assertIn("duty_nights.png", os.listdir(charts))
 
     def test_check(self):
         self.clean(["check", "scenarios/kashiwa.ini"], 0)

@@ -19,6 +19,7 @@
 #include "carecast/population_row.h"
 #include "carecast/ranks.h"
 #include "carecast/reader.h"
+#include "carecast/report.h"
 #include "carecast/results.h"
 #include "carecast/results_layout.h"
 #include "carecast/rng.h"

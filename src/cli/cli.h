@@ -34,5 +34,6 @@ int cli_finish(int rc);
 /* The commands beside run, check and keys (main.c dispatches to them). */
 int cmd_capacity(int argc, char **argv);    /* src/cli/capacity.c */
 int cc_cli_sensitivity(int argc, char **argv); /* src/cli/sensitivity.c */
+int cmd_plot(int argc, char **argv);        /* src/cli/plot.c */
 
 #endif

@@ -27,6 +27,7 @@ static const char *usage_main =
     "  keys [--markdown] list every scenario key with its meaning, unit, default and source\n"
     "  capacity SCENARIO doctors needed per scheme and target year (src/cli/capacity.c)\n"
     "  sensitivity SCENARIO  one-way sensitivity of key outputs to each ranged parameter\n"
+    "  plot RESULTS.h5   draw the charts of a results file with gnuplot (src/cli/plot.c)\n"
     "\n"
     "options: --help (also after a command), --version\n"
     "under mpirun (a program built with make MPI=1) run shares its replications over the ranks;\n"
@@ -536,6 +537,7 @@ static int command(int argc, char **argv)
     }
     if (strcmp(cmd, "capacity") == 0) return cmd_capacity(argc - 1, argv + 1);
     if (strcmp(cmd, "sensitivity") == 0) return cc_cli_sensitivity(argc - 1, argv + 1); /* src/cli/sensitivity.c */
+    if (strcmp(cmd, "plot") == 0) return cmd_plot(argc - 1, argv + 1); /* src/cli/plot.c */
     fprintf(stderr, "carecast: unknown command '%s'\n\n%s", cmd, usage_main);
     return EXIT_USAGE;
 }
