@@ -148,6 +148,10 @@ typedef enum {
 typedef struct {
     int ndoctors, nschemes;
     double year[CC_COV_METRICS];
+    /* Events each scheme processed (scheduled visits, skipped ones included, urgent calls,
+     * deaths at home and absence spells): the unit of the benchmark's events/s. Not written
+     * to the results file. */
+    long events_per_scheme;
     double *scheme;   /* [nschemes][CC_SCH_METRICS] */
     double *doctor;   /* [nschemes][ndoctors][CC_DOC_METRICS] */
 } cc_coverage_result;

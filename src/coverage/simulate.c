@@ -443,6 +443,7 @@ int cc_coverage_simulate(const cc_coverage_params *p, const cc_coverage_layout *
         r->year[CC_COV_SCHEDULED_VISITS] += kind == CC_EVENT_SCHEDULED;
     }
     r->year[CC_COV_EXITS] = (double)ws->list.exits;
+    r->events_per_scheme = (long)ws->list.n + ws->list.absence_spells;
     r->year[CC_COV_PATIENTS_WITH_MONTHLY_URGENT_VISIT] =
         ws->list.start_patients ? (double)ws->list.start_patients_monthly_visit / ws->list.start_patients : NAN;
     for (int i = 0; i < p->nschemes; i++) {
