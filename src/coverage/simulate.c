@@ -15,6 +15,7 @@
  *    night visits, out-of-hours hours, continuity, escalations, response times), per doctor
  *    and summarised per scheme over the doctors who hold out-of-hours duty. */
 #include "engine.h"
+#include "calendar_time.h"
 
 #include <gsl/gsl_sort.h>
 #include <gsl/gsl_statistics_double.h>
@@ -69,9 +70,7 @@ double cc_engine_travel_minutes(const cc_coverage_params *p)
 
 static int month_of_day(const cc_calendar *cal, int day)
 {
-    int month = 1, mday;
-    cc_calendar_day_date(cal, day, &month, &mday);
-    return month - 1;
+    return cal->month[day];
 }
 
 /* Holders of every group's periods, and each holder's duty nights and days. */
@@ -121,9 +120,9 @@ static int night_period_of_day(const cc_calendar *cal, int day)
 static int responder(const cc_calendar *cal, const cc_scheme_groups *g, const unsigned char *absent,
                      const cc_engine_scratch *s, int own, double t)
 {
-    int day = (int)(t / CC_CALENDAR_DAY_MINUTES), period;
+    int day = (int)(t / CC_CALENDAR_DAY_MINUTES), period = 0; /* every event lies in the year */
     int away = absent[(size_t)own * CC_CALENDAR_MAX_DAYS + day];
-    int in_hours = cc_calendar_period_find(cal, t, &period) == CC_CALENDAR_IN_HOURS_OUTCOME;
+    int in_hours = cc_calendar_period_at(cal, t, &period) == CC_CALENDAR_IN_HOURS_OUTCOME;
     if (in_hours && !away)
         return own;
     int grp = g->patient_group[own];
@@ -158,7 +157,7 @@ static void record_answer(const cc_calendar *cal, cc_engine_scratch *s, double *
 {
     double *row = doctor + (size_t)d * CC_DOC_METRICS;
     cc_calendar_class cls;
-    if (cc_calendar_time_classify(cal, start, &cls) != 0)
+    if (cc_calendar_classify_at(cal, start, &cls) != 0)
         return; /* starts after the year's end: not this year's work */
     if (cls != CC_CALENDAR_IN_HOURS)
         row[CC_DOC_OOH_HOURS] += minutes / 60.0;
