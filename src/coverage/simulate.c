@@ -176,6 +176,12 @@ static void record_answer(const cc_calendar *cal, cc_engine_scratch *s, double *
     }
 }
 
+/* max of two times (never NaN) without fmax's library call: the event loop's hottest line */
+static inline double later(double a, double b)
+{
+    return a > b ? a : b;
+}
+
 static int answer_events(const cc_coverage_params *p, const cc_calendar *cal, const cc_scheme_groups *g,
                          const cc_event_list *list, const unsigned char *absent, cc_engine_scratch *s, double *doctor,
                          tally *t, size_t *nresponses)
@@ -188,7 +194,7 @@ static int answer_events(const cc_coverage_params *p, const cc_calendar *cal, co
             int day = (int)(e->time / CC_CALENDAR_DAY_MINUTES);
             if (absent[(size_t)own * CC_CALENDAR_MAX_DAYS + day])
                 continue; /* skipped, not made up */
-            double start = fmax(e->time, s->free_at[own]), minutes = 2 * travel + p->scheduled_visit_minutes;
+            double start = later(e->time, s->free_at[own]), minutes = 2 * travel + p->scheduled_visit_minutes;
             s->free_at[own] = start + minutes;
             /* queued past closing: pushed by earlier jobs to start after in-hours (one that
              * starts in hours and runs over is in-hours work) */
@@ -198,7 +204,7 @@ static int answer_events(const cc_coverage_params *p, const cc_calendar *cal, co
         }
         int is_visit = e->kind != CC_EVENT_PHONE, d = responder(cal, g, absent, s, own, e->time);
         t->calls++;
-        double start = d >= 0 ? fmax(e->time, s->free_at[d]) : 0;
+        double start = d >= 0 ? later(e->time, s->free_at[d]) : 0;
         double wait = d >= 0 ? start - e->time + (is_visit ? travel : 0) : INFINITY;
         if (wait > p->max_wait_minutes) {
             t->escalations++;
@@ -265,6 +271,26 @@ static void summarise(const cc_engine_scratch *s, const double *doctor, int m, i
     out[2] = s->sorted[n - 1];
 }
 
+/* Sort x[0 .. n) ascending, as gsl_sort would. Most values are the least one (a visit by a
+ * free doctor waits exactly the travel time), so only the others are sorted: the least value is
+ * found, the others are moved to the front and sorted, then shifted behind copies of it. */
+static void sort_responses(double *x, size_t n)
+{
+    if (n < 2)
+        return;
+    double least = x[0];
+    for (size_t i = 1; i < n; i++)
+        least = x[i] < least ? x[i] : least;
+    size_t others = 0;
+    for (size_t i = 0; i < n; i++)
+        if (x[i] != least)
+            x[others++] = x[i];
+    gsl_sort(x, 1, others);
+    memmove(x + (n - others), x, others * sizeof *x);
+    for (size_t i = 0; i < n - others; i++)
+        x[i] = least;
+}
+
 static void scheme_metrics(const cc_coverage_params *p, const cc_engine_scratch *s, const double *doctor,
                            const tally *t, size_t nresponses, double covered_months, double *out)
 {
@@ -297,7 +323,7 @@ static void scheme_metrics(const cc_coverage_params *p, const cc_engine_scratch 
     out[CC_SCH_MAX_CONSECUTIVE_NIGHTS] = longest;
     out[CC_SCH_CONTINUITY] = t->calls > 0 ? t->own_answers / t->calls : NAN;
     out[CC_SCH_ESCALATIONS_PER_1000] = covered_months > 0 ? 1000 * t->escalations / covered_months : NAN;
-    gsl_sort(s->response, 1, nresponses);
+    sort_responses(s->response, nresponses);
     out[CC_SCH_RESPONSE_MEAN] = nresponses ? gsl_stats_mean(s->response, 1, nresponses) : NAN;
     out[CC_SCH_RESPONSE_P90] = nresponses ? gsl_stats_quantile_from_sorted_data(s->response, 1, nresponses, 0.90) : NAN;
     out[CC_SCH_WITHIN_LIMITS] = holders > 0 ? (double)within / holders : NAN;
