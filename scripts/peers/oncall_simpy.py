@@ -22,7 +22,7 @@ carecast's within Monte Carlo noise, which is how `make bench` checks both do th
 
 Usage: oncall_simpy.py [--reps 1] [--seed 1] [--schemes pairing,rotation,solo,cooperative]
 Prints the counts and per-scheme metrics on stdout and, last, one line
-`peer-oncall replications=R events=E seconds=S events_per_s=X`.
+`peer-oncall replications=R events=E seconds=S events_per_s=X cpu_seconds=C`.
 """
 
 import argparse
@@ -430,7 +430,7 @@ def main(argv=None):
     schemes = args.schemes.split(",")
     if args.reps < 1 or any(s not in SCHEMES for s in schemes):
         ap.error("--reps >= 1; --schemes from " + ",".join(SCHEMES))
-    t0 = time.perf_counter()
+    t0, cpu0 = time.perf_counter(), time.process_time()
     cal, region = Calendar(TARGET_YEAR), Region()
     slot_doctor = region.place(PATIENTS)
     covered_months = 12.0 * slot_doctor.size
@@ -442,7 +442,7 @@ def main(argv=None):
         for s in schemes:
             results[s].append(SchemeRun(s, region, cal, absent).run(events, covered_months))
             n_events += results[s][-1]["events"]
-    seconds = time.perf_counter() - t0
+    seconds, cpu = time.perf_counter() - t0, time.process_time() - cpu0
     print("oncall_simpy: year %d, %d patients (%d covered), %d doctors, %d schemes, %d replications"
           % (TARGET_YEAR, PATIENTS, slot_doctor.size, region.n_doctors, len(schemes), args.reps))
     print("per replication: " + " ".join("%s=%.1f" % (k, v / args.reps) for k, v in totals.items()))
@@ -452,8 +452,8 @@ def main(argv=None):
               "duty_nights_mean=%.2f disturbed_nights_mean=%.2f ooh_hours_mean=%.2f"
               % (s, mean["continuity"], mean["escalations_per_1000_patient_months"], mean["response_mean"],
                  mean["duty_nights"][0], mean["disturbed_nights"][0], mean["ooh_hours"][0]))
-    print("peer-oncall replications=%d events=%d seconds=%.4f events_per_s=%.0f"
-          % (args.reps, n_events, seconds, n_events / seconds))
+    print("peer-oncall replications=%d events=%d seconds=%.4f events_per_s=%.0f cpu_seconds=%.4f"
+          % (args.reps, n_events, seconds, n_events / seconds, cpu))
     return 0
 
 
