@@ -371,18 +371,73 @@ struct cc_coverage_workspace {
     cc_event_list list;
     unsigned char *absent;              /* [ndoctors][CC_CALENDAR_MAX_DAYS] */
     cc_engine_scratch scratch;
+    int doctors_cap, groups_cap;        /* what absent and scratch have room for */
+    /* what the calendars were built from (cc_coverage_workspace_reuse keeps them when equal) */
+    int nyears, target_year[CC_COVERAGE_MAX_YEARS], nclosures;
+    cc_calendar_date closure[CC_COVERAGE_MAX_CLOSURES];
 };
 
+/* The groups of every scheme, and room for the layout's doctors and the most groups in the
+ * scratch and the absence days (grown, never shrunk). */
 static int build_groups(const cc_coverage_params *p, const cc_coverage_layout *l, cc_coverage_workspace *ws)
 {
     int max_groups = 1;
+    for (int i = 0; i < CC_SCHEMES; i++)
+        cc_scheme_groups_free(&ws->groups[i]);
     for (int i = 0; i < p->nschemes; i++) {
         int ret = cc_scheme_groups_build(p->scheme[i], p, l, &ws->groups[i]);
         if (ret != 0)
             return ret;
         max_groups = ws->groups[i].ngroups > max_groups ? ws->groups[i].ngroups : max_groups;
     }
-    return cc_engine_scratch_init(&ws->scratch, l->ndoctors, max_groups);
+    int doctors = l->ndoctors > 0 ? l->ndoctors : 1;
+    if (doctors > ws->doctors_cap) {
+        unsigned char *absent = realloc(ws->absent, (size_t)doctors * CC_CALENDAR_MAX_DAYS);
+        if (!absent)
+            return CC_ERR_NOMEM;
+        ws->absent = absent;
+    }
+    if (doctors > ws->doctors_cap || max_groups > ws->groups_cap) {
+        cc_engine_scratch_free(&ws->scratch);
+        ws->doctors_cap = ws->groups_cap = 0;
+        int ret = cc_engine_scratch_init(&ws->scratch, doctors, max_groups);
+        if (ret != 0)
+            return ret;
+        ws->doctors_cap = doctors;
+        ws->groups_cap = max_groups;
+    }
+    ws->scratch.ndoctors = l->ndoctors;
+    return 0;
+}
+
+/* The calendars of params' target years with its closures, unless already built from them. */
+static int build_calendars(const cc_coverage_params *p, cc_coverage_workspace *ws)
+{
+    if (ws->calendars && ws->nyears == p->nyears && ws->nclosures == p->nclosures &&
+        memcmp(ws->target_year, p->target_year, (size_t)p->nyears * sizeof *p->target_year) == 0 &&
+        memcmp(ws->closure, p->closure, (size_t)p->nclosures * sizeof *p->closure) == 0)
+        return 0;
+    free(ws->calendars);
+    ws->nyears = -1;
+    ws->calendars = calloc(p->nyears > 0 ? p->nyears : 1, sizeof *ws->calendars);
+    if (!ws->calendars)
+        return CC_ERR_NOMEM;
+    for (int y = 0; y < p->nyears; y++) {
+        int ret = cc_calendar_init(&ws->calendars[y], p->target_year[y], p->closure, (size_t)p->nclosures, NULL);
+        if (ret != 0)
+            return ret;
+    }
+    ws->nyears = p->nyears;
+    ws->nclosures = p->nclosures;
+    memcpy(ws->target_year, p->target_year, sizeof ws->target_year);
+    memcpy(ws->closure, p->closure, sizeof ws->closure);
+    return 0;
+}
+
+int cc_coverage_workspace_reuse(cc_coverage_workspace *ws, const cc_coverage_params *p, const cc_coverage_layout *l)
+{
+    int ret = build_groups(p, l, ws);
+    return ret != 0 ? ret : build_calendars(p, ws);
 }
 
 int cc_coverage_workspace_alloc(cc_coverage_workspace **out, const cc_coverage_params *p,
@@ -393,11 +448,7 @@ int cc_coverage_workspace_alloc(cc_coverage_workspace **out, const cc_coverage_p
     if (!ws)
         return CC_ERR_NOMEM;
     ws->rng = cc_rng_alloc();
-    ws->calendars = calloc(p->nyears > 0 ? p->nyears : 1, sizeof *ws->calendars);
-    ws->absent = calloc((l->ndoctors > 0 ? l->ndoctors : 1), CC_CALENDAR_MAX_DAYS);
-    int ret = ws->rng && ws->calendars && ws->absent ? build_groups(p, l, ws) : CC_ERR_NOMEM;
-    for (int y = 0; ret == 0 && y < p->nyears; y++)
-        ret = cc_calendar_init(&ws->calendars[y], p->target_year[y], p->closure, (size_t)p->nclosures, NULL);
+    int ret = ws->rng ? cc_coverage_workspace_reuse(ws, p, l) : CC_ERR_NOMEM;
     if (ret != 0) {
         cc_coverage_workspace_free(ws);
         *out = NULL;
