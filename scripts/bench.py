@@ -22,7 +22,7 @@ Both pairs of programs are checked to do the same work (medians of four series; 
 events per replication of each kind and each scheme's continuity), or the benchmark fails.
 The table is printed and written with the machine, the date, the commit and the exact
 commands to results/bench.json (--json).
-Usage: scripts/bench.py [--bin build/carecast] [--runs 5] [--reps 2000] [--oncall-reps 20]
+Usage: scripts/bench.py [--bin build/carecast] [--runs 5] [--reps 2000] [--oncall-reps 50]
                         [--peer-reps 1] [--memory-reps 1000,10000] [--json results/bench.json]
        scripts/bench.py --quick   (every step on tiny workloads, one round: checks the plumbing)
 """
@@ -326,7 +326,7 @@ def main(argv=None):
     parser.add_argument("--bin", default=os.path.join(ROOT, "build", "carecast"))
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--reps", type=int, default=2000, help="population + demand replications")
-    parser.add_argument("--oncall-reps", type=int, default=20)
+    parser.add_argument("--oncall-reps", type=int, default=50)
     parser.add_argument("--peer-reps", type=int, default=1)
     parser.add_argument("--whole-reps", type=int, default=0, help="0: the scenario's own")
     parser.add_argument("--memory-reps", default="1000,10000")
