@@ -61,6 +61,9 @@ $(BUILD)/tests/%: tests/%.c tests/testutil.h $(BUILD)/libcarecast.a | $(BUILD)/t
 $(BUILD)/bench_draws: src/bench/bench_draws.c $(BUILD)/libcarecast.a
 	$(CC) $(ALL_CFLAGS) -o $@ $< $(BUILD)/libcarecast.a $(LDLIBS)
 
+$(BUILD)/bench_coverage: src/bench/bench_coverage.c $(BUILD)/libcarecast.a
+	$(CC) $(ALL_CFLAGS) -o $@ $< $(BUILD)/libcarecast.a $(LDLIBS)
+
 $(BUILD)/tests:
 	mkdir -p $@
 
@@ -78,7 +81,7 @@ check: deps
 	$(MAKE) unit cli-tests memcheck
 	$(MAKE) BUILD=build-asan CFLAGS="$(ASAN_FLAGS)" unit cli-tests
 
-unit: $(TEST_BIN) $(BUILD)/bench_draws # the benchmark program is built too, so it cannot rot
+unit: $(TEST_BIN) $(BUILD)/bench_draws $(BUILD)/bench_coverage # the benchmark programs are built too, so they cannot rot
 	@failed=""; for t in $(TEST_BIN); do echo "== $$t"; (cd tests && ../$$t) || failed="$$failed $$t"; done; \
 	if [ -n "$$failed" ]; then echo "FAILED:$$failed"; exit 1; fi
 
@@ -96,7 +99,7 @@ keys-doc: $(BUILD)/carecast
 
 # Speed as ratios: 2 threads vs 1, the run vs its own random draws, carecast vs the NumPy peer.
 bench: deps
-	$(MAKE) all $(BUILD)/bench_draws
+	$(MAKE) all $(BUILD)/bench_draws $(BUILD)/bench_coverage
 	$(PYTHON) scripts/bench.py --bin $(BUILD)/carecast
 
 clean:

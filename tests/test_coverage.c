@@ -615,7 +615,7 @@ static void test_single_call_response_time(void **state)
     calendar_2025(&cal);
     cc_event events[4];
     int slot_doctor[1] = {0};
-    cc_event_list list = {events, 0, 4, slot_doctor, 1, 1, 0, 0, 0};
+    cc_event_list list = {events, 0, 4, slot_doctor, 1, 1, 0, 0, 0, 0, NULL, NULL, 0};
     unsigned char absent[CC_CALENDAR_MAX_DAYS] = {0};
     double scheme[CC_SCH_METRICS], doctor[CC_DOC_METRICS];
     double t0 = at(&cal, 1, 15, 23, 0);
@@ -893,7 +893,7 @@ static void test_hand_events_all_metrics(void **state)
 
     cc_event events[16];
     int slot_doctor[4] = {0, 1, 2, 3};
-    cc_event_list list = {events, 0, 16, slot_doctor, 4, 4, 0, 0, 0};
+    cc_event_list list = {events, 0, 16, slot_doctor, 4, 4, 0, 0, 0, 0, NULL, NULL, 0};
     list_add(&list, at(&cal, 1, 15, 23, 0), 2, CC_EVENT_URGENT_VISIT); /* E1 */
     list_add(&list, at(&cal, 1, 15, 23, 10), 3, CC_EVENT_PHONE);       /* E2 */
     list_add(&list, at(&cal, 1, 15, 23, 20), 0, CC_EVENT_URGENT_VISIT); /* E3 */
@@ -1091,6 +1091,61 @@ static void test_determinism(void **state)
     sim_free(&a);
 }
 
+/* The year's events come out in time order, ties in drawing order (seq), each drawn event once
+ * (seq a permutation of 0 .. n-1): what the bucket sort must give. And the benchmark's event
+ * count: every event of the list plus the absence spells, at least one spell per run of
+ * absent days and at most one per day away. */
+static void test_events_sorted_and_counted(void **state)
+{
+    (void)state;
+    static cc_clinic clinics[MAX_CLINICS];
+    cc_coverage_params p;
+    kashiwa_params(&p, clinics);
+    cc_coverage_layout l;
+    layout_build(&p, &l);
+    cc_calendar cal;
+    calendar_2025(&cal);
+    drawn d;
+    memset(&d, 0, sizeof d);
+    for (uint32_t rep = 0; rep < 3; rep++) {
+        draw_year(&d, &p, &l, &cal, 99, rep, 3000 + 500 * rep, 0.8);
+        assert_true(d.list.n > 100000);
+        unsigned char *seen = calloc(d.list.n, 1);
+        assert_non_null(seen);
+        for (size_t i = 0; i < d.list.n; i++) {
+            const cc_event *e = &d.list.events[i];
+            assert_true(e->seq >= 0 && (size_t)e->seq < d.list.n && !seen[e->seq]);
+            seen[e->seq] = 1;
+            if (i > 0) {
+                const cc_event *prev = &d.list.events[i - 1];
+                assert_true(prev->time < e->time || (prev->time == e->time && prev->seq < e->seq));
+            }
+        }
+        free(seen);
+        long runs = 0, days = 0;
+        for (int doc = 0; doc < l.ndoctors; doc++)
+            for (int day = 0; day < cal.n_days; day++) {
+                int a = d.absent[(size_t)doc * CC_CALENDAR_MAX_DAYS + day];
+                days += a;
+                runs += a && (day == 0 || !d.absent[(size_t)doc * CC_CALENDAR_MAX_DAYS + day - 1]);
+            }
+        assert_true(d.list.absence_spells >= runs && d.list.absence_spells <= days);
+        assert_int_equal(days, 15L * l.ndoctors);
+    }
+    drawn_free(&d);
+    sim s; /* cc_coverage_simulate's count: the same year (2025), drawn apart */
+    sim_init(&s, &p);
+    sim_run(&s, &p, 99, 0, 3000, 0.8);
+    draw_year(&d, &p, &s.layout, &cal, 99, 0, 3000, 0.8);
+    assert_int_equal(s.r.events_per_scheme, (long)d.list.n + d.list.absence_spells);
+    assert_int_equal(s.r.events_per_scheme - d.list.absence_spells,
+                     (long)(s.r.year[CC_COV_SCHEDULED_VISITS] + s.r.year[CC_COV_URGENT_CALLS] +
+                            s.r.year[CC_COV_HOME_DEATHS]));
+    drawn_free(&d);
+    sim_free(&s);
+    cc_coverage_layout_free(&l);
+}
+
 /* A disturbed night is a duty night: a primary doctor under pairing (who holds no nights)
  * answering an in-hours call that waited until after 22:00 (possible with a long maximum wait)
  * makes a night visit but no disturbed night; the backup doctor holding that night, woken at
@@ -1114,7 +1169,7 @@ static void test_disturbed_night_needs_the_duty_night(void **state)
     calendar_2025(&cal);
     cc_event events[4];
     int slot_doctor[2] = {0, 1};
-    cc_event_list list = {events, 0, 4, slot_doctor, 2, 2, 0, 0, 0};
+    cc_event_list list = {events, 0, 4, slot_doctor, 2, 2, 0, 0, 0, 0, NULL, NULL, 0};
     /* Wednesday 15 January: A at 12:00 keeps the primary busy until 22:20 (10 + 600 + 10);
      * B at 12:05, in hours, waits for them and sets out at 22:20 */
     list_add(&list, at(&cal, 1, 15, 12, 0), 1, CC_EVENT_URGENT_VISIT);
@@ -1174,6 +1229,7 @@ int main(int argc, char **argv)
         cmocka_unit_test(test_event_stream_independent_of_schemes),
         cmocka_unit_test(test_hand_events_all_metrics),
         cmocka_unit_test(test_determinism),
+        cmocka_unit_test(test_events_sorted_and_counted),
         cmocka_unit_test(test_more_blocks_than_doctors),
         cmocka_unit_test(test_disturbed_night_needs_the_duty_night),
     };

@@ -28,6 +28,7 @@
 #define CC_CALENDAR_MAX_DAYS 366
 #define CC_CALENDAR_MAX_PERIODS (2 * CC_CALENDAR_MAX_DAYS)
 #define CC_CALENDAR_DAY_MINUTES 1440
+#define CC_CALENDAR_GUIDE 1024 /* buckets of the class-time guide table (class_guide) */
 
 /* Minutes after 08:30 at which a day's parts begin or end. */
 #define CC_CALENDAR_WEEKDAY_CLOSE 540  /* 17:30 on Mon-Fri; also the end of a duty day */
@@ -83,6 +84,10 @@ typedef struct {
     cc_calendar_period periods[CC_CALENDAR_MAX_PERIODS]; /* in time order */
     /* class_cumulative[c][d]: minutes of class c in days before d; [c][n_days] is the total */
     double class_cumulative[CC_CALENDAR_CLASSES][CC_CALENDAR_MAX_DAYS + 1];
+    unsigned char month[CC_CALENDAR_MAX_DAYS];  /* month of date d, 0 = January */
+    /* class_guide[c][k]: the last day d with class_cumulative[c][d] <= k x total / GUIDE, where
+     * cc_calendar_class_time starts looking (a step or two from the answer, not a search) */
+    short class_guide[CC_CALENDAR_CLASSES][CC_CALENDAR_GUIDE];
 } cc_calendar;
 
 /* Build the calendar of `year` (2000-2100) with the national holidays, the year-end closure

@@ -148,6 +148,10 @@ typedef enum {
 typedef struct {
     int ndoctors, nschemes;
     double year[CC_COV_METRICS];
+    /* Events each scheme processed (scheduled visits, skipped ones included, urgent calls,
+     * deaths at home and absence spells): the unit of the benchmark's events/s. Not written
+     * to the results file. */
+    long events_per_scheme;
     double *scheme;   /* [nschemes][CC_SCH_METRICS] */
     double *doctor;   /* [nschemes][ndoctors][CC_DOC_METRICS] */
 } cc_coverage_result;
@@ -162,6 +166,13 @@ typedef struct cc_coverage_workspace cc_coverage_workspace;
 int cc_coverage_workspace_alloc(cc_coverage_workspace **ws, const cc_coverage_params *params,
                                 const cc_coverage_layout *layout);
 void cc_coverage_workspace_free(cc_coverage_workspace *ws);
+/* Make ws, allocated for other params or another layout (e.g. another set of participating
+ * clinics), serve these: the schemes' groups rebuilt, the scratch grown only when the layout
+ * has more doctors or groups than it had room for, the calendars kept when the target years
+ * and closures are the same. Results are those of a fresh workspace. Returns 0 or a negative
+ * code (ws is then only fit for cc_coverage_workspace_free). */
+int cc_coverage_workspace_reuse(cc_coverage_workspace *ws, const cc_coverage_params *params,
+                                const cc_coverage_layout *layout);
 
 /* What the upstream stages give a replication's target year. */
 typedef struct {

@@ -180,6 +180,7 @@ typedef struct {
     int nclinics_cap;
     int *flags;                  /* [size][CC_SCHEMES] limit bits, -1: not simulated */
     int flags_cap;
+    cc_coverage_workspace *coverage; /* reused by every evaluation (NULL until the first) */
 } thread_state;
 
 /* Largest-remainder split of total over the block shares (as the engine splits patients). */
@@ -224,7 +225,7 @@ static int all_covered(const cc_coverage_params *p, long patients)
 /* Simulate params (its clinics and schemes) for one replication's target year with `patients`
  * patients; the limit bits of each scheme into flags[0..nschemes). */
 static int simulate_flags(const cc_coverage_params *p, const cc_scenario *s, uint32_t rep, int year_index,
-                          long patients, int *flags)
+                          long patients, int *flags, cc_coverage_workspace **wsp)
 {
     if (!all_covered(p, patients)) {
         for (int i = 0; i < p->nschemes; i++)
@@ -232,13 +233,16 @@ static int simulate_flags(const cc_coverage_params *p, const cc_scenario *s, uin
         return 0;
     }
     cc_coverage_layout layout;
-    cc_coverage_workspace *ws = NULL;
     cc_coverage_result result;
     memset(&result, 0, sizeof result);
     cc_error err;
     int ret = cc_coverage_layout_build(p, &layout, &err);
-    if (ret == 0)
-        ret = cc_coverage_workspace_alloc(&ws, p, &layout);
+    if (ret == 0 && *wsp && (ret = cc_coverage_workspace_reuse(*wsp, p, &layout)) != 0) {
+        cc_coverage_workspace_free(*wsp); /* unfit after a failure */
+        *wsp = NULL;
+    } else if (ret == 0 && !*wsp)
+        ret = cc_coverage_workspace_alloc(wsp, p, &layout);
+    cc_coverage_workspace *ws = *wsp;
     if (ret == 0)
         ret = cc_coverage_result_init(&result, p, &layout);
     if (ret == 0) {
@@ -256,7 +260,6 @@ static int simulate_flags(const cc_coverage_params *p, const cc_scenario *s, uin
         flags[i] = bits;
     }
     cc_coverage_result_free(&result);
-    cc_coverage_workspace_free(ws);
     cc_coverage_layout_free(&layout);
     return ret;
 }
@@ -312,7 +315,7 @@ static int outcome(criterion_state *cs, int size)
         p.nschemes = cs->ctx->out->nschemes;
         memcpy(p.scheme, cs->ctx->out->schemes, sizeof p.scheme);
     }
-    int ret = simulate_flags(&p, s, cs->rep, cs->year_index, patients, row);
+    int ret = simulate_flags(&p, s, cs->rep, cs->year_index, patients, row, &ts->coverage);
     return ret != 0 ? ret : row[cs->scheme_in_plan];
 }
 
@@ -531,6 +534,7 @@ static void thread_state_free(thread_state *ts)
 {
     free(ts->clinics);
     free(ts->flags);
+    cc_coverage_workspace_free(ts->coverage);
     cc_demand_row_free(&ts->demand);
     cc_population_path_free(&ts->path);
     cc_population_rates_free(&ts->rates);

@@ -21,6 +21,8 @@
  * in-hours gaps, and cover every minute that is not in hours exactly once. */
 #include "carecast/calendar.h"
 
+#include "calendar_time.h"
+
 #include <math.h>
 #include <string.h>
 
@@ -213,6 +215,20 @@ static void day_parts_get(const cc_calendar *cal, int day, day_part parts[DAY_PA
     parts[3] = (day_part){CC_CALENDAR_NIGHT_END, CC_CALENDAR_DAY_MINUTES, CC_CALENDAR_OOH_DAY};
 }
 
+/* The last day d with cumulative[d] <= u (so the class has minutes on day d when u < total). */
+static int class_day_search(const double *cumulative, int n_days, double u)
+{
+    int lo = 0, hi = n_days - 1;
+    while (lo < hi) {
+        int mid = lo + (hi - lo + 1) / 2;
+        if (cumulative[mid] <= u)
+            lo = mid;
+        else
+            hi = mid - 1;
+    }
+    return lo;
+}
+
 static void build_class_totals(cc_calendar *cal)
 {
     for (int d = 0; d < cal->n_days; d++) {
@@ -223,6 +239,19 @@ static void build_class_totals(cc_calendar *cal)
         for (int p = 0; p < DAY_PARTS; p++)
             cal->class_cumulative[parts[p].cls][d + 1] += parts[p].end - parts[p].start;
     }
+    for (int c = 0; c < CC_CALENDAR_CLASSES; c++) {
+        double total = cal->class_cumulative[c][cal->n_days];
+        for (int k = 0; k < CC_CALENDAR_GUIDE; k++)
+            cal->class_guide[c][k] = (short)class_day_search(cal->class_cumulative[c], cal->n_days,
+                                                             k * (total / CC_CALENDAR_GUIDE));
+    }
+}
+
+static void build_months(cc_calendar *cal)
+{
+    for (int m = 1, d = 0; m <= 12; m++)
+        for (int i = 0; i < days_in_month(cal->year, m); i++)
+            cal->month[d++] = (unsigned char)(m - 1);
 }
 
 int cc_calendar_init(cc_calendar *cal, int year, const cc_calendar_date *extra, size_t n_extra,
@@ -246,6 +275,7 @@ int cc_calendar_init(cc_calendar *cal, int year, const cc_calendar_date *extra, 
     set_opening_hours(cal);
     build_periods(cal);
     build_class_totals(cal);
+    build_months(cal);
     return 0;
 }
 
@@ -262,9 +292,9 @@ int cc_calendar_day_date(const cc_calendar *cal, int day, int *month, int *mday)
 {
     if (day < 0 || day >= cal->n_days)
         return CC_ERR_RANGE;
-    int m = 1;
-    while (day >= days_in_month(cal->year, m))
-        day -= days_in_month(cal->year, m++);
+    int m = cal->month[day] + 1;
+    for (int k = 1; k < m; k++)
+        day -= days_in_month(cal->year, k);
     *month = m;
     *mday = day + 1;
     return 0;
@@ -305,55 +335,14 @@ double cc_calendar_year_minutes(const cc_calendar *cal)
     return (double)cal->n_days * CC_CALENDAR_DAY_MINUTES;
 }
 
-/* The day holding t and the minutes since that day's 08:30; CC_ERR_RANGE outside the year. */
-static int time_split(const cc_calendar *cal, double t, int *day, double *minute)
-{
-    if (!(t >= 0 && t < cc_calendar_year_minutes(cal)))
-        return CC_ERR_RANGE;
-    int d = (int)floor(t / CC_CALENDAR_DAY_MINUTES);
-    double m = t - (double)d * CC_CALENDAR_DAY_MINUTES;
-    if (m < 0) { /* t / 1440 rounded up to the next whole day */
-        d--;
-        m += CC_CALENDAR_DAY_MINUTES;
-    } else if (m >= CC_CALENDAR_DAY_MINUTES) {
-        d++;
-        m -= CC_CALENDAR_DAY_MINUTES;
-    }
-    *day = d;
-    *minute = m;
-    return 0;
-}
-
 int cc_calendar_time_classify(const cc_calendar *cal, double t, cc_calendar_class *cls)
 {
-    int d;
-    double m;
-    int ret = time_split(cal, t, &d, &m);
-    if (ret != 0)
-        return ret;
-    if (m < cal->in_hours_end[d])
-        *cls = CC_CALENDAR_IN_HOURS;
-    else if (m >= CC_CALENDAR_NIGHT_START && m < CC_CALENDAR_NIGHT_END)
-        *cls = CC_CALENDAR_NIGHT;
-    else
-        *cls = CC_CALENDAR_OOH_DAY;
-    return 0;
+    return cc_calendar_classify_at(cal, t, cls);
 }
 
 int cc_calendar_period_find(const cc_calendar *cal, double t, int *index)
 {
-    int d;
-    double m;
-    int ret = time_split(cal, t, &d, &m);
-    if (ret != 0)
-        return ret;
-    if (m < cal->in_hours_end[d]) {
-        *index = -1;
-        return CC_CALENDAR_IN_HOURS_OUTCOME;
-    }
-    int off = (cal->day_flags[d] & CC_CALENDAR_DAY_OFF) != 0;
-    *index = cal->first_period[d] + (off && m >= CC_CALENDAR_WEEKDAY_CLOSE);
-    return 0;
+    return cc_calendar_period_at(cal, t, index);
 }
 
 int cc_calendar_period_get(const cc_calendar *cal, int index, cc_calendar_period *period)
@@ -377,20 +366,6 @@ static int class_valid(cc_calendar_class cls)
 double cc_calendar_class_minutes(const cc_calendar *cal, cc_calendar_class cls)
 {
     return class_valid(cls) ? cal->class_cumulative[cls][cal->n_days] : 0;
-}
-
-/* The last day d with cumulative[d] <= u (so the class has minutes on day d when u < total). */
-static int class_day_search(const double *cumulative, int n_days, double u)
-{
-    int lo = 0, hi = n_days - 1;
-    while (lo < hi) {
-        int mid = lo + (hi - lo + 1) / 2;
-        if (cumulative[mid] <= u)
-            lo = mid;
-        else
-            hi = mid - 1;
-    }
-    return lo;
 }
 
 /* The time in day d at which class cls has accumulated `rest` of the day's minutes of it. */
@@ -417,8 +392,16 @@ int cc_calendar_class_time(const cc_calendar *cal, cc_calendar_class cls, double
 {
     if (!class_valid(cls) || !(u >= 0 && u < cc_calendar_class_minutes(cal, cls)))
         return CC_ERR_RANGE;
+    /* the last day d with cumulative[d] <= u, as a binary search would find it: from the guide
+     * table's day for u, back while past u (rounding of the bucket), on while the next is not */
     const double *cumulative = cal->class_cumulative[cls];
-    int d = class_day_search(cumulative, cal->n_days, u);
+    double total = cumulative[cal->n_days];
+    int k = (int)(u * (CC_CALENDAR_GUIDE / total)), d;
+    d = cal->class_guide[cls][k < CC_CALENDAR_GUIDE ? k : CC_CALENDAR_GUIDE - 1];
+    while (d > 0 && cumulative[d] > u)
+        d--;
+    while (d + 1 < cal->n_days && cumulative[d + 1] <= u)
+        d++;
     *t = class_time_in_day(cal, d, cls, u - cumulative[d]);
     return 0;
 }

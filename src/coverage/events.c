@@ -34,12 +34,16 @@
 
 static int push_event(cc_event_list *list, double time, int slot, cc_event_kind kind)
 {
-    if (list->n == list->cap) {
+    if (list->n == list->cap) { /* both buffers grow together: the sort needs a second one */
         size_t cap = list->cap ? 2 * list->cap : 1024;
         cc_event *grown = realloc(list->events, cap * sizeof *grown);
         if (!grown)
             return CC_ERR_NOMEM;
         list->events = grown;
+        grown = realloc(list->spare, cap * sizeof *grown);
+        if (!grown)
+            return CC_ERR_NOMEM;
+        list->spare = grown;
         list->cap = cap;
     }
     list->events[list->n] = (cc_event){time, slot, (int)kind, (int)list->n};
@@ -47,12 +51,48 @@ static int push_event(cc_event_list *list, double time, int slot, cc_event_kind 
     return 0;
 }
 
-static int compare_events(const void *a, const void *b)
+/* Sort the events into time order, ties in drawing order (seq, which is each event's index
+ * as drawn): a bucket sort on time (buckets of equal width over [0, year), counted, then
+ * filled in drawing order, so each bucket keeps seq order), then an insertion sort of each
+ * bucket moving an event only past a strictly later time. t -> floor(t * scale) never
+ * decreases as t grows, so buckets are in time order. About one event per bucket: O(n)
+ * against a comparison sort's n log n. */
+static int sort_events(cc_event_list *list, double year)
 {
-    const cc_event *x = a, *y = b;
-    if (x->time != y->time)
-        return x->time < y->time ? -1 : 1;
-    return (x->seq > y->seq) - (x->seq < y->seq);
+    size_t n = list->n, nb = n / 2 + 1;
+    if (nb > list->bucket_cap) {
+        unsigned *grown = realloc(list->bucket, (nb + 1) * sizeof *grown);
+        if (!grown)
+            return CC_ERR_NOMEM;
+        list->bucket = grown;
+        list->bucket_cap = nb;
+    }
+    unsigned *start = list->bucket;
+    memset(start, 0, (nb + 1) * sizeof *start);
+    const double scale = (double)nb / year;
+    const cc_event *in = list->events;
+    for (size_t i = 0; i < n; i++) {
+        size_t b = (size_t)(in[i].time * scale);
+        start[(b < nb ? b : nb - 1) + 1]++;
+    }
+    for (size_t b = 0; b < nb; b++)
+        start[b + 1] += start[b];
+    cc_event *out = list->spare;
+    for (size_t i = 0; i < n; i++) { /* start[b] becomes the end of bucket b */
+        size_t b = (size_t)(in[i].time * scale);
+        out[start[b < nb ? b : nb - 1]++] = in[i];
+    }
+    for (size_t b = 0, from = 0; b < nb; from = start[b++])
+        for (size_t i = from + 1; i < start[b]; i++) {
+            cc_event e = out[i];
+            size_t j = i;
+            for (; j > from && out[j - 1].time > e.time; j--)
+                out[j] = out[j - 1];
+            out[j] = e;
+        }
+    list->spare = list->events;
+    list->events = out;
+    return 0;
 }
 
 /* Largest-remainder split of total over n weights into out (sums to total), each capped. */
@@ -198,9 +238,10 @@ static int draw_slot(const cc_coverage_params *p, const cc_calendar *cal, const 
     }
 }
 
-/* Absence days of one doctor into absent[0 .. n_days). */
-static void draw_absences(const cc_coverage_params *p, gsl_rng *rng, int n_days, unsigned char *absent)
+/* Absence days of one doctor into absent[0 .. n_days); returns the number of spells. */
+static long draw_absences(const cc_coverage_params *p, gsl_rng *rng, int n_days, unsigned char *absent)
 {
+    long spells = 0;
     memset(absent, 0, n_days);
     int left = (int)lround(p->absence_days), max_spell = p->absence_max_spell_days > 0 ? p->absence_max_spell_days : 1;
     for (int tries = 0; left > 0 && tries < 10000; tries++) {
@@ -214,7 +255,9 @@ static void draw_absences(const cc_coverage_params *p, gsl_rng *rng, int n_days,
             continue;
         memset(absent + start, 1, len);
         left -= len;
+        spells++;
     }
+    return spells;
 }
 
 int cc_events_draw(const cc_coverage_params *p, const cc_coverage_layout *l, const cc_calendar *cal,
@@ -222,7 +265,7 @@ int cc_events_draw(const cc_coverage_params *p, const cc_coverage_layout *l, con
                    cc_event_list *list, unsigned char *absent)
 {
     list->n = 0;
-    list->exits = list->start_patients = list->start_patients_monthly_visit = 0;
+    list->exits = list->start_patients = list->start_patients_monthly_visit = list->absence_spells = 0;
     uint32_t year_bits = (uint32_t)year_index << 20;
     for (int slot = 0; slot < list->nslots; slot++) {
         cc_rng_set_stream(rng, seed, replication, CC_STREAM_COVERAGE_PATIENTS, year_bits | (uint32_t)slot);
@@ -231,16 +274,18 @@ int cc_events_draw(const cc_coverage_params *p, const cc_coverage_layout *l, con
     }
     for (int d = 0; d < l->ndoctors; d++) {
         cc_rng_set_stream(rng, seed, replication, CC_STREAM_COVERAGE_ABSENCES, year_bits | (uint32_t)d);
-        draw_absences(p, rng, cal->n_days, absent + (size_t)d * CC_CALENDAR_MAX_DAYS);
+        list->absence_spells += draw_absences(p, rng, cal->n_days, absent + (size_t)d * CC_CALENDAR_MAX_DAYS);
     }
     if (list->n > 1) /* a year without events (no participating doctor) has no array to sort */
-        qsort(list->events, list->n, sizeof *list->events, compare_events);
+        return sort_events(list, cc_calendar_year_minutes(cal));
     return 0;
 }
 
 void cc_event_list_free(cc_event_list *list)
 {
     free(list->events);
+    free(list->spare);
+    free(list->bucket);
     free(list->slot_doctor);
     memset(list, 0, sizeof *list);
 }

@@ -26,6 +26,10 @@ typedef struct {
     int *slot_doctor;  /* [nslots] */
     int nslots, slot_cap;
     long exits, start_patients, start_patients_monthly_visit;
+    long absence_spells;  /* spells drawn over every doctor (events of the benchmark's unit) */
+    cc_event *spare;      /* [cap]: the sort's second buffer (swapped with events) */
+    unsigned *bucket;     /* [bucket_cap + 1]: the sort's bucket bounds */
+    size_t bucket_cap;
 } cc_event_list;
 
 /* Place `patients` on the panels (list->slot_doctor); *uncovered = those that fit nowhere. */

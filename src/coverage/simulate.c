@@ -15,6 +15,7 @@
  *    night visits, out-of-hours hours, continuity, escalations, response times), per doctor
  *    and summarised per scheme over the doctors who hold out-of-hours duty. */
 #include "engine.h"
+#include "calendar_time.h"
 
 #include <gsl/gsl_sort.h>
 #include <gsl/gsl_statistics_double.h>
@@ -69,9 +70,7 @@ double cc_engine_travel_minutes(const cc_coverage_params *p)
 
 static int month_of_day(const cc_calendar *cal, int day)
 {
-    int month = 1, mday;
-    cc_calendar_day_date(cal, day, &month, &mday);
-    return month - 1;
+    return cal->month[day];
 }
 
 /* Holders of every group's periods, and each holder's duty nights and days. */
@@ -121,9 +120,9 @@ static int night_period_of_day(const cc_calendar *cal, int day)
 static int responder(const cc_calendar *cal, const cc_scheme_groups *g, const unsigned char *absent,
                      const cc_engine_scratch *s, int own, double t)
 {
-    int day = (int)(t / CC_CALENDAR_DAY_MINUTES), period;
+    int day = (int)(t / CC_CALENDAR_DAY_MINUTES), period = 0; /* every event lies in the year */
     int away = absent[(size_t)own * CC_CALENDAR_MAX_DAYS + day];
-    int in_hours = cc_calendar_period_find(cal, t, &period) == CC_CALENDAR_IN_HOURS_OUTCOME;
+    int in_hours = cc_calendar_period_at(cal, t, &period) == CC_CALENDAR_IN_HOURS_OUTCOME;
     if (in_hours && !away)
         return own;
     int grp = g->patient_group[own];
@@ -158,7 +157,7 @@ static void record_answer(const cc_calendar *cal, cc_engine_scratch *s, double *
 {
     double *row = doctor + (size_t)d * CC_DOC_METRICS;
     cc_calendar_class cls;
-    if (cc_calendar_time_classify(cal, start, &cls) != 0)
+    if (cc_calendar_classify_at(cal, start, &cls) != 0)
         return; /* starts after the year's end: not this year's work */
     if (cls != CC_CALENDAR_IN_HOURS)
         row[CC_DOC_OOH_HOURS] += minutes / 60.0;
@@ -177,6 +176,12 @@ static void record_answer(const cc_calendar *cal, cc_engine_scratch *s, double *
     }
 }
 
+/* max of two times (never NaN) without fmax's library call: the event loop's hottest line */
+static inline double later(double a, double b)
+{
+    return a > b ? a : b;
+}
+
 static int answer_events(const cc_coverage_params *p, const cc_calendar *cal, const cc_scheme_groups *g,
                          const cc_event_list *list, const unsigned char *absent, cc_engine_scratch *s, double *doctor,
                          tally *t, size_t *nresponses)
@@ -189,7 +194,7 @@ static int answer_events(const cc_coverage_params *p, const cc_calendar *cal, co
             int day = (int)(e->time / CC_CALENDAR_DAY_MINUTES);
             if (absent[(size_t)own * CC_CALENDAR_MAX_DAYS + day])
                 continue; /* skipped, not made up */
-            double start = fmax(e->time, s->free_at[own]), minutes = 2 * travel + p->scheduled_visit_minutes;
+            double start = later(e->time, s->free_at[own]), minutes = 2 * travel + p->scheduled_visit_minutes;
             s->free_at[own] = start + minutes;
             /* queued past closing: pushed by earlier jobs to start after in-hours (one that
              * starts in hours and runs over is in-hours work) */
@@ -199,7 +204,7 @@ static int answer_events(const cc_coverage_params *p, const cc_calendar *cal, co
         }
         int is_visit = e->kind != CC_EVENT_PHONE, d = responder(cal, g, absent, s, own, e->time);
         t->calls++;
-        double start = d >= 0 ? fmax(e->time, s->free_at[d]) : 0;
+        double start = d >= 0 ? later(e->time, s->free_at[d]) : 0;
         double wait = d >= 0 ? start - e->time + (is_visit ? travel : 0) : INFINITY;
         if (wait > p->max_wait_minutes) {
             t->escalations++;
@@ -266,6 +271,26 @@ static void summarise(const cc_engine_scratch *s, const double *doctor, int m, i
     out[2] = s->sorted[n - 1];
 }
 
+/* Sort x[0 .. n) ascending, as gsl_sort would. Most values are the least one (a visit by a
+ * free doctor waits exactly the travel time), so only the others are sorted: the least value is
+ * found, the others are moved to the front and sorted, then shifted behind copies of it. */
+static void sort_responses(double *x, size_t n)
+{
+    if (n < 2)
+        return;
+    double least = x[0];
+    for (size_t i = 1; i < n; i++)
+        least = x[i] < least ? x[i] : least;
+    size_t others = 0;
+    for (size_t i = 0; i < n; i++)
+        if (x[i] != least)
+            x[others++] = x[i];
+    gsl_sort(x, 1, others);
+    memmove(x + (n - others), x, others * sizeof *x);
+    for (size_t i = 0; i < n - others; i++)
+        x[i] = least;
+}
+
 static void scheme_metrics(const cc_coverage_params *p, const cc_engine_scratch *s, const double *doctor,
                            const tally *t, size_t nresponses, double covered_months, double *out)
 {
@@ -298,7 +323,7 @@ static void scheme_metrics(const cc_coverage_params *p, const cc_engine_scratch 
     out[CC_SCH_MAX_CONSECUTIVE_NIGHTS] = longest;
     out[CC_SCH_CONTINUITY] = t->calls > 0 ? t->own_answers / t->calls : NAN;
     out[CC_SCH_ESCALATIONS_PER_1000] = covered_months > 0 ? 1000 * t->escalations / covered_months : NAN;
-    gsl_sort(s->response, 1, nresponses);
+    sort_responses(s->response, nresponses);
     out[CC_SCH_RESPONSE_MEAN] = nresponses ? gsl_stats_mean(s->response, 1, nresponses) : NAN;
     out[CC_SCH_RESPONSE_P90] = nresponses ? gsl_stats_quantile_from_sorted_data(s->response, 1, nresponses, 0.90) : NAN;
     out[CC_SCH_WITHIN_LIMITS] = holders > 0 ? (double)within / holders : NAN;
@@ -346,18 +371,73 @@ struct cc_coverage_workspace {
     cc_event_list list;
     unsigned char *absent;              /* [ndoctors][CC_CALENDAR_MAX_DAYS] */
     cc_engine_scratch scratch;
+    int doctors_cap, groups_cap;        /* what absent and scratch have room for */
+    /* what the calendars were built from (cc_coverage_workspace_reuse keeps them when equal) */
+    int nyears, target_year[CC_COVERAGE_MAX_YEARS], nclosures;
+    cc_calendar_date closure[CC_COVERAGE_MAX_CLOSURES];
 };
 
+/* The groups of every scheme, and room for the layout's doctors and the most groups in the
+ * scratch and the absence days (grown, never shrunk). */
 static int build_groups(const cc_coverage_params *p, const cc_coverage_layout *l, cc_coverage_workspace *ws)
 {
     int max_groups = 1;
+    for (int i = 0; i < CC_SCHEMES; i++)
+        cc_scheme_groups_free(&ws->groups[i]);
     for (int i = 0; i < p->nschemes; i++) {
         int ret = cc_scheme_groups_build(p->scheme[i], p, l, &ws->groups[i]);
         if (ret != 0)
             return ret;
         max_groups = ws->groups[i].ngroups > max_groups ? ws->groups[i].ngroups : max_groups;
     }
-    return cc_engine_scratch_init(&ws->scratch, l->ndoctors, max_groups);
+    int doctors = l->ndoctors > 0 ? l->ndoctors : 1;
+    if (doctors > ws->doctors_cap) {
+        unsigned char *absent = realloc(ws->absent, (size_t)doctors * CC_CALENDAR_MAX_DAYS);
+        if (!absent)
+            return CC_ERR_NOMEM;
+        ws->absent = absent;
+    }
+    if (doctors > ws->doctors_cap || max_groups > ws->groups_cap) {
+        cc_engine_scratch_free(&ws->scratch);
+        ws->doctors_cap = ws->groups_cap = 0;
+        int ret = cc_engine_scratch_init(&ws->scratch, doctors, max_groups);
+        if (ret != 0)
+            return ret;
+        ws->doctors_cap = doctors;
+        ws->groups_cap = max_groups;
+    }
+    ws->scratch.ndoctors = l->ndoctors;
+    return 0;
+}
+
+/* The calendars of params' target years with its closures, unless already built from them. */
+static int build_calendars(const cc_coverage_params *p, cc_coverage_workspace *ws)
+{
+    if (ws->calendars && ws->nyears == p->nyears && ws->nclosures == p->nclosures &&
+        memcmp(ws->target_year, p->target_year, (size_t)p->nyears * sizeof *p->target_year) == 0 &&
+        memcmp(ws->closure, p->closure, (size_t)p->nclosures * sizeof *p->closure) == 0)
+        return 0;
+    free(ws->calendars);
+    ws->nyears = -1;
+    ws->calendars = calloc(p->nyears > 0 ? p->nyears : 1, sizeof *ws->calendars);
+    if (!ws->calendars)
+        return CC_ERR_NOMEM;
+    for (int y = 0; y < p->nyears; y++) {
+        int ret = cc_calendar_init(&ws->calendars[y], p->target_year[y], p->closure, (size_t)p->nclosures, NULL);
+        if (ret != 0)
+            return ret;
+    }
+    ws->nyears = p->nyears;
+    ws->nclosures = p->nclosures;
+    memcpy(ws->target_year, p->target_year, sizeof ws->target_year);
+    memcpy(ws->closure, p->closure, sizeof ws->closure);
+    return 0;
+}
+
+int cc_coverage_workspace_reuse(cc_coverage_workspace *ws, const cc_coverage_params *p, const cc_coverage_layout *l)
+{
+    int ret = build_groups(p, l, ws);
+    return ret != 0 ? ret : build_calendars(p, ws);
 }
 
 int cc_coverage_workspace_alloc(cc_coverage_workspace **out, const cc_coverage_params *p,
@@ -368,11 +448,7 @@ int cc_coverage_workspace_alloc(cc_coverage_workspace **out, const cc_coverage_p
     if (!ws)
         return CC_ERR_NOMEM;
     ws->rng = cc_rng_alloc();
-    ws->calendars = calloc(p->nyears > 0 ? p->nyears : 1, sizeof *ws->calendars);
-    ws->absent = calloc((l->ndoctors > 0 ? l->ndoctors : 1), CC_CALENDAR_MAX_DAYS);
-    int ret = ws->rng && ws->calendars && ws->absent ? build_groups(p, l, ws) : CC_ERR_NOMEM;
-    for (int y = 0; ret == 0 && y < p->nyears; y++)
-        ret = cc_calendar_init(&ws->calendars[y], p->target_year[y], p->closure, (size_t)p->nclosures, NULL);
+    int ret = ws->rng ? cc_coverage_workspace_reuse(ws, p, l) : CC_ERR_NOMEM;
     if (ret != 0) {
         cc_coverage_workspace_free(ws);
         *out = NULL;
@@ -443,6 +519,7 @@ int cc_coverage_simulate(const cc_coverage_params *p, const cc_coverage_layout *
         r->year[CC_COV_SCHEDULED_VISITS] += kind == CC_EVENT_SCHEDULED;
     }
     r->year[CC_COV_EXITS] = (double)ws->list.exits;
+    r->events_per_scheme = (long)ws->list.n + ws->list.absence_spells;
     r->year[CC_COV_PATIENTS_WITH_MONTHLY_URGENT_VISIT] =
         ws->list.start_patients ? (double)ws->list.start_patients_monthly_visit / ws->list.start_patients : NAN;
     for (int i = 0; i < p->nschemes; i++) {
