@@ -5,7 +5,7 @@ set -eu
 PACKAGES="gcc make pkg-config libc6-dev libgsl-dev librandom123-dev libhdf5-dev hdf5-tools
 libinih-dev libcsv-dev libcmocka-dev nettle-dev python3 python3-h5py python3-numpy
 gnuplot-nox util-linux netcdf-bin python3-xarray python3-h5netcdf python3-netcdf4
-python3-simpy3 r-base-core r-cran-ncdf4 r-bioc-rhdf5 valgrind"
+python3-simpy3 r-base-core r-cran-ncdf4 r-bioc-rhdf5 valgrind fonts-noto-cjk"
 # make fuzz needs clang with libFuzzer and its OpenMP runtime as well
 [ "${1:-}" = "--fuzz" ] && PACKAGES="$PACKAGES clang libclang-rt-dev libomp-dev"
 [ "${1:-}" = "--print" ] && { echo $PACKAGES; exit 0; }

@@ -9,8 +9,7 @@
 
 #include "carecast/error.h"
 #include "carecast/reader.h"
-/* TEMP until the plot branch is merged: cc_lang comes from carecast/report.h */
-typedef enum { CC_LANG_EN, CC_LANG_JA } cc_lang;
+#include "carecast/report.h"
 
 /* Where a number of the headline came from: per axis of `dataset` the positions from..to
  * (inclusive; from == to for a single position; a range is summed, e.g. ages 65..100). */

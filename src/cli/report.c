@@ -35,6 +35,18 @@ static const char *usage_export =
     "  -h, --help         this help\n"
     "exit codes: 0 ok, 1 writing failed, 2 usage error, 3 the results file cannot be read\n";
 
+static const char *usage_report =
+    "usage: carecast report RESULTS.h5 -o report.html [--lang en|ja]\n"
+    "\n"
+    "One self-contained HTML page for a council or an association meeting: the charts (SVG,\n"
+    "inline), the headline tables, the assumptions the answer leans on, seed, scenarios and\n"
+    "engine version. No external reference; prints on A4 (a print stylesheet).\n"
+    "\n"
+    "  -o, --output FILE  the HTML file (written atomically)\n"
+    "      --lang L       en (default) or ja\n"
+    "  -h, --help         this help\n"
+    "exit codes: 0 ok, 1 writing failed (or gnuplot failed), 2 usage error, 3 the results file cannot be read\n";
+
 /* Open the results file; a file that cannot be opened is wrong input (exit 3). */
 static int open_results(const char *path, cc_reader **reader)
 {
@@ -104,4 +116,39 @@ int cmd_export(int argc, char **argv)
         fprintf(stderr, "carecast: wrote %d CSV files and index.csv into %s\n", n, out);
     cc_reader_close(reader);
     return rc;
+}
+
+int cmd_report(int argc, char **argv)
+{
+    static const struct option options[] = {{"output", required_argument, 0, 'o'}, {"lang", required_argument, 0, 'L'},
+                                            {"help", no_argument, 0, 'h'}, {0, 0, 0, 0}};
+    int c;
+    const char *out = NULL;
+    cc_lang lang = CC_LANG_EN;
+    while ((c = getopt_long(argc, argv, "o:h", options, NULL)) != -1) {
+        if (c == 'o') out = optarg;
+        else if (c == 'L' && (strcmp(optarg, "en") == 0 || strcmp(optarg, "ja") == 0))
+            lang = strcmp(optarg, "ja") == 0 ? CC_LANG_JA : CC_LANG_EN;
+        else if (c == 'h') { fputs(usage_report, stdout); return 0; }
+        else {
+            if (c == 'L')
+                fprintf(stderr, "carecast: --lang takes en or ja, not '%s'\n", optarg);
+            fputs(usage_report, stderr);
+            return EXIT_USAGE;
+        }
+    }
+    if (argc - optind != 1 || !out || !out[0]) {
+        fputs(usage_report, stderr);
+        return EXIT_USAGE;
+    }
+    cc_reader *reader;
+    int rc = open_results(argv[optind], &reader);
+    if (rc)
+        return rc;
+    cc_reader_close(reader);
+    cc_error err;
+    if (cc_report_html(argv[optind], out, lang, &err) != 0)
+        return cli_report(&err);
+    fprintf(stderr, "carecast: wrote %s\n", out);
+    return 0;
 }

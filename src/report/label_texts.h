@@ -1,0 +1,23 @@
+/* The chart texts in English and Japanese: LABEL(id, English, Japanese); no include guard: included by plot.h
+ * (the ids) and labels.c (the table). A %d or %s in a text is filled by the chart that uses it
+ * with a number or a name; the result always reaches gnuplot quoted (gp_quote). */
+LABEL(L_SOURCE, "Source: carecast results, %s %s, seed %s, %s replications", "出典: carecast 計算結果、%s %s、乱数シード %s、反復 %s 回")
+LABEL(L_SCENARIO_ONE, "scenario", "シナリオ")
+LABEL(L_SCENARIO_MANY, "scenarios", "シナリオ")
+LABEL(L_UNKNOWN, "unknown", "不明")
+LABEL(L_FAN_NOTE, "Band: 50% and 90% of replications; line: median", "帯: 反復の50%・90%範囲、線: 中央値")
+LABEL(L_YEAR, "Year", "年")
+LABEL(L_PERSONS, "Persons", "人")
+LABEL(L_AGE, "Age (years)", "年齢（歳）")
+LABEL(L_MEN, "Men", "男性")
+LABEL(L_WOMEN, "Women", "女性")
+LABEL(L_MEDIAN, "median", "中央値")
+LABEL(L_BAND50, "50% band", "50%範囲")
+LABEL(L_BAND90, "90% band", "90%範囲")
+LABEL(L_PYRAMID_TITLE, "Population pyramid: base (%s) against %d and %d, mean over replications", "人口ピラミッド: 基準時点（%s）と%d年・%d年の比較（反復の平均）")
+LABEL(L_PYRAMID_X, "Persons per single year of age", "各歳別人口（人）")
+LABEL(L_BASE, "Base %s", "基準 %s")
+LABEL(L_YEAR_N, "%d", "%d年")
+LABEL(L_POPFAN_TITLE, "Population aged 75 and over and 85 and over, %d-%d", "75歳以上人口と85歳以上人口の見通し（%d〜%d年）")
+LABEL(L_AGE75, "Aged 75+", "75歳以上")
+LABEL(L_AGE85, "Aged 85+", "85歳以上")
