@@ -153,7 +153,8 @@ static int write_atomic(const char *dir, const char *name, const cc_export_optio
     int rc = 0, fd = mkstemp(tmp);
     FILE *f = fd >= 0 ? fdopen(fd, "wb") : NULL;
     if (!f) {
-        rc = cc_error_set(err, CC_ERR_IO, target, 0, NULL, "cannot create a temporary file beside it: %s", strerror(errno));
+        rc = cc_error_set(err, CC_ERR_IO, target, 0, NULL, "cannot create a temporary file beside it (%s); an existing file is left as it "
+                           "was", strerror(errno));
         if (fd >= 0) {
             close(fd);
             unlink(tmp);

@@ -761,10 +761,26 @@ static double attribute_number(ctx *c, const char *path, const char *name)
     return v;
 }
 
-/* The comment block right above line `line` of text (over the keys that share it), without
- * the leading ';'; "" when there is none. */
-static char *comment_above(ctx *c, const char *text, int line)
+/* The basis a comment line states by its first word ("; assumption: ...", "; source: ..."),
+ * or NULL when it starts otherwise. */
+static const char *basis_of_line(const char *line)
 {
+    static const char *const labels[][2] = {{"assumption", "assumption"}, {"source", "source"},
+                                            {"derived", "derived"},       {"user's choice", "choice"},
+                                            {"run setting", "choice"},    {"method choice", "choice"}};
+    for (size_t i = 0; i < sizeof labels / sizeof labels[0]; i++)
+        if (strncmp(line, labels[i][0], strlen(labels[i][0])) == 0)
+            return labels[i][1];
+    return NULL;
+}
+
+/* The comment block right above line `line` of text (over the keys that share it), without
+ * the leading ';'; "" when there is none. *basis: what the line nearest the key that starts with
+ * a label says (a "source: IPSS ... assumption" line is a source), else "assumption" when the
+ * block names one, else "note". */
+static char *comment_above(ctx *c, const char *text, int line, const char **basis)
+{
+    *basis = "note";
     const char *starts[4096];
     int n = 0;
     for (const char *p = text; p && *p && n < 4096; n++) {
@@ -787,6 +803,14 @@ static char *comment_above(ctx *c, const char *text, int line)
     }
     if (first < 0)
         return copy(c, "");
+    for (int i = last; i >= first && strcmp(*basis, "note") == 0; i--) {
+        const char *p = starts[i];
+        while (*p == ' ' || *p == '\t' || *p == ';' || *p == '#')
+            p++;
+        const char *b = basis_of_line(p);
+        if (b)
+            *basis = b;
+    }
     size_t size = 1;
     for (int i = first; i <= last; i++)
         size += (size_t)(strchr(starts[i], '\n') ? strchr(starts[i], '\n') - starts[i] : (long)strlen(starts[i])) + 1;
@@ -805,20 +829,9 @@ static char *comment_above(ctx *c, const char *text, int line)
             strcat(out, " ");
         strncat(out, p, len);
     }
+    if (strcmp(*basis, "note") == 0 && strstr(out, "assumption"))
+        *basis = "assumption";
     return out;
-}
-
-static const char *basis_of(const char *comment)
-{
-    if (strstr(comment, "assumption"))
-        return "assumption";
-    if (strncmp(comment, "source", 6) == 0)
-        return "source";
-    if (strncmp(comment, "derived", 7) == 0)
-        return "derived";
-    if (strstr(comment, "choice") || strncmp(comment, "run setting", 11) == 0)
-        return "choice";
-    return "note";
 }
 
 /* The sections whose keys the answer leans on; table paths are sources, not shown. */
@@ -888,15 +901,16 @@ static void add_key(ctx *c, const char *scenario, const char *line, const cc_rea
                           : strncmp(source, "assumption", 10) == 0 ? "assumption" : "default");
         return;
     }
+    const char *basis = "note";
     for (size_t f = 0; paths->strings && texts->strings && f < paths->size && f < texts->size; f++)
         if (strlen(paths->strings[f]) == (size_t)(colon - origin) &&
             strncmp(paths->strings[f], origin, (size_t)(colon - origin)) == 0) {
-            k->comment = comment_above(c, texts->strings[f], atoi(colon + 1));
+            k->comment = comment_above(c, texts->strings[f], atoi(colon + 1), &basis);
             break;
         }
     if (!k->comment)
         k->comment = copy(c, "");
-    k->basis = copy(c, k->comment ? basis_of(k->comment) : "note");
+    k->basis = copy(c, basis);
 }
 
 static void provenance(ctx *c, int names_from_groups)

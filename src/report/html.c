@@ -63,20 +63,74 @@ static void copy_utf8(page *p, const char *s, size_t n)
     }
 }
 
+/* The ids of one chart and how often each was defined so far: gnuplot repeats ids inside one
+ * chart too (each panel of a multiplot defines gpPt0..., gnuplot_plot_1 again), so the n-th
+ * definition of an id becomes "<id>-<n>" and a reference means the latest definition. */
+typedef struct {
+    char **names;
+    int *count;
+    int n, cap;
+} id_table;
+
+static int *id_slot(id_table *t, const char *name, size_t len)
+{
+    for (int i = 0; i < t->n; i++)
+        if (strlen(t->names[i]) == len && memcmp(t->names[i], name, len) == 0)
+            return &t->count[i];
+    if (t->n == t->cap) {
+        int cap = t->cap ? 2 * t->cap : 64;
+        char **names = realloc(t->names, (size_t)cap * sizeof *names);
+        if (names)
+            t->names = names;
+        int *count = names ? realloc(t->count, (size_t)cap * sizeof *count) : NULL;
+        if (!count)
+            return NULL;
+        t->count = count;
+        t->cap = cap;
+    }
+    if (!(t->names[t->n] = strndup(name, len)))
+        return NULL;
+    t->count[t->n] = 0;
+    return &t->count[t->n++];
+}
+
+static void id_table_free(id_table *t)
+{
+    for (int i = 0; i < t->n; i++)
+        free(t->names[i]);
+    free(t->names);
+    free(t->count);
+}
+
+/* Write the id (or a reference to it) as this chart's: prefix, name, and "-n" from its second
+ * definition on. -1 when out of memory. */
+static int write_id(page *p, id_table *ids, const char *prefix, const char *name, size_t len, int define)
+{
+    int *count = id_slot(ids, name, len);
+    if (!count)
+        return -1;
+    if (define)
+        ++*count;
+    raw(p, prefix);
+    copy_utf8(p, name, len);
+    if (*count > 1)
+        p->bad |= fprintf(p->f, "-%d", *count) < 0;
+    return 0;
+}
+
 /* An attribute value, with this chart's prefix on local references. 0, or -1 when it points
  * outside the chart. */
-static int attribute_value(page *p, const char *name, size_t nn, const char *v, size_t vn, const char *prefix)
+static int attribute_value(page *p, id_table *ids, const char *name, size_t nn, const char *v, size_t vn,
+                           const char *prefix)
 {
     if (nn >= 4 && strncasecmp(name + nn - 4, "href", 4) == 0) {
         if (vn == 0 || v[0] != '#')
             return -1;
         raw(p, "#");
-        raw(p, prefix);
-        copy_utf8(p, v + 1, vn - 1);
-        return 0;
+        return write_id(p, ids, prefix, v + 1, vn - 1, 0);
     }
     if (nn == 2 && strncasecmp(name, "id", 2) == 0)
-        raw(p, prefix);
+        return write_id(p, ids, prefix, v, vn, 1);
     for (size_t i = 0; i < vn;) {
         if (vn - i >= 4 && strncasecmp(v + i, "url(", 4) == 0) {
             size_t j = i + 4;
@@ -85,8 +139,12 @@ static int attribute_value(page *p, const char *name, size_t nn, const char *v, 
             if (j >= vn || v[j] != '#')
                 return -1;
             copy_utf8(p, v + i, j + 1 - i);
-            raw(p, prefix);
-            i = j + 1;
+            size_t k = j + 1;
+            while (k < vn && v[k] != ')' && v[k] != '\'' && v[k] != '"' && v[k] != ' ')
+                k++;
+            if (write_id(p, ids, prefix, v + j + 1, k - j - 1, 0) != 0)
+                return -1;
+            i = k;
         } else if (vn - i >= 11 && strncasecmp(v + i, "javascript:", 11) == 0) {
             return -1;
         } else {
@@ -98,7 +156,7 @@ static int attribute_value(page *p, const char *name, size_t nn, const char *v, 
 }
 
 /* Re-emit one tag (from '<' to '>' inclusive, n bytes). 0, or -1 when it is not allowed. */
-static int svg_tag(page *p, const char *t, size_t n, const char *prefix)
+static int svg_tag(page *p, id_table *ids, const char *t, size_t n, const char *prefix)
 {
     size_t i = 1;
     int closing = t[i] == '/';
@@ -149,7 +207,7 @@ static int svg_tag(page *p, const char *t, size_t n, const char *prefix)
         raw(p, " ");
         copy_utf8(p, t + a0, an);
         raw(p, quote == '"' ? "=\"" : "='");
-        if (attribute_value(p, t + a0, an, v, vn, prefix) != 0)
+        if (attribute_value(p, ids, t + a0, an, v, vn, prefix) != 0)
             return -1;
         raw(p, quote == '"' ? "\"" : "'");
     }
@@ -164,7 +222,8 @@ static int svg_embed(page *p, const char *svg, const char *prefix)
     const char *s = strstr(svg, "<svg");
     if (!s)
         return -1;
-    int depth = 0;
+    int depth = 0, rc = 0;
+    id_table ids = {0};
     while (*s) {
         if (*s != '<') {
             size_t n = strcspn(s, "<");
@@ -174,8 +233,10 @@ static int svg_embed(page *p, const char *svg, const char *prefix)
         }
         if (strncmp(s, "<!--", 4) == 0 || strncmp(s, "<?", 2) == 0 || strncmp(s, "<!", 2) == 0) {
             const char *end = strncmp(s, "<!--", 4) == 0 ? strstr(s, "-->") : strchr(s, '>');
-            if (!end)
-                return -1;
+            if (!end) {
+                rc = -1;
+                break;
+            }
             s = end + (strncmp(s, "<!--", 4) == 0 ? 3 : 1);
             continue;
         }
@@ -183,11 +244,11 @@ static int svg_embed(page *p, const char *svg, const char *prefix)
         for (char q = 0; *e && (q || *e != '>'); e++)
             if (*e == '"' || *e == '\'')
                 q = q == *e ? 0 : q ? q : *e;
-        if (!*e)
-            return -1;
         size_t n = (size_t)(e - s) + 1;
-        if (svg_tag(p, s, n, prefix) != 0)
-            return -1;
+        if (!*e || svg_tag(p, &ids, s, n, prefix) != 0) {
+            rc = -1;
+            break;
+        }
         if (s[1] == '/')
             depth--;
         else if (e[-1] != '/')
@@ -196,7 +257,8 @@ static int svg_embed(page *p, const char *svg, const char *prefix)
         if (depth == 0)
             break;
     }
-    return depth == 0 ? 0 : -1;
+    id_table_free(&ids);
+    return rc == 0 && depth == 0 ? 0 : -1;
 }
 
 static char *read_file(const char *path, size_t limit)
