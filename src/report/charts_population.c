@@ -64,7 +64,7 @@ int plot_population_pyramid(plot_ctx *c)
     snprintf(la, sizeof la, plot_label(c, L_YEAR_N), year_a);
     snprintf(lb, sizeof lb, plot_label(c, L_YEAR_N), year_b);
 
-    plot_begin(c, &s, title, 0, NULL);
+    plot_begin(c, &s, title, 0, NULL, 0);
     plot_block_begin(&s, "$P");
     double max = 0;
     for (size_t a = 0; a < mean.dims[3]; a++) {
@@ -130,7 +130,7 @@ int plot_population_fan(plot_ctx *c)
         goto out;
     char title[256];
     snprintf(title, sizeof title, plot_label(c, L_POPFAN_TITLE), (int)f75.year[0], (int)f75.year[f75.n - 1]);
-    plot_begin(c, &s, title, 0, plot_label(c, L_FAN_NOTE));
+    plot_begin(c, &s, title, 0, plot_label(c, L_FAN_NOTE), 0);
     fan_block(&s, "$A", &f75, 1);
     fan_block(&s, "$B", &f85, 1);
     gp_printf(&s, "set xlabel ");

@@ -17,9 +17,9 @@
 
 /* Image size: readable when shown at its own size on a screen or slide (pixels for PNG and
  * SVG, inches for PDF), the font scaled to match. */
-#define PNG_TERMINAL "pngcairo size 1280,800 noenhanced font '%s,15' linewidth 1.5"
-#define SVG_TERMINAL "svg size 1280,800 noenhanced font '%s,15' linewidth 1.5 background '#ffffff'"
-#define PDF_TERMINAL "pdfcairo size 10in,6.25in noenhanced font '%s,11' linewidth 1.5"
+#define PNG_TERMINAL "pngcairo size 1280,%d noenhanced font '%s,15' linewidth 1.5"
+#define SVG_TERMINAL "svg size 1280,%d noenhanced font '%s,15' linewidth 1.5 background '#ffffff'"
+#define PDF_TERMINAL "pdfcairo size 10in,%.2fin noenhanced font '%s,11' linewidth 1.5"
 #define FONT_EN "Noto Sans CJK JP"  /* also has Latin letters; the same look in both languages */
 #define FONT_JA "Noto Sans CJK JP"
 enum { NAME_MAX_BYTES = 48 }; /* a scenario name in a footnote */
@@ -179,16 +179,19 @@ static void append_name(char *buf, size_t size, const char *name)
     snprintf(buf + len, size - len, "%s%.*s%s", len ? ", " : "", (int)n, name, n < strlen(name) ? "..." : "");
 }
 
-void plot_begin(plot_ctx *c, gp_script *s, const char *title, int scenario, const char *extra_note)
+void plot_begin(plot_ctx *c, gp_script *s, const char *title, int scenario, const char *extra_note, int tall)
 {
     const char *font = c->lang == CC_LANG_JA ? FONT_JA : FONT_EN;
     const char *terminal = c->format == CC_PLOT_PNG ? PNG_TERMINAL : c->format == CC_PLOT_SVG ? SVG_TERMINAL
                                                                                               : PDF_TERMINAL;
     gp_printf(s, "set encoding utf8\nset terminal ");
-    gp_printf(s, terminal, font);
+    if (c->format == CC_PLOT_PDF)
+        gp_printf(s, terminal, tall ? 7.8 : 6.25, font);
+    else
+        gp_printf(s, terminal, tall ? 1000 : 800, font);
     gp_printf(s, "\nset title ");
     gp_quote(s, title, 0);
-    gp_printf(s, " font ',17'\nset key top left opaque box lc rgb '#cccccc'\nset grid lc rgb '#dddddd'\n"
+    gp_printf(s, " font ',17'\nset key top left opaque box lc rgb '#cccccc' reverse Left\nset grid lc rgb '#dddddd'\n"
                  "set border 3\nset tics nomirror\nset bmargin 6\n");
     char names[512] = "", seed[32], reps[32], note[1024];
     for (int i = 0; i < c->nscenarios; i++)
@@ -206,6 +209,33 @@ void plot_begin(plot_ctx *c, gp_script *s, const char *title, int scenario, cons
     gp_printf(s, "set label 101 ");
     gp_quote(s, note, 0);
     gp_printf(s, " at screen 0.01, screen 0.025 left font ',11' textcolor rgb '#505050'\n");
+}
+
+void plot_legend(gp_script *s, const plot_legend_entry *e, int n, int per_row)
+{
+    int rows = (n + per_row - 1) / per_row;
+    for (int i = 0; i < n; i++) {
+        int row = i / per_row, col = i % per_row, in_row = row == rows - 1 ? n - row * per_row : per_row;
+        double slot = 0.96 / per_row, x = 0.5 + (col - in_row / 2.0) * slot + 0.01;
+        double y = 0.07 + 0.04 * (rows - 1 - row);
+        if (e[i].line)
+            gp_printf(s, "set arrow %d from screen %.4f, screen %.4f to screen %.4f, screen %.4f nohead "
+                         "linewidth 2 dashtype %d linecolor rgb '%s' front\n",
+                      200 + i, x, y, x + 0.03, y, e[i].line == 1 ? 2 : 1, e[i].colour);
+        else
+            gp_printf(s, "set object %d rectangle from screen %.4f, screen %.4f to screen %.4f, screen %.4f "
+                         "fillcolor rgb '%s' fillstyle solid 0.55 border linecolor rgb '%s' front\n",
+                      200 + i, x, y - 0.011, x + 0.03, y + 0.011, e[i].colour, e[i].colour);
+        gp_printf(s, "set label %d ", 200 + i);
+        gp_quote(s, e[i].text, 0);
+        gp_printf(s, " at screen %.4f, screen %.4f left front\n", x + 0.038, y);
+    }
+}
+
+void plot_legend_clear(gp_script *s, int n)
+{
+    for (int i = 0; i < n; i++)
+        gp_printf(s, "unset arrow %d\nunset object %d\nunset label %d\n", 200 + i, 200 + i, 200 + i);
 }
 
 /* mkdir -p: the folder and any missing parents. */
@@ -303,13 +333,13 @@ static const struct {
 } stages[] = {
     {"/population/by_age/mean", "population charts (pyramid, 75+ and 85+ fan) skipped",
      {plot_population_pyramid, plot_population_fan}},
-#if 0
     {"/demand/beds_needed/quantiles", "demand charts (beds needed, outpatient visits, home-care patients) skipped",
      {plot_beds_fan, plot_outpatient_fan, plot_home_care}},
     {"/coverage/doctors/n_doctors",
      "per-scheme charts (duty and disturbed nights, out-of-hours hours, escalations and continuity, paired "
      "differences) skipped",
      {plot_coverage_nights, plot_coverage_ooh, plot_coverage_outcomes, plot_coverage_differences}},
+#if 0
     {"/capacity/doctors_needed_quantiles",
      "doctors-needed chart skipped (it needs a `carecast capacity -o FILE` results file)", {plot_capacity}},
     {"/sensitivity/width", "tornado chart skipped (it needs a `carecast sensitivity -o FILE` results file)",

@@ -41,8 +41,8 @@ const char *plot_scheme_label(const plot_ctx *c, const char *scheme);
 /* ---- the frame (plot.c) ---- */
 /* Start a chart: terminal, font, title and the footnote naming the source (scenario index
  * `scenario`, or every scenario when -1) and seed; `extra_note` (may be NULL) is added to the
- * footnote. */
-void plot_begin(plot_ctx *c, gp_script *s, const char *title, int scenario, const char *extra_note);
+ * footnote; `tall`: a canvas taller by a quarter (charts of 2 x 2 panels). */
+void plot_begin(plot_ctx *c, gp_script *s, const char *title, int scenario, const char *extra_note, int tall);
 /* Run the script and write the image to out_dir/<stem>.<ext> (temporary file + rename);
  * record the chart in the list. 0 or a cc_error code. */
 int plot_finish(plot_ctx *c, gp_script *s, const char *kind, const char *stem, const char *title);
@@ -103,5 +103,18 @@ void fan_block(gp_script *s, const char *name, const fan_series *f, double scale
 /* The plot clauses of one fan from $name: 90% band, 50% band, median line; labelled with
  * `label` (NULL: the bands named "90% band" and "50% band"). No leading "plot", no newline. */
 void fan_clauses(plot_ctx *c, gp_script *s, const char *name, const char *colour, const char *label);
+
+
+/* A legend drawn with screen-placed objects, in rows of up to `per_row` entries centred at
+ * the bottom of the canvas (above the footnote), shared by every panel of a multiplot: gnuplot's
+ * own key cannot span panels. Tags 200 and up; plot_legend_clear removes them before a later
+ * panel would draw them again. */
+typedef struct {
+    const char *text;
+    const char *colour;
+    int line; /* 0: a filled box; 1: a dashed line; 2: a solid line */
+} plot_legend_entry;
+void plot_legend(gp_script *s, const plot_legend_entry *e, int n, int per_row);
+void plot_legend_clear(gp_script *s, int n);
 
 #endif
