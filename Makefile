@@ -53,6 +53,7 @@ $(BUILD)/tests:
 run: deps
 	$(MAKE) all
 	$(BUILD)/carecast run scenarios/kashiwa.ini -o results/kashiwa.h5
+	$(BUILD)/carecast plot results/kashiwa.h5 -o results
 
 # Unit tests (cmocka), then the CLI tests (Python: bad inputs, h5py reader, determinism,
 # reference projection, demand), valgrind memcheck of a run, a check and failing inputs, then

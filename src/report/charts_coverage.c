@@ -283,6 +283,19 @@ static int fill_replications(plot_ctx *c, const cov_index *x, const char *metric
     return any ? 0 : PLOT_SKIPPED;
 }
 
+/* The footnote's note of a box chart: how many coverage replications (the length of the
+ * coverage_replication axis) the boxes are over. */
+static void box_note(plot_ctx *c, label_id id, char *note, size_t size)
+{
+    cc_read_dataset d = {0};
+    int n = 0;
+    if (plot_has(c, "/coverage_replication") && plot_read(c, "/coverage_replication", &d) == 0)
+        n = (int)d.size;
+    cc_error_clear(c->err);
+    cc_read_dataset_free(&d);
+    snprintf(note, size, plot_label(c, id), n);
+}
+
 static int need_index(plot_ctx *c, cov_index *x, const char *what)
 {
     cov_index_read(c, x);
@@ -305,15 +318,15 @@ int plot_coverage_nights(plot_ctx *c)
     if (ret != 0)
         goto out;
     const char *title = plot_label(c, L_NIGHTS_TITLE);
-    plot_begin(c, &s, title, 0, plot_label(c, L_BOX_NOTE), 0);
+    char note[256];
+    box_note(c, L_BOX_NOTE, note, sizeof note);
+    plot_begin(c, &s, title, 0, note, 0);
     box_blocks(&s, &x, duty[0], "$D");
     box_blocks(&s, &x, duty[1], "$N");
-    gp_printf(&s, "set multiplot layout 1,2 title ");
-    gp_quote(&s, title, 0);
-    gp_printf(&s, " font ',17' margins 0.07,0.98,0.27,0.86 spacing 0.08\n");
+    gp_printf(&s, "set multiplot layout 1,2 margins 0.07,0.98,0.27,0.86 spacing 0.08\n");
     box_panel(c, &s, &x, "$D", plot_label(c, L_DUTY_PANEL), plot_label(c, L_NIGHTS_Y),
               config_number(c, "coverage", "max_duty_nights_per_month"), 1);
-    gp_printf(&s, "unset label 101\n");
+    plot_frame_clear(&s);
     plot_legend_clear(&s, MAX_SCHEMES + 1);
     box_panel(c, &s, &x, "$N", plot_label(c, L_DISTURBED_PANEL), plot_label(c, L_NIGHTS_Y),
               config_number(c, "coverage", "max_disturbed_nights_per_month"), 0);
@@ -337,7 +350,9 @@ int plot_coverage_ooh(plot_ctx *c)
     if (ret != 0)
         goto out;
     const char *title = plot_label(c, L_OOH_TITLE);
-    plot_begin(c, &s, title, 0, plot_label(c, L_BOX_NOTE), 0);
+    char note[256];
+    box_note(c, L_BOX_NOTE, note, sizeof note);
+    plot_begin(c, &s, title, 0, note, 0);
     box_blocks(&s, &x, st[0], "$D");
     gp_printf(&s, "set bmargin at screen 0.27\n");
     box_panel(c, &s, &x, "$D", NULL, plot_label(c, L_OOH_Y), NAN, 1);
@@ -362,14 +377,14 @@ int plot_coverage_outcomes(plot_ctx *c)
     if (ret != 0)
         goto out;
     const char *title = plot_label(c, L_OUTCOMES_TITLE);
-    plot_begin(c, &s, title, 0, plot_label(c, L_BOXREP_NOTE), 0);
+    char note[256];
+    box_note(c, L_BOXREP_NOTE, note, sizeof note);
+    plot_begin(c, &s, title, 0, note, 0);
     box_blocks(&s, &x, st[0], "$E");
     box_blocks(&s, &x, st[1], "$C");
-    gp_printf(&s, "set multiplot layout 1,2 title ");
-    gp_quote(&s, title, 0);
-    gp_printf(&s, " font ',17' margins 0.07,0.98,0.27,0.86 spacing 0.08\n");
+    gp_printf(&s, "set multiplot layout 1,2 margins 0.07,0.98,0.27,0.86 spacing 0.08\n");
     box_panel(c, &s, &x, "$E", plot_label(c, L_ESC_PANEL), plot_label(c, L_ESC_Y), NAN, 1);
-    gp_printf(&s, "unset label 101\n");
+    plot_frame_clear(&s);
     plot_legend_clear(&s, MAX_SCHEMES + 1);
     box_panel(c, &s, &x, "$C", plot_label(c, L_CONT_PANEL), plot_label(c, L_CONT_Y), NAN, 0);
     gp_printf(&s, "unset multiplot\n");
@@ -475,14 +490,12 @@ int plot_coverage_differences(plot_ctx *c)
         ret = plot_skip(c, "no paired differences (difference/mean_ci) under /coverage: paired-difference chart skipped");
         goto out;
     }
-    gp_printf(&s, "set multiplot layout 2,2 title ");
-    gp_quote(&s, title, 0);
-    gp_printf(&s, " font ',17' margins 0.08,0.98,0.16,0.9 spacing 0.1,0.1\n");
+    gp_printf(&s, "set multiplot layout 2,2 margins 0.08,0.98,0.16,0.9 spacing 0.1,0.1\n");
     for (int p = 0; p < 4; p++) {
         char prefix[8];
         snprintf(prefix, sizeof prefix, "$P%d_", p);
         difference_panel(c, &s, &x, prefix, panels[p].title, panels[p].ylabel, p == 0);
-        gp_printf(&s, "unset label 101\n");
+        plot_frame_clear(&s);
         plot_legend_clear(&s, MAX_SCHEMES);
     }
     gp_printf(&s, "unset multiplot\n");

@@ -114,7 +114,7 @@ int plot_outpatient_fan(plot_ctx *c)
         goto out;
     char title[256];
     snprintf(title, sizeof title, plot_label(c, L_OUT_TITLE), (int)f.year[0], (int)f.year[f.n - 1]);
-    plot_begin(c, &s, title, 0, NULL, 0);
+    plot_begin(c, &s, title, 0, plot_label(c, L_PEAK_NOTE), 0);
     fan_block(&s, "$F", &f, 1);
     int shares = share_block(c, &s, "/demand/outpatient/peak_year_share");
     if (shares < 0) {
@@ -122,7 +122,9 @@ int plot_outpatient_fan(plot_ctx *c)
         goto out;
     }
     axis_labels(c, &s, &f, 0.5, L_OUT_Y, shares == 0 ? L_PEAK_Y : L_COUNT);
-    gp_printf(&s, "set yrange [0:*]\nset key bottom left\nset style fill solid 0.45 noborder\nset boxwidth 0.6\nplot ");
+    /* the key between the bars (low, mostly at the ends) and the fan (high) */
+    gp_printf(&s, "set yrange [0:*]\nset key at graph 0.45, graph 0.45 center center\n"
+                  "set style fill solid 0.45 noborder\nset boxwidth 0.6\nplot ");
     if (shares == 0) { /* the boxes first, under the fan */
         gp_printf(&s, "$S using 1:2 axes x1y2 with boxes linecolor rgb '#999999' title ");
         gp_quote(&s, plot_label(c, L_PEAK), 0);

@@ -86,7 +86,8 @@ int plot_population_pyramid(plot_ctx *c)
     gp_printf(&s, "set xrange [%g:%g]\nset yrange [-0.5:%g]\nset xtics (", -lim, lim, mean.axes[3].values[mean.dims[3] - 1] + 0.5);
     for (double t = -lim; t <= lim + step / 2; t += step)
         gp_printf(&s, "%s'%.0f' %g", t > -lim ? ", " : "", fabs(t), t);
-    gp_printf(&s, ")\nset ytics 10\nset grid xtics ytics\nset xlabel ");
+    double top = mean.axes[3].values[mean.dims[3] - 1];
+    gp_printf(&s, ")\nset ytics 10\nset ytics add ('%.0f+' %g)\nset grid xtics ytics\nset xlabel ", top, top); /* the open age group */
     gp_quote(&s, plot_label(c, L_PYRAMID_X), 0);
     gp_printf(&s, "\nset ylabel ");
     gp_quote(&s, plot_label(c, L_AGE), 0);

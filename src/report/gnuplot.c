@@ -90,14 +90,12 @@ void gp_quote(gp_script *s, const char *text, size_t max_bytes)
     put_char(s, '\'');
     for (size_t i = 0; i < n; i++) {
         unsigned char c = (unsigned char)text[i];
-        if (c == '\'') {
-            put_char(s, '\'');
-            put_char(s, '\'');
-        } else if (c < 0x20 || c == 0x7f) {
+        if (c == '\'')
+            gp_printf(s, "\xe2\x80\x99"); /* U+2019: no quote of the text reaches gnuplot (gnuplot.h) */
+        else if (c < 0x20 || c == 0x7f)
             put_char(s, ' '); /* a newline would end the command; the rest would run as one */
-        } else {
+        else
             put_char(s, (char)c);
-        }
     }
     if (n < len)
         gp_printf(s, "...");

@@ -24,10 +24,12 @@ void gp_script_free(gp_script *s);
 void gp_printf(gp_script *s, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 /* Append text as one gnuplot single-quoted string: gnuplot does no backquote substitution
- * and no @ macro expansion inside single quotes, and knows one escape there, '' for a quote.
- * Control characters (newline, tab, escape, ...) become spaces, so the string cannot end its
- * line; text longer than max_bytes bytes (0: no limit) is cut at a UTF-8 character boundary
- * and ends with "...". */
+ * and no @ macro expansion inside single quotes. A quote of the text becomes U+2019 (the
+ * typographic apostrophe), so the string cannot end early: gnuplot's own escape, '' for a
+ * quote, fails where quotes follow each other or open the text (gnuplot 5.4 reads '''x' and
+ * 'a''''b' as two strings: found by feeding it random texts). Control characters (newline,
+ * tab, escape, ...) become spaces, so the string cannot end its line either. Text longer
+ * than max_bytes bytes (0: no limit) is cut at a UTF-8 character boundary and ends with "...". */
 void gp_quote(gp_script *s, const char *text, size_t max_bytes);
 
 /* Run gnuplot on the script. On success *image holds what gnuplot wrote to its standard

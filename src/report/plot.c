@@ -22,7 +22,7 @@
 #define PDF_TERMINAL "pdfcairo size 10in,%.2fin noenhanced font '%s,11' linewidth 1.5"
 #define FONT_EN "Noto Sans CJK JP"  /* also has Latin letters; the same look in both languages */
 #define FONT_JA "Noto Sans CJK JP"
-enum { NAME_MAX_BYTES = 48 }; /* a scenario name in a footnote */
+enum { NAME_MAX_BYTES = 64 }; /* a scenario name in a footnote */
 
 static const char *const extensions[] = {"png", "svg", "pdf"};
 
@@ -189,10 +189,13 @@ void plot_begin(plot_ctx *c, gp_script *s, const char *title, int scenario, cons
         gp_printf(s, terminal, tall ? 7.8 : 6.25, font);
     else
         gp_printf(s, terminal, tall ? 1000 : 800, font);
-    gp_printf(s, "\nset title ");
+    /* The title and footnote are labels placed on the canvas, centred on it whatever the margins,
+     * and drawn once by the first panel of a multiplot (plot_frame_clear). */
+    gp_printf(s, "\nset label 100 ");
     gp_quote(s, title, 0);
-    gp_printf(s, " font ',17'\nset key top left opaque box lc rgb '#cccccc' reverse Left\nset grid lc rgb '#dddddd'\n"
-                 "set border 3\nset tics nomirror\nset bmargin 6\n");
+    gp_printf(s, " at screen 0.5, screen 0.965 center font ',17'\nset tmargin at screen 0.9\n"
+                 "set key top left opaque box lc rgb '#cccccc' reverse Left\nset grid lc rgb '#dddddd'\n"
+                 "set border 3\nset tics nomirror\nset bmargin 5.5\n");
     char names[512] = "", seed[32], reps[32], note[1024];
     for (int i = 0; i < c->nscenarios; i++)
         if (scenario < 0 || i == scenario)
@@ -203,12 +206,19 @@ void plot_begin(plot_ctx *c, gp_script *s, const char *title, int scenario, cons
              plot_label(c, scenario < 0 && c->nscenarios > 1 ? L_SCENARIO_MANY : L_SCENARIO_ONE),
              *names ? names : plot_label(c, L_UNKNOWN), c->seed >= 0 ? seed : plot_label(c, L_UNKNOWN),
              c->replications >= 0 ? reps : plot_label(c, L_UNKNOWN));
-    if (extra_note)
-        snprintf(note + strlen(note), sizeof note - strlen(note), c->lang == CC_LANG_JA ? "。%s" : ". %s",
-                 extra_note);
     gp_printf(s, "set label 101 ");
     gp_quote(s, note, 0);
-    gp_printf(s, " at screen 0.01, screen 0.025 left font ',11' textcolor rgb '#505050'\n");
+    gp_printf(s, " at screen 0.01, screen %s left font ',11' textcolor rgb '#505050'\n", extra_note ? "0.05" : "0.02");
+    if (extra_note) { /* a line of its own: it explains the chart, the line above names its source */
+        gp_printf(s, "set label 102 ");
+        gp_quote(s, extra_note, 0);
+        gp_printf(s, " at screen 0.01, screen 0.02 left font ',11' textcolor rgb '#505050'\n");
+    }
+}
+
+void plot_frame_clear(gp_script *s)
+{
+    gp_printf(s, "unset label 100\nunset label 101\nunset label 102\n");
 }
 
 void plot_legend(gp_script *s, const plot_legend_entry *e, int n, int per_row)
@@ -217,7 +227,7 @@ void plot_legend(gp_script *s, const plot_legend_entry *e, int n, int per_row)
     for (int i = 0; i < n; i++) {
         int row = i / per_row, col = i % per_row, in_row = row == rows - 1 ? n - row * per_row : per_row;
         double slot = 0.96 / per_row, x = 0.5 + (col - in_row / 2.0) * slot + 0.01;
-        double y = 0.07 + 0.04 * (rows - 1 - row);
+        double y = 0.105 + 0.04 * (rows - 1 - row);
         if (e[i].line)
             gp_printf(s, "set arrow %d from screen %.4f, screen %.4f to screen %.4f, screen %.4f nohead "
                          "linewidth 2 dashtype %d linecolor rgb '%s' front\n",
@@ -339,12 +349,10 @@ static const struct {
      "per-scheme charts (duty and disturbed nights, out-of-hours hours, escalations and continuity, paired "
      "differences) skipped",
      {plot_coverage_nights, plot_coverage_ooh, plot_coverage_outcomes, plot_coverage_differences}},
-#if 0
     {"/capacity/doctors_needed_quantiles",
      "doctors-needed chart skipped (it needs a `carecast capacity -o FILE` results file)", {plot_capacity}},
     {"/sensitivity/width", "tornado chart skipped (it needs a `carecast sensitivity -o FILE` results file)",
      {plot_tornado}},
-#endif
 };
 
 /* The scenario names: the /scenario axis, else the groups of /provenance/scenarios. */
@@ -401,10 +409,12 @@ int cc_plot_results(const char *results_path, const char *out_dir, cc_plot_forma
     plot_ctx c = {.format = format, .lang = lang, .out_dir = out_dir, .gnuplot = gnuplot && *gnuplot ? gnuplot : NULL,
                   .list = out, .err = err};
     int ret = cc_reader_open(&c.rd, results_path, err);
+    if (ret != 0 && ret != CC_ERR_NOMEM)
+        err->category = CC_CATEGORY_INPUT; /* the results file is this function's input */
     if (ret == 0)
         ret = read_scenarios(&c);
-    if (ret == 0)
-        ret = make_dirs(out_dir, err);
+    if (ret == 0 && (ret = make_dirs(out_dir, err)) != 0 && ret != CC_ERR_NOMEM)
+        err->category = CC_CATEGORY_USAGE; /* the output folder is the caller's choice */
     if (ret == 0) {
         c.seed = provenance_number(&c, "seed");
         c.replications = provenance_number(&c, "replications");
@@ -422,7 +432,7 @@ int cc_plot_results(const char *results_path, const char *out_dir, cc_plot_forma
             ret = ret == PLOT_SKIPPED ? 0 : ret;
         }
     }
-    if (0 && ret == 0 && plot_has(&c, "/population/by_age/mean")) {
+    if (ret == 0 && plot_has(&c, "/population/by_age/mean")) {
         ret = plot_scenarios(&c);
         ret = ret == PLOT_SKIPPED ? 0 : ret;
     }

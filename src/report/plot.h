@@ -43,6 +43,8 @@ const char *plot_scheme_label(const plot_ctx *c, const char *scheme);
  * `scenario`, or every scenario when -1) and seed; `extra_note` (may be NULL) is added to the
  * footnote; `tall`: a canvas taller by a quarter (charts of 2 x 2 panels). */
 void plot_begin(plot_ctx *c, gp_script *s, const char *title, int scenario, const char *extra_note, int tall);
+/* Remove the title and footnote labels, after the first panel of a multiplot has drawn them. */
+void plot_frame_clear(gp_script *s);
 /* Run the script and write the image to out_dir/<stem>.<ext> (temporary file + rename);
  * record the chart in the list. 0 or a cc_error code. */
 int plot_finish(plot_ctx *c, gp_script *s, const char *kind, const char *stem, const char *title);
