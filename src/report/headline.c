@@ -181,7 +181,7 @@ static cc_summary_table *add_table(ctx *c, const char *id, char *title, const ch
         t->id = copy(c, id);
         t->scenario = copy(c, scenario);
         t->corner = copy(c, corner);
-        t->columns = calloc((size_t)ncolumns, sizeof *t->columns);
+        t->columns = calloc(ncolumns > 0 ? (size_t)ncolumns : 1, sizeof *t->columns);
         if (t->columns)
             t->ncolumns = ncolumns;
         else if (!c->rc)
@@ -544,12 +544,16 @@ static char *coverage_note(ctx *c, int year, size_t s)
         }
         cc_read_dataset_free(&d);
     }
-    return format(c, tr(c, "Home-care patients %.0f, of whom %.0f without a participating doctor (medians). Nights per "
+    char patients[32], uncovered[32];
+    cc_summary_cell cells[2] = {{.value = v[0]}, {.value = v[1]}};
+    cc_summary_cell_format(&cells[0], patients, sizeof patients);
+    cc_summary_cell_format(&cells[1], uncovered, sizeof uncovered);
+    return format(c, tr(c, "Home-care patients %s, of whom %s without a participating doctor (medians). Nights per "
                            "doctor-month over the doctors holding out-of-hours duty; median over coverage replications, "
                            "90%% band in brackets.",
-                        "在宅医療の患者 %.0f 人、うち参加医師のいない患者 %.0f 人（中央値）。夜の数は時間外の当番を持つ医師1人・1か月あたり。"
+                        "在宅医療の患者 %s 人、うち参加医師のいない患者 %s 人（中央値）。夜の数は時間外の当番を持つ医師1人・1か月あたり。"
                         "反復計算の中央値と、括弧内は90%%の幅。"),
-                  v[0], v[1]);
+                  patients, uncovered);
 }
 
 static void coverage_tables(ctx *c)
