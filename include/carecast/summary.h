@@ -100,7 +100,7 @@ int cc_export_is_summary(const cc_read_dataset *dataset);
 /* The CSV file name of a dataset path: the path's parts joined by '.', bytes other than
  * [A-Za-z0-9_-] replaced by '_' (so no '/', no "..", no leading '.'), with a hash of the path
  * when anything was replaced or the name cut to fit; ".csv" at the end. Fills name (size at
- * least 200) and returns 0, or CC_ERR_USAGE for an empty path. */
+ * least 256) and returns 0, or CC_ERR_USAGE for an empty path or a smaller buffer. */
 int cc_export_file_name(const char *path, char *name, size_t size);
 
 /* Options of the CSV export. */
