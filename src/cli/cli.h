@@ -35,5 +35,8 @@ int cli_finish(int rc);
 int cmd_capacity(int argc, char **argv);    /* src/cli/capacity.c */
 int cc_cli_sensitivity(int argc, char **argv); /* src/cli/sensitivity.c */
 int cmd_plot(int argc, char **argv);        /* src/cli/plot.c */
+int cmd_summary(int argc, char **argv);     /* src/cli/report.c: summary, export, report */
+int cmd_export(int argc, char **argv);
+int cmd_report(int argc, char **argv);
 
 #endif

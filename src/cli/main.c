@@ -28,6 +28,7 @@ static const char *usage_main =
     "  capacity SCENARIO doctors needed per scheme and target year (src/cli/capacity.c)\n"
     "  sensitivity SCENARIO  one-way sensitivity of key outputs to each ranged parameter\n"
     "  plot RESULTS.h5   draw the charts of a results file with gnuplot (src/cli/plot.c)\n"
+    "  summary|export|report RESULTS.h5  headline numbers (text, --json), CSV files, an HTML report (src/cli/report.c)\n"
     "\n"
     "options: --help (also after a command), --version\n"
     "under mpirun (a program built with make MPI=1) run shares its replications over the ranks;\n"
@@ -538,6 +539,9 @@ static int command(int argc, char **argv)
     if (strcmp(cmd, "capacity") == 0) return cmd_capacity(argc - 1, argv + 1);
     if (strcmp(cmd, "sensitivity") == 0) return cc_cli_sensitivity(argc - 1, argv + 1); /* src/cli/sensitivity.c */
     if (strcmp(cmd, "plot") == 0) return cmd_plot(argc - 1, argv + 1); /* src/cli/plot.c */
+    if (strcmp(cmd, "summary") == 0) return cmd_summary(argc - 1, argv + 1); /* src/cli/report.c, as export, report */
+    if (strcmp(cmd, "export") == 0) return cmd_export(argc - 1, argv + 1);
+    if (strcmp(cmd, "report") == 0) return cmd_report(argc - 1, argv + 1);
     fprintf(stderr, "carecast: unknown command '%s'\n\n%s", cmd, usage_main);
     return EXIT_USAGE;
 }
