@@ -101,11 +101,13 @@ void cc_demand_compute(const cc_demand_params *p, const cc_run_options *run, con
         factor[CC_SETTING_HOME_CARE] *= draw->enrolment_factor;
         double shift = year >= p->shift_year ? p->shift_share : 0.0;
         for (int sex = 0; sex < CC_SEXES; sex++) {
+            static const int band_end[4] = {65, 75, 85, CC_AGES}; /* the bands of cc_age_band */
             double mean[CC_RATE_SETTINGS][4] = {{0}};
             const double *pop = &path->population[((size_t)y * CC_SEXES + sex) * CC_AGES];
-            for (int a = 0; a < CC_AGES; a++)
-                for (int k = 0; k < CC_RATE_SETTINGS; k++)
-                    mean[k][cc_age_band(a)] += pop[a] * p->rate[k][sex][a] / 1e5 * factor[k];
+            for (int b = 0, a = 0; b < 4; b++)
+                for (; a < band_end[b]; a++)
+                    for (int k = 0; k < CC_RATE_SETTINGS; k++)
+                        mean[k][b] += pop[a] * p->rate[k][sex][a] / 1e5 * factor[k];
             for (int b = 0; b < 4; b++) {
                 double moved = mean[CC_SETTING_INPATIENT][b] * shift;
                 uint32_t cell = (uint32_t)(((y * CC_SEXES + sex) * 4 + b) * 4);
