@@ -208,14 +208,16 @@ static void migrate(const cc_population_params *p, const cc_population_rates *r,
     if (!expected && p->migration_noise_sd > 0 && h > 0) /* scales the year's flow, never reverses it */
         factor = fmax(0.0, 1.0 + gsl_ran_gaussian(rng, p->migration_noise_sd));
     for (int sex = 0; sex < CC_SEXES; sex++) {
-        double net = 0;
-        for (int a = 0; a < CC_AGES; a++) {
+        double net = 0, expected_moves[CC_AGES];
+        for (int a = 0; a < CC_AGES; a++) { /* first without draws, so the loop below keeps little across them */
             double share = flow_total > 0 ? fabs(flow[sex * CC_AGES + a]) / flow_total
                                           : (population_now > 0 ? now[sex][a] / population_now : 0.0);
-            double expected_moves = flow[sex * CC_AGES + a] * h * factor + extra * share;
-            if (expected_moves == 0)
+            expected_moves[a] = flow[sex * CC_AGES + a] * h * factor + extra * share;
+        }
+        for (int a = 0; a < CC_AGES; a++) {
+            if (expected_moves[a] == 0)
                 continue;
-            double moved = round_unbiased(rng, expected, expected_moves);
+            double moved = round_unbiased(rng, expected, expected_moves[a]);
             if (next[sex][a] + moved < 0)
                 moved = -next[sex][a];
             next[sex][a] += moved;
