@@ -126,16 +126,23 @@ void cc_population_workspace_free(cc_population_workspace *ws)
  * The loader bounds every input cell (CC_MAX_PERSONS_PER_GROUP), so there are few parts. */
 #define DRAW_PART 1000000000.0
 
-static double draw_binomial(gsl_rng *rng, int expected, double p, double n)
+static double draw_binomial_parts(gsl_rng *rng, double p, double n)
 {
-    if (expected)
-        return n * p;
-    if (n <= DRAW_PART) /* one part, the usual case: the loop below would add its draw to 0 */
-        return n > 0 ? (double)gsl_ran_binomial(rng, p, (unsigned int)n) : 0.0;
     double drawn = 0;
     for (double left = n; left > 0; left -= DRAW_PART)
         drawn += (double)gsl_ran_binomial(rng, p, (unsigned int)fmin(left, DRAW_PART));
     return drawn;
+}
+
+/* Inlined where it is called per age; one part (the usual case) is one draw, as the loop of
+ * draw_binomial_parts would add it to 0. */
+static inline double draw_binomial(gsl_rng *rng, int expected, double p, double n)
+{
+    if (expected)
+        return n * p;
+    if (n <= DRAW_PART)
+        return n > 0 ? (double)gsl_ran_binomial(rng, p, (unsigned int)n) : 0.0;
+    return draw_binomial_parts(rng, p, n);
 }
 
 static double draw_poisson(gsl_rng *rng, double mean)
