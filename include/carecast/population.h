@@ -128,9 +128,12 @@ typedef struct {
     double *life_expectancy;  /* [years][CC_SEXES + 1][2]: at birth, at 65; [2] = both sexes */
 } cc_population_path;
 
-/* Per-thread workspace: the random streams, allocated once. */
+/* Per-thread workspace: the random streams, allocated once, and the rate draw's scratch arrays
+ * (grown by cc_population_rates_draw to the longest projection seen, then reused). */
 typedef struct {
     gsl_rng *deaths, *births, *migration, *parameters;
+    double *scratch;
+    size_t scratch_size; /* doubles */
 } cc_population_workspace;
 
 /* Fit mortality improvement (Lee-Carter on the history, drift set to the e0 target), set the

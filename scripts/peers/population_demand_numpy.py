@@ -475,7 +475,8 @@ def project(sc, model, rng, reps):
     after = calendar > sc["mortality_year"]
     noise[:, after] = walk[:, calendar[after] - sc["mortality_year"] - 1]
     k = (model["drift"] * (calendar - sc["mortality_year"])[:, None])[None] + noise[..., None] * model["sigma"]
-    m_calendar = model["m"] * np.exp(model["b"] * k[..., None])                       # [rep, year, sex, age]
+    k = np.ascontiguousarray(k.transpose(1, 0, 2))                                     # [year, rep, sex]
+    m_calendar = model["m"] * np.exp(model["b"] * k[..., None])                       # [year, rep, sex, age]
     long_run = np.maximum(0.0, sc["long_run_tfr"] + sc["tfr_sd"] * normal(reps))
     progress = np.clip((calendar - sc["base_year"]) / (sc["long_run_year"] - sc["base_year"]), 0.0, 1.0)
     tfr_calendar = model["base_tfr"] + (long_run[:, None] - model["base_tfr"]) * progress
@@ -494,6 +495,10 @@ def project(sc, model, rng, reps):
     migration_factor = np.maximum(0.0, 1 + sc["migration_sd"] * normal(reps, n))  # scales, never reverses
     persistent = np.cumsum(sc["persistent_sd"] * np.sqrt(length) * normal(reps, n), axis=1)   # [rep, step]
     p_boy = sc["sex_ratio"] / (1 + sc["sex_ratio"])
+    band_rates = np.zeros((2, N_AGES, len(BANDS), 3))    # rates [sex, age, band, setting], 0 outside the band
+    for b, (lo, hi) in enumerate(BANDS):
+        band_rates[:, lo:hi, b] = model["rates"].transpose(1, 2, 0)[:, lo:hi]
+    band_rates = band_rates.reshape(2, N_AGES, -1)
 
     def binomial(count, p):
         return count * p if expected else rng.binomial(count.astype(np.int64), p).astype(float)
@@ -514,7 +519,8 @@ def project(sc, model, rng, reps):
     women_ages = model["fert_ages"]
     for y, year in enumerate(years):
         # the step's rates (its calendar years' by overlap) and their life table
-        m = np.einsum("c,rcsa->rsa", weights[y], m_calendar)                             # [rep, sex, age]
+        overlap = np.flatnonzero(weights[y])                                             # one or two years
+        m = np.tensordot(weights[y, overlap], m_calendar[overlap], axes=1)                 # [rep, sex, age]
         l, L = life_table(m)
         e_0 = L.sum(axis=-1)
         e_65 = L[..., 65:].sum(axis=-1) / l[..., 65]
@@ -591,8 +597,8 @@ def project(sc, model, rng, reps):
             growth = (1 + trend) ** t
         growth = growth * multiplier                                                    # [rep, setting]
         growth[:, 2] *= enrolment
-        mean = np.stack([(pop[:, :, lo:hi, None] * model["rates"].transpose(1, 2, 0)[None, :, lo:hi]).sum(axis=2)
-                         for lo, hi in BANDS], axis=2) * growth[:, None, None, :]       # [rep, sex, band, setting]
+        mean = np.stack([pop[:, s] @ band_rates[s] for s in range(2)], axis=1)          # [rep, sex, band x setting]
+        mean = mean.reshape(reps, 2, len(BANDS), 3) * growth[:, None, None, :]          # [rep, sex, band, setting]
         moved = mean[..., 0] * (sc["shift_share"] if year >= sc["shift_year"] else 0.0)
         inpatients, home_mean = mean[..., 0] - moved, mean[..., 2] + moved
         enrolled = poisson(home_mean)

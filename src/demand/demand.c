@@ -101,11 +101,22 @@ void cc_demand_compute(const cc_demand_params *p, const cc_run_options *run, con
         factor[CC_SETTING_HOME_CARE] *= draw->enrolment_factor;
         double shift = year >= p->shift_year ? p->shift_share : 0.0;
         for (int sex = 0; sex < CC_SEXES; sex++) {
-            double mean[CC_RATE_SETTINGS][4] = {{0}};
+            static const int band_end[4] = {65, 75, 85, CC_AGES}; /* the bands of cc_age_band */
+            double mean[CC_RATE_SETTINGS][4];
             const double *pop = &path->population[((size_t)y * CC_SEXES + sex) * CC_AGES];
-            for (int a = 0; a < CC_AGES; a++)
-                for (int k = 0; k < CC_RATE_SETTINGS; k++)
-                    mean[k][cc_age_band(a)] += pop[a] * p->rate[k][sex][a] / 1e5 * factor[k];
+            const double *in = p->rate[CC_SETTING_INPATIENT][sex], *outp = p->rate[CC_SETTING_OUTPATIENT][sex],
+                         *care = p->rate[CC_SETTING_HOME_CARE][sex];
+            for (int b = 0, a = 0; b < 4; b++) { /* the settings side by side: one pass over the ages */
+                double sum_in = 0, sum_out = 0, sum_care = 0;
+                for (; a < band_end[b]; a++) {
+                    sum_in += pop[a] * in[a] / 1e5 * factor[CC_SETTING_INPATIENT];
+                    sum_out += pop[a] * outp[a] / 1e5 * factor[CC_SETTING_OUTPATIENT];
+                    sum_care += pop[a] * care[a] / 1e5 * factor[CC_SETTING_HOME_CARE];
+                }
+                mean[CC_SETTING_INPATIENT][b] = sum_in;
+                mean[CC_SETTING_OUTPATIENT][b] = sum_out;
+                mean[CC_SETTING_HOME_CARE][b] = sum_care;
+            }
             for (int b = 0; b < 4; b++) {
                 double moved = mean[CC_SETTING_INPATIENT][b] * shift;
                 uint32_t cell = (uint32_t)(((y * CC_SEXES + sex) * 4 + b) * 4);

@@ -7,7 +7,8 @@ void cc_lifetable_from_rates(const double rates[CC_AGES], cc_lifetable *t)
 {
     t->lx[0] = 1.0;
     for (int a = 0; a < CC_AGE_OPEN; a++) {
-        double q = fmin(1.0, 2.0 * rates[a] / (2.0 + rates[a]));
+        double q = 2.0 * rates[a] / (2.0 + rates[a]);
+        q = q < 1.0 ? q : 1.0; /* fmin(1, q), NaN included, without a library call per age */
         t->lx[a + 1] = t->lx[a] * (1.0 - q);
         t->Lx[a] = 0.5 * (t->lx[a] + t->lx[a + 1]);
     }

@@ -99,6 +99,7 @@ void cc_population_path_free(cc_population_path *p)
 
 int cc_population_workspace_init(cc_population_workspace *ws)
 {
+    memset(ws, 0, sizeof *ws);
     ws->deaths = cc_rng_alloc();
     ws->births = cc_rng_alloc();
     ws->migration = cc_rng_alloc();
@@ -116,6 +117,7 @@ void cc_population_workspace_free(cc_population_workspace *ws)
     gsl_rng_free(ws->births);
     gsl_rng_free(ws->migration);
     gsl_rng_free(ws->parameters);
+    free(ws->scratch);
     memset(ws, 0, sizeof *ws);
 }
 
@@ -124,14 +126,23 @@ void cc_population_workspace_free(cc_population_workspace *ws)
  * The loader bounds every input cell (CC_MAX_PERSONS_PER_GROUP), so there are few parts. */
 #define DRAW_PART 1000000000.0
 
-static double draw_binomial(gsl_rng *rng, int expected, double p, double n)
+static double draw_binomial_parts(gsl_rng *rng, double p, double n)
 {
-    if (expected)
-        return n * p;
     double drawn = 0;
     for (double left = n; left > 0; left -= DRAW_PART)
         drawn += (double)gsl_ran_binomial(rng, p, (unsigned int)fmin(left, DRAW_PART));
     return drawn;
+}
+
+/* Inlined where it is called per age; one part (the usual case) is one draw, as the loop of
+ * draw_binomial_parts would add it to 0. */
+static inline double draw_binomial(gsl_rng *rng, int expected, double p, double n)
+{
+    if (expected)
+        return n * p;
+    if (n <= DRAW_PART)
+        return n > 0 ? (double)gsl_ran_binomial(rng, p, (unsigned int)n) : 0.0;
+    return draw_binomial_parts(rng, p, n);
 }
 
 static double draw_poisson(gsl_rng *rng, double mean)
@@ -204,14 +215,16 @@ static void migrate(const cc_population_params *p, const cc_population_rates *r,
     if (!expected && p->migration_noise_sd > 0 && h > 0) /* scales the year's flow, never reverses it */
         factor = fmax(0.0, 1.0 + gsl_ran_gaussian(rng, p->migration_noise_sd));
     for (int sex = 0; sex < CC_SEXES; sex++) {
-        double net = 0;
-        for (int a = 0; a < CC_AGES; a++) {
+        double net = 0, expected_moves[CC_AGES];
+        for (int a = 0; a < CC_AGES; a++) { /* first without draws, so the loop below keeps little across them */
             double share = flow_total > 0 ? fabs(flow[sex * CC_AGES + a]) / flow_total
                                           : (population_now > 0 ? now[sex][a] / population_now : 0.0);
-            double expected_moves = flow[sex * CC_AGES + a] * h * factor + extra * share;
-            if (expected_moves == 0)
+            expected_moves[a] = flow[sex * CC_AGES + a] * h * factor + extra * share;
+        }
+        for (int a = 0; a < CC_AGES; a++) {
+            if (expected_moves[a] == 0)
                 continue;
-            double moved = round_unbiased(rng, expected, expected_moves);
+            double moved = round_unbiased(rng, expected, expected_moves[a]);
             if (next[sex][a] + moved < 0)
                 moved = -next[sex][a];
             next[sex][a] += moved;
@@ -223,8 +236,8 @@ static void migrate(const cc_population_params *p, const cc_population_rates *r,
 
 /* The step that ends on year point y, h years long (0 < h <= 1). */
 static void step(const cc_population_params *p, const cc_population_rates *r, int expected, int y, double h,
-                 cc_population_workspace *ws, const double *now[CC_SEXES], double *next[CC_SEXES],
-                 cc_population_path *path)
+                 const cc_lifetable table[CC_SEXES], cc_population_workspace *ws, const double *now[CC_SEXES],
+                 double *next[CC_SEXES], cc_population_path *path)
 {
     double survival[CC_SEXES][CC_AGES], birth_survival[CC_SEXES], population_now = 0;
     for (int sex = 0; sex < CC_SEXES; sex++)
@@ -232,9 +245,7 @@ static void step(const cc_population_params *p, const cc_population_rates *r, in
             population_now += now[sex][a];
     for (int sex = 0; sex < CC_SEXES; sex++) {
         const double *m = &r->mortality[((size_t)y * CC_SEXES + sex) * CC_AGES];
-        cc_lifetable table;
-        cc_lifetable_from_rates(m, &table);
-        cc_lifetable_survival(&table, m, survival[sex], &birth_survival[sex]);
+        cc_lifetable_survival(&table[sex], m, survival[sex], &birth_survival[sex]);
         if (h < 1)
             birth_survival[sex] = exp(-m[0] * h / 2);
         path->deaths[y * CC_SEXES + sex] = survive(now[sex], survival[sex], h, next[sex], ws->deaths, expected);
@@ -257,15 +268,6 @@ static void step(const cc_population_params *p, const cc_population_rates *r, in
     migrate(p, r, expected, y, h, population_now, now, next, ws->migration, path);
 }
 
-/* The period life expectancies of step y's rates. */
-static void record_step_life_expectancy(const cc_population_params *p, const cc_population_rates *r, int y,
-                                        cc_population_path *path)
-{
-    cc_lifetable table[CC_SEXES];
-    for (int sex = 0; sex < CC_SEXES; sex++)
-        cc_lifetable_from_rates(&r->mortality[((size_t)y * CC_SEXES + sex) * CC_AGES], &table[sex]);
-    record_life_expectancy(table, p->sex_ratio_at_birth, &path->life_expectancy[(size_t)y * (CC_SEXES + 1) * 2]);
-}
 
 int cc_population_simulate(const cc_population_params *p, const cc_population_rates *r, const cc_run_options *run,
                            uint32_t replication, cc_population_workspace *ws, cc_population_path *path)
@@ -277,7 +279,10 @@ int cc_population_simulate(const cc_population_params *p, const cc_population_ra
     for (int y = 0; y < path->years; y++) {
         double start, h;
         cc_population_step_span(p, y, &start, &h);
-        record_step_life_expectancy(p, r, y, path);
+        cc_lifetable table[CC_SEXES]; /* step y's period life tables: its life expectancies and survival */
+        for (int sex = 0; sex < CC_SEXES; sex++)
+            cc_lifetable_from_rates(&r->mortality[((size_t)y * CC_SEXES + sex) * CC_AGES], &table[sex]);
+        record_life_expectancy(table, p->sex_ratio_at_birth, &path->life_expectancy[(size_t)y * (CC_SEXES + 1) * 2]);
         double *next[CC_SEXES] = {STOCK(path, y, CC_MALE), STOCK(path, y, CC_FEMALE)};
         if (h <= 0) { /* the base date is the first point: no flows */
             for (int sex = 0; sex < CC_SEXES; sex++) {
@@ -289,7 +294,7 @@ int cc_population_simulate(const cc_population_params *p, const cc_population_ra
         }
         const double *now[CC_SEXES] = {y == 0 ? p->base_population[CC_MALE] : STOCK(path, y - 1, CC_MALE),
                                        y == 0 ? p->base_population[CC_FEMALE] : STOCK(path, y - 1, CC_FEMALE)};
-        step(p, r, run->expected_values, y, h, ws, now, next, path);
+        step(p, r, run->expected_values, y, h, table, ws, now, next, path);
     }
     return 0;
 }

@@ -51,11 +51,23 @@ void cc_migration_profile(double peak_age, double profile[CC_AGES])
         profile[a] /= sum;
 }
 
+/* m_base(x) exp(b(x) k). b is constant within each history age group, so exp is taken once per
+ * group (the same argument gives the same value: no result changes). */
 static void rates_at_index(const cc_population_params *p, const cc_population_model *m, int sex, double k, double out[CC_AGES])
 {
     (void)p; /* the model holds its base rates */
-    for (int a = 0; a < CC_AGES; a++)
-        out[a] = m->base_rate[sex][a] * (m->has_lee_carter ? exp(m->b_single[sex][a] * k) : 1.0);
+    if (!m->has_lee_carter) {
+        for (int a = 0; a < CC_AGES; a++)
+            out[a] = m->base_rate[sex][a] * 1.0;
+        return;
+    }
+    const double *b = m->b_single[sex];
+    double factor = exp(b[0] * k);
+    for (int a = 0; a < CC_AGES; a++) {
+        if (a > 0 && b[a] != b[a - 1])
+            factor = exp(b[a] * k);
+        out[a] = m->base_rate[sex][a] * factor;
+    }
 }
 
 static double e0_at_index(const cc_population_params *p, const cc_population_model *m, int sex, double k)
@@ -258,14 +270,18 @@ void cc_population_model_free(cc_population_model *m)
     memset(m, 0, sizeof *m);
 }
 
-/* The calendar years a projection's steps touch, and each one's index k noise (a random walk
- * from the base mortality table's year, one normal innovation a year shared by both sexes). */
+/* The calendar years a projection's steps touch, each one's index k noise (a random walk from
+ * the base mortality table's year, one normal innovation a year shared by both sexes) and each
+ * one's death rates: a step spanning two calendar years blends both, and the next step reuses
+ * the later one, so a year's rates are computed once per replication. The arrays live in the
+ * workspace (grown when a longer projection needs more), so nothing is allocated per replication. */
 typedef struct {
     int first, n;
     double *noise; /* [n] */
+    double *rates; /* [n][CC_SEXES][CC_AGES] */
 } calendar_path;
 
-static int calendar_years(const cc_population_params *p, int steps, calendar_path *cal)
+static int calendar_years(const cc_population_params *p, int steps, cc_population_workspace *ws, calendar_path *cal)
 {
     double start, h;
     cc_population_step_span(p, steps - 1, &start, &h);
@@ -274,8 +290,18 @@ static int calendar_years(const cc_population_params *p, int steps, calendar_pat
     if (last < cal->first)
         last = cal->first;
     cal->n = last - cal->first + 1;
-    cal->noise = calloc(cal->n, sizeof *cal->noise);
-    return cal->noise ? 0 : CC_ERR_NOMEM;
+    size_t need = (size_t)cal->n * (1 + CC_SEXES * CC_AGES);
+    if (need > ws->scratch_size) {
+        double *grown = realloc(ws->scratch, need * sizeof *grown);
+        if (!grown)
+            return CC_ERR_NOMEM;
+        ws->scratch = grown;
+        ws->scratch_size = need;
+    }
+    cal->noise = ws->scratch;
+    cal->rates = ws->scratch + cal->n;
+    memset(cal->noise, 0, (size_t)cal->n * sizeof *cal->noise); /* years up to the base table's: no noise */
+    return 0;
 }
 
 /* Year c's mortality: observed when the history covers it, else the model's index. */
@@ -304,7 +330,7 @@ int cc_population_rates_draw(const cc_population_params *p, const cc_population_
     const int expected = run->expected_values;
     double long_run = p->long_run_tfr;
     calendar_path cal;
-    if (calendar_years(p, r->years, &cal) != 0)
+    if (calendar_years(p, r->years, ws, &cal) != 0)
         return CC_ERR_NOMEM;
     cc_rng_set_stream(ws->parameters, run->seed, replication, CC_STREAM_FERTILITY_LEVEL, 0);
     if (long_run > 0 && !expected)
@@ -316,10 +342,13 @@ int cc_population_rates_draw(const cc_population_params *p, const cc_population_
         if (c >= cal.first)
             cal.noise[c - cal.first] = walk;
     }
+    for (int i = 0; i < cal.n; i++)
+        for (int sex = 0; sex < CC_SEXES; sex++)
+            calendar_mortality(p, m, &cal, cal.first + i, sex, &cal.rates[((size_t)i * CC_SEXES + sex) * CC_AGES]);
     cc_rng_set_stream(ws->parameters, run->seed, replication, CC_STREAM_MIGRATION_LEVEL, 0);
     double persistent = 0;
     for (int y = 0; y < r->years; y++) {
-        double start, h, weight_sum = 0, year_rates[CC_AGES];
+        double start, h, weight_sum = 0;
         cc_population_step_span(p, y, &start, &h);
         double *mort = &r->mortality[(size_t)y * CC_SEXES * CC_AGES], *fert = &r->fertility[(size_t)y * CC_AGES];
         memset(mort, 0, CC_SEXES * CC_AGES * sizeof *mort);
@@ -330,11 +359,9 @@ int cc_population_rates_draw(const cc_population_params *p, const cc_population_
             if (w <= 0)
                 continue;
             weight_sum += w;
-            for (int sex = 0; sex < CC_SEXES; sex++) {
-                calendar_mortality(p, m, &cal, c, sex, year_rates);
-                for (int a = 0; a < CC_AGES; a++)
-                    mort[sex * CC_AGES + a] += w * year_rates[a];
-            }
+            const double *year_rates = &cal.rates[(size_t)(c - cal.first) * CC_SEXES * CC_AGES];
+            for (int i = 0; i < CC_SEXES * CC_AGES; i++)
+                mort[i] += w * year_rates[i];
             tfr += w * calendar_tfr(p, m, long_run, c);
         }
         for (int i = 0; i < CC_SEXES * CC_AGES; i++) /* the weights sum to 1 up to rounding */
@@ -350,6 +377,5 @@ int cc_population_rates_draw(const cc_population_params *p, const cc_population_
             persistent += p->migration_persistent_sd * sqrt(h) * gsl_ran_gaussian(ws->parameters, 1.0);
         r->migration_rate[y] = persistent;
     }
-    free(cal.noise);
     return 0;
 }

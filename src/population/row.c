@@ -38,10 +38,9 @@ static void fill_year_sex(cc_population_row *row, const cc_population_path *path
         if (sex != s && sex != CC_SEXES)
             continue;
         const double *pop = &path->population[((size_t)y * CC_SEXES + s) * CC_AGES];
-        for (int a = 0; a < CC_AGES; a++)
-            for (int b = 0; b < 4; b++)
-                if (a >= band_from[b])
-                    bands[b] += pop[a];
+        for (int b = 0; b < 4; b++) /* each band's sum in age order, as one loop over ages adds them */
+            for (int a = band_from[b]; a < CC_AGES; a++)
+                bands[b] += pop[a];
         flows[0] += path->births[y * CC_SEXES + s];
         flows[1] += path->deaths[y * CC_SEXES + s];
         flows[2] += path->net_migration[y * CC_SEXES + s];
