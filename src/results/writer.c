@@ -611,7 +611,7 @@ static hid_t file_access(void)
     mdc.version = H5AC__CURR_CACHE_CONFIG_VERSION;
     if (fapl < 0 || H5Pget_mdc_config(fapl, &mdc) < 0)
         return -1;
-    mdc.max_size = 2 << 20;
+    mdc.max_size = 1 << 19;
     mdc.initial_size = mdc.initial_size < mdc.max_size ? mdc.initial_size : mdc.max_size;
     mdc.min_size = mdc.min_size < mdc.max_size ? mdc.min_size : mdc.max_size;
     mdc.set_initial_size = 1;
