@@ -59,6 +59,8 @@ int cc_run_batch(cc_scenario_source source, void *user, int n, const cc_run_opti
         memset(s, 0, sizeof *s);
         if ((ret = source(user, i, s, err)) != 0)
             break;
+        s->run.seed = options->seed; /* what runs (and the provenance says) is the batch's */
+        s->run.replications = options->replications;
         int years = cc_scenario_years(s);
         if ((ret = check_scenario(&first, s, i, names, err)) == 0 &&
             (i > 0 || (ret = cc_run_check_memory(s, 1, options->replications, years, 1, err)) == 0) &&
