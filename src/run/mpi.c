@@ -214,6 +214,10 @@ static int add_rows(cc_results *res, int sc, const cc_block_rows *rows, long fir
         cc_row row = {&rows->population[k], rows->demand ? &rows->demand[k] : NULL,
                       rows->coverage && rep < rows->coverage_replications ? &rows->coverage[k] : NULL};
         int ret = cc_results_add_row(res, sc, (int)rep, &row);
+        if (ret != 0 && ret != CC_ERR_USAGE) { /* a streamed block could not be written to the file */
+            *err = res->file_error;
+            return ret;
+        }
         if (ret != 0)
             return cc_error_set(err, ret, NULL, 0, NULL, "a row of replication %ld does not fit the results", rep);
     }
