@@ -36,7 +36,7 @@ $(BUILD)/libcarecast.a: $(LIB_OBJ)
 	rm -f $@ && ar rcs $@ $^ # a fresh archive: members of renamed or removed sources must not linger
 
 # The program: main.c dispatches to the commands that have a file of their own.
-CLI_SRC  := src/cli/main.c src/cli/cli.c src/cli/capacity.c src/cli/sensitivity.c
+CLI_SRC  := src/cli/main.c src/cli/cli.c src/cli/capacity.c src/cli/sensitivity.c src/cli/region.c
 $(BUILD)/carecast: $(CLI_SRC) src/cli/cli.h $(BUILD)/libcarecast.a
 	$(CC) $(ALL_CFLAGS) -o $@ $(CLI_SRC) $(BUILD)/libcarecast.a $(LDLIBS)
 

@@ -18,6 +18,7 @@
 #include "carecast/population.h"
 #include "carecast/population_row.h"
 #include "carecast/reader.h"
+#include "carecast/region.h"
 #include "carecast/results.h"
 #include "carecast/results_layout.h"
 #include "carecast/rng.h"

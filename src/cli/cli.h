@@ -27,5 +27,11 @@ void cli_catch_signals(void);
 /* The commands beside run, check and keys (main.c dispatches to them). */
 int cmd_capacity(int argc, char **argv);    /* src/cli/capacity.c */
 int cc_cli_sensitivity(int argc, char **argv); /* src/cli/sensitivity.c */
+int cmd_run(int argc, char **argv);            /* src/cli/main.c */
+/* src/cli/region.c: `run --region`, `scenario`, `batch`, `regions` */
+int cli_run_has_region(int argc, char **argv);
+int cli_run_region(int argc, char **argv);
+int cmd_scenario(int argc, char **argv);
+int cmd_regions(int argc, char **argv);
 
 #endif

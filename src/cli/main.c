@@ -27,6 +27,9 @@ static const char *usage_main =
     "  keys [--markdown] list every scenario key with its meaning, unit, default and source\n"
     "  capacity SCENARIO doctors needed per scheme and target year (src/cli/capacity.c)\n"
     "  sensitivity SCENARIO  one-way sensitivity of key outputs to each ranged parameter\n"
+    "  run --region CODE|NAME  run a municipality of Japan from the shipped tables (src/cli/region.c)\n"
+    "  scenario --region CODE -o DIR  write a municipality's scenario and tables to edit\n"
+    "  regions RESULTS   75+ and home-care patients per region in 2030/2040/2050, as CSV\n"
     "\n"
     "options: --help (also after a command), --version\n"
     "exit codes: 0 ok, 1 run failed (I/O, memory), 2 the command line is wrong (an option or its value,\n"
@@ -44,6 +47,8 @@ static const char *usage_run =
     "      --seed N              override [simulation] seed\n"
     "  -j, --threads N           OpenMP threads (default: all cores); results do not depend on it\n"
     "      --set SECTION.KEY=V   override any non-table key, e.g. --set simulation.end_year=2065\n"
+    "      --region CODE|NAME    (repeatable) a municipality of Japan (12217, 柏市) from the shipped tables,\n"
+    "                            in place of a scenario file; --scenarios DIR: where they are\n"
     "  -q, --quiet               no progress line (it is shown only on a terminal anyway)\n"
     "      --no-table            do not print the coverage table (printed on stdout after the file\n"
     "                            is written when the scenarios simulate coverage; --quiet keeps it)\n"
@@ -174,7 +179,7 @@ static void command_line_text(int argc, char **argv, char *buf, size_t size)
 static int run_scenarios(char **paths, int nscenarios, const cc_override *ov, int noverrides, const char *output,
                          int threads, int quiet, int table, const char *command_line);
 
-static int cmd_run(int argc, char **argv)
+int cmd_run(int argc, char **argv)
 {
     static const struct option options[] = {
         {"output", required_argument, 0, 'o'}, {"replications", required_argument, 0, 'n'},
@@ -521,7 +526,10 @@ int main(int argc, char **argv)
         fputs(usage_main, stdout);
         return 0;
     }
+    if (strcmp(cmd, "run") == 0 && cli_run_has_region(argc - 1, argv + 1)) return cli_run_region(argc - 1, argv + 1);
     if (strcmp(cmd, "run") == 0) return cmd_run(argc - 1, argv + 1);
+    if (strcmp(cmd, "scenario") == 0) return cmd_scenario(argc - 1, argv + 1); /* src/cli/region.c */
+    if (strcmp(cmd, "regions") == 0) return cmd_regions(argc - 1, argv + 1);
     if (strcmp(cmd, "check") == 0) return cmd_check(argc - 1, argv + 1);
     if (strcmp(cmd, "keys") == 0) return cmd_keys(argc - 1, argv + 1);
     if (strcmp(cmd, "capacity") == 0) return cmd_capacity(argc - 1, argv + 1);
