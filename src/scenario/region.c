@@ -340,7 +340,9 @@ static void close_matches(const cc_regions *r, const char *query, int digits, ch
         if (digits) {
             size_t prefix = 0;
             while (prefix < 5 && query[prefix] == a->code[prefix]) prefix++;
-            score = 10.0 * (double)prefix - edit_distance(query, a->code);
+            /* a longer shared prefix first, then fewer edits, then the numerically nearest */
+            score = 10.0 * (double)prefix - edit_distance(query, a->code) -
+                    1e-6 * fabs(strtod(query, NULL) - strtod(a->code, NULL));
         } else {
             score = name_score(query, a);
             if (score <= 0) continue; /* no character in common */
