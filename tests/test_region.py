@@ -238,5 +238,80 @@ class RegionRun(unittest.TestCase):
         self.assertIn("2051", result.stderr)
 
 
+@T.require_binary
+class Batch(unittest.TestCase):
+    """`carecast batch --limit 5`: the scenario axis holds the first five municipalities in code
+    order, each once; each base is its register's both-sexes rows; each municipality's slice
+    equals its own `run --region` (same seed, replications); threads do not change the file."""
+
+    @classmethod
+    def setUpClass(cls):
+        cls.tmp = tempfile.mkdtemp(prefix="carecast-batch-test-")
+        cls.path = os.path.join(cls.tmp, "batch.h5")
+        cls.result = T.run(["batch", "--limit", "5", "-n", "8", "-j", "2", "-o", cls.path, "-q"], timeout=600)
+
+    @classmethod
+    def tearDownClass(cls):
+        shutil.rmtree(cls.tmp, ignore_errors=True)
+
+    def test_scenario_axis_and_base_sums(self):
+        import h5py
+        self.assertEqual(self.result.returncode, 0, self.result.stderr)
+        rows = register_rows()
+        codes = sorted({r["area_code"] for r in rows if r["batch_unit"] in ("municipality", "municipality_hamadori")})[:5]
+        names = {r["area_code"]: r["municipality"] for r in rows}
+        totals = {c: sum(int(r["population"]) for r in rows if r["area_code"] == c and r["sex"] == "total") for c in codes}
+        with h5py.File(self.path, "r") as f:
+            self.assertEqual([s.decode() for s in f["scenario"][()]], ["%s_%s" % (c, names[c]) for c in codes])
+            self.assertEqual(f["replication"].shape, (8,))
+            base = f["population/base"][()]
+            for i, code in enumerate(codes):
+                self.assertEqual(round(base[i, 0].sum() + base[i, 1].sum()), totals[code], code)
+        check = subprocess.run(["/usr/bin/python3", os.path.join(T.source_root(), "scripts", "check-batch.py"), self.path,
+                                "--limit", "5"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, universal_newlines=True)
+        self.assertEqual(check.returncode, 0, check.stdout + check.stderr)
+        self.assertIn("OK", check.stdout)
+
+    def test_a_slice_equals_the_municipality_run_alone(self):
+        import h5py
+        self.assertEqual(self.result.returncode, 0, self.result.stderr)
+        alone = os.path.join(self.tmp, "third.h5")
+        with h5py.File(self.path, "r") as f:
+            third = f["scenario"][2].decode()
+        result = T.run(["run", "--region", third[:5], "-n", "8", "-o", alone, "-q"])
+        self.assertEqual(result.returncode, 0, result.stderr)
+        with h5py.File(self.path, "r") as fb, h5py.File(alone, "r") as fa:
+            for series in ("total", "age75plus", "deaths"):
+                self.assertTrue((fb["population/%s/replications" % series][2] ==
+                                 fa["population/%s/replications" % series][0]).all(), series)
+            self.assertTrue((fb["demand/home_care/replications"][2] == fa["demand/home_care/replications"][0]).all())
+
+    def test_threads_do_not_change_the_file(self):
+        self.assertEqual(self.result.returncode, 0, self.result.stderr)
+        one = os.path.join(self.tmp, "one-thread.h5")
+        result = T.run(["batch", "--limit", "5", "-n", "8", "-j", "1", "-o", one, "-q"], timeout=600)
+        self.assertEqual(result.returncode, 0, result.stderr)
+        diff = subprocess.run(["h5diff", "--exclude-path", "/provenance", self.path, one], stdout=subprocess.PIPE,
+                              stderr=subprocess.PIPE, universal_newlines=True)
+        self.assertEqual(diff.returncode, 0, diff.stdout[-2000:])
+
+    def test_codes_and_errors(self):
+        import h5py
+        path = os.path.join(self.tmp, "codes.h5")
+        result = T.run(["batch", "--codes", "13206,柏市", "-n", "4", "-o", path, "-q"], timeout=600)
+        self.assertEqual(result.returncode, 0, result.stderr)
+        with h5py.File(path, "r") as f:
+            self.assertEqual([s.decode() for s in f["scenario"][()]], ["13206_府中市", "12217_柏市"])
+        summary = T.run(["regions", path])
+        self.assertEqual(summary.returncode, 0, summary.stderr)
+        self.assertEqual(len(summary.stdout.splitlines()), 1 + 2 * 3)
+        for args in (["--codes", "府中市"], ["--limit", "0"], ["--limit", "3", "--codes", "12217"],
+                     ["--set", "demand.occupancy=7"], ["--codes", "12217,12217"]):
+            bad = os.path.join(self.tmp, "bad.h5")
+            result = T.run(["batch"] + args + ["-n", "2", "-o", bad, "-q"])
+            self.assertEqual(result.returncode, T.EXIT_USAGE, (args, result.stderr))
+            self.assertFalse(os.path.exists(bad), args)
+
+
 if __name__ == "__main__":
     unittest.main()
