@@ -5,6 +5,7 @@
 #define CC_VERSION "0.1.0"
 
 #include "carecast/ages.h"
+#include "carecast/batch.h"
 #include "carecast/calendar.h"
 #include "carecast/capacity.h"
 #include "carecast/coverage.h"

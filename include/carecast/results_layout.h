@@ -47,6 +47,12 @@ typedef int (*cc_layout_visitor)(const cc_layout_item *item, void *user);
  * visitor's nonzero return, or CC_ERR_NOMEM. */
 int cc_results_layout_walk(const cc_results *res, const cc_summaries *s, cc_layout_visitor visit, void *user);
 
+/* Walk only the per-replication datasets a streamed store writes as blocks complete (its rows:
+ * headline series, demand counts and expectations, visits per clinic, drawn parameters), with
+ * the dimensions of the whole dataset and the values of the block in hand. In the full walk of
+ * a streamed store these datasets come without values (data NULL: already in the file). */
+int cc_results_layout_walk_rows(const cc_results *res, cc_layout_visitor visit, void *user);
+
 /* Any walk of items: calls visit(item, visit_user) for each; returns 0, the visitor's nonzero
  * return or CC_ERR_NOMEM. */
 typedef int (*cc_layout_walk_fn)(cc_layout_visitor visit, void *visit_user, void *user);
@@ -56,6 +62,12 @@ typedef int (*cc_layout_walk_fn)(cc_layout_visitor visit, void *visit_user, void
  * atomically as cc_results_write (which is this over the results layout). */
 int cc_layout_write_file(cc_layout_walk_fn walk, void *user, const char *title, const char *layout,
                          const cc_scenario *scenarios, int nscenarios, const cc_run_facts *facts, const char *path,
+                         cc_error *err);
+
+/* Write the items of walk(user) into a results file being written; the store behind them holds
+ * the file's scenarios [first_scenario, first_scenario + count) (items over the scenario axis
+ * are written to that slice). Returns 0 or a cc_error code (err filled). */
+int cc_results_file_walk(cc_results_file *file, cc_layout_walk_fn walk, void *user, int first_scenario, int count,
                          cc_error *err);
 
 /* Walk the layout of a sensitivity file (README, "Sensitivity": /sensitivity [parameter, end,

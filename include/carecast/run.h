@@ -1,5 +1,6 @@
 /* The Monte Carlo driver: replications in parallel (OpenMP), each with its own random
- * streams keyed by replication, collected in replication order into cc_results. */
+ * streams keyed by replication, collected in replication order into cc_results (in memory, or
+ * streamed into the results file being written). */
 #ifndef CARECAST_RUN_H
 #define CARECAST_RUN_H
 
@@ -16,5 +17,13 @@ int cc_run_threads(int requested);
  * names a scenario key is located in that scenario's files (cc_scenario_locate). */
 int cc_run(const cc_scenario *scenarios, int nscenarios, const cc_run_options *options,
            cc_results *res, cc_error *err);
+
+/* cc_run for a results file at path: its temporary file is created first and every block of
+ * rows is written to its per-replication datasets as it completes (res streamed: memory does
+ * not grow with replications); cc_results_write(res, ..., path, ...) then completes the file
+ * and moves it into place. On failure, and when res is freed unwritten, the temporary file is
+ * removed. Check the target first (cc_results_check_target). */
+int cc_run_to_file(const cc_scenario *scenarios, int nscenarios, const cc_run_options *options, const char *path,
+                   cc_results *res, cc_error *err);
 
 #endif

@@ -36,7 +36,6 @@ typedef struct {
     /* demand (when the store has it) */
     cc_replicated_summary demand[CC_DEMAND_SERIES];          /* cells [year][CC_SEX_AXIS][CC_AGE_BANDS] */
     cc_replicated_summary demand_expected[CC_DEMAND_SERIES]; /* cells [year] */
-    double *visits_per_clinic;                    /* [scenario][replication][year]: outpatient total / clinics */
     cc_replicated_summary visits_per_clinic_summary;
     /* peak year of the expectation, for inpatient and outpatient demand (else NULL) */
     int *peak_year[CC_DEMAND_SERIES];             /* [scenario][replication] calendar year */
@@ -72,8 +71,10 @@ static inline const double *cc_summaries_coverage_doctor_mean(const cc_summaries
            (((size_t)metric * s->coverage_years + y) * s->coverage_schemes + scheme) * s->nscenarios * s->max_doctors;
 }
 
-/* Every summary of res, sorting with `threads` threads (results do not depend on it).
- * Returns 0 or CC_ERR_NOMEM (s freed); cc_summaries_free is always safe afterwards. */
+/* Every summary of res, sorting with `threads` threads (results do not depend on it); a
+ * streamed store's rows are read back from its file a slice of years at a time. Returns 0,
+ * CC_ERR_NOMEM or CC_ERR_HDF5 (rows that cannot be read back) (s freed); cc_summaries_free is
+ * always safe afterwards. */
 int cc_summaries_compute(cc_summaries *s, const cc_results *res, int threads);
 void cc_summaries_free(cc_summaries *s);
 

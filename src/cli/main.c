@@ -378,7 +378,7 @@ static int run_scenarios(char **paths, int nscenarios, const cc_override *ov, in
     run_options.progress = on_terminal ? show_progress : NULL;
     run_options.progress_user = &progress;
     run_options.interrupted = &cli_interrupted;
-    if (cc_run(scenarios, nscenarios, &run_options, &res, &err) != 0) {
+    if (cc_run_to_file(scenarios, nscenarios, &run_options, output, &res, &err) != 0) { /* rows go to the file */
         progress_end(&progress);
         rc = cli_report(&err);
         goto out;

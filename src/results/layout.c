@@ -109,7 +109,7 @@ typedef const cc_replicated_summary *(*summary_fn)(const cc_summaries *s, int in
 SOURCE(series_rows, r->series[i])
 SOURCE(demand_rows, r->demand[i])
 SOURCE(expected_rows, r->demand_expected[i])
-SOURCE(visits_rows, s->visits_per_clinic)
+SOURCE(visits_rows, r->visits_per_clinic)
 SOURCE(age_mean, r->age_mean)
 SOURCE(age_sd, s->age_sd)
 SOURCE(rate_multiplier, r->rate_multiplier)
@@ -472,6 +472,16 @@ static const entry layout[] = {
 
 /* ---- the walk ----------------------------------------------------------------------------- */
 
+/* Whether an entry is written as rows arrive by a streamed store (its per-replication values:
+ * not the coverage stage's, which the store keeps for its [coverage] replications). */
+static int streamed(const entry *e)
+{
+    if (e->kind == E_REPLICATED)
+        return e->replication_axis != AX_COVERAGE_REPLICATION;
+    return e->kind == E_DATASET && (e->values == rate_multiplier || e->values == rate_trend ||
+                                    e->values == visits_per_patient_month || e->values == dental_share);
+}
+
 typedef struct {
     const cc_results *r;
     const cc_summaries *s;
@@ -587,12 +597,26 @@ static int differences(walker *w, const entry *e, const quantity *q, const cc_re
     return ret;
 }
 
+/* The dataset of every replication of a replicated quantity q of entry e (rows: its values). */
+static int replications(walker *w, const entry *e, const quantity *q, const double *rows)
+{
+    const int coverage = e->replication_axis == AX_COVERAGE_REPLICATION, rank = 2 + e->rank;
+    int axes[CC_LAYOUT_MAX_RANK] = {AX_SCENARIO, coverage ? AX_COVERAGE_REPLICATION : AX_REPLICATION};
+    memcpy(axes + 2, e->axes, (size_t)e->rank * sizeof *axes);
+    char path[700];
+    snprintf(path, sizeof path, "%s/replications", q->base);
+    return dataset(w, path, rank, axes, -1, CC_VALUE_DOUBLE, rows, q->units,
+                   with_suffix(w, q->long_name, coverage ? "every coverage replication" : "every replication"),
+                   coverage ? "Value in every coverage replication" : "Value in every replication");
+}
+
 /* A replicated quantity (metric m of a coverage family, else the entry's own) of instance k:
- * replications, quantiles, mean and, when its summary has them, the paired differences. */
+ * replications (a streamed store's are in the file already), quantiles, mean and, when its
+ * summary has them, the paired differences. */
 static int replicated(walker *w, const entry *e, int k, int m)
 {
     const int index = e->metrics ? m : e->index;
-    const double *rows = e->values(w->r, w->s, k, index);
+    const double *rows = w->r->file && streamed(e) ? NULL : e->values(w->r, w->s, k, index);
     const cc_replicated_summary *sum = e->summary(w->s, k, index);
     const int coverage = e->replication_axis == AX_COVERAGE_REPLICATION, rank = 2 + e->rank;
     const char *over = coverage ? "coverage replications" : "replications";
@@ -604,9 +628,7 @@ static int replicated(walker *w, const entry *e, int k, int m)
     int ret = group(w, q.base, q.description);
 #define PART(name) (snprintf(path, sizeof path, "%s/%s", q.base, name), path)
     if (ret == 0)
-        ret = dataset(w, PART("replications"), rank, axes, -1, CC_VALUE_DOUBLE, rows, q.units,
-                      with_suffix(w, q.long_name, coverage ? "every coverage replication" : "every replication"),
-                      coverage ? "Value in every coverage replication" : "Value in every replication");
+        ret = replications(w, e, &q, rows);
     axes[1] = AX_QUANTILE;
     snprintf(what, sizeof what, "quantiles over %s", over);
     if (ret == 0)
@@ -668,7 +690,8 @@ static int entry_item(walker *w, const entry *e, int k)
             ret = per_doctor(w, e, k, m);
         return ret;
     case E_DATASET:
-        return dataset(w, w->path, e->rank, e->axes, sc, e->type, e->values ? e->values(w->r, w->s, k, e->index) : NULL,
+        return dataset(w, w->path, e->rank, e->axes, sc, e->type,
+                       e->values && !(w->r->file && streamed(e)) ? e->values(w->r, w->s, k, e->index) : NULL,
                        e->units, e->long_name, e->description);
     case E_SCALE: {
         int axis = e->axes[0];
@@ -756,6 +779,32 @@ int cc_results_layout_walk(const cc_results *r, const cc_summaries *s, cc_layout
         const entry *e = &layout[i];
         for (int k = 0; ret == 0 && k < instances(r, e->each); k++)
             ret = entry_item(w, e, e->each == ONCE ? -1 : k);
+    }
+    free(w);
+    return ret;
+}
+
+int cc_results_layout_walk_rows(const cc_results *r, cc_layout_visitor visit, void *user)
+{
+    walker *w = calloc(1, sizeof *w);
+    if (!w)
+        return CC_ERR_NOMEM;
+    w->r = r;
+    w->visit = visit;
+    w->user = user;
+    int ret = 0;
+    for (size_t i = 0; ret == 0 && i < sizeof layout / sizeof layout[0]; i++) {
+        const entry *e = &layout[i];
+        if (!streamed(e) || e->each != ONCE || !holds(w, e->when, -1))
+            continue;
+        format_path(w->path, sizeof w->path, e->path, w, e->each, -1);
+        const void *rows = e->values(r, NULL, -1, e->index);
+        if (e->kind == E_REPLICATED) {
+            quantity q;
+            quantity_of(w, e, 0, &q);
+            ret = replications(w, e, &q, rows);
+        } else
+            ret = dataset(w, w->path, e->rank, e->axes, -1, e->type, rows, e->units, e->long_name, e->description);
     }
     free(w);
     return ret;

@@ -1,9 +1,12 @@
 /* The results store: allocation, the per-scenario record, and rows added in replication
- * order. Adding a row copies its values into the per-replication columns and folds its by-age
- * populations into running means and sums of squared deviations (Welford) in replication
- * order, so the store does not depend on which thread or process produced a row. The coverage
- * part keeps every coverage replication's year, scheme and doctor figures, the doctor axis
- * padded with NaN to the largest scenario's roster. */
+ * order. Adding a row copies its values into the per-replication columns (in memory: every
+ * replication's; streamed: the block in hand, written to the results file when it is full),
+ * folds its by-age populations into running means and sums of squared deviations (Welford) and
+ * its expected totals into peak years and bed exceedance, all in replication order, so the
+ * store does not depend on which thread or process produced a row. The coverage part keeps
+ * every coverage replication's year, scheme and doctor figures (at most [coverage]
+ * replications, whatever the run's), the doctor axis padded with NaN to the largest
+ * scenario's roster. */
 #include "carecast/results.h"
 
 #include <math.h>
@@ -13,7 +16,9 @@
 
 const double cc_quantile_levels[CC_QUANTILES] = {0.05, 0.25, 0.5, 0.75, 0.95};
 
-int cc_results_init(cc_results *r, int nscenarios, int replications, int years, int base_year, int has_demand)
+/* A store whose row columns hold row_scenarios x row_capacity rows. */
+static int init(cc_results *r, int nscenarios, int replications, int years, int base_year, int has_demand,
+                int row_scenarios, int row_capacity)
 {
     memset(r, 0, sizeof *r);
     r->nscenarios = nscenarios;
@@ -22,9 +27,11 @@ int cc_results_init(cc_results *r, int nscenarios, int replications, int years, 
     r->base_year = base_year;
     r->has_demand = has_demand;
     r->threads = 1;
-    size_t rows = (size_t)nscenarios * replications * years * CC_SEX_AXIS;
+    r->row_capacity = row_capacity;
+    size_t rows = (size_t)row_scenarios * row_capacity * years * CC_SEX_AXIS;
     size_t cells = (size_t)nscenarios * years * CC_SEX_AXIS * CC_AGES;
-    size_t draws = (size_t)nscenarios * replications * CC_RATE_SETTINGS;
+    size_t draws = (size_t)row_scenarios * row_capacity * CC_RATE_SETTINGS;
+    size_t reps = (size_t)nscenarios * replications, per_year = (size_t)nscenarios * years;
     int ok = (r->scenarios = calloc(nscenarios, sizeof *r->scenarios)) != NULL &&
              (r->rows_added = calloc(nscenarios, sizeof *r->rows_added)) != NULL;
     for (int i = 0; i < CC_SERIES_COUNT; i++)
@@ -33,15 +40,52 @@ int cc_results_init(cc_results *r, int nscenarios, int replications, int years, 
     ok = ok && (r->base_population = calloc((size_t)nscenarios * CC_SEX_AXIS * CC_AGES, sizeof(double)));
     for (int i = 0; ok && has_demand && i < CC_DEMAND_SERIES; i++)
         ok = (r->demand[i] = calloc(rows * CC_AGE_BANDS, sizeof(double))) != NULL &&
-             (r->demand_expected[i] = calloc((size_t)nscenarios * replications * years, sizeof(double))) != NULL;
+             (r->demand_expected[i] = calloc((size_t)row_scenarios * row_capacity * years, sizeof(double))) != NULL;
     ok = ok && (!has_demand || ((r->rate_multiplier = calloc(draws, sizeof(double))) &&
                                 (r->rate_trend = calloc(draws, sizeof(double))) &&
                                 (r->visits_per_patient_month = calloc(draws, sizeof(double))) &&
-                                (r->dental_share = calloc(draws, sizeof(double)))));
+                                (r->dental_share = calloc(draws, sizeof(double))) &&
+                                (r->visits_per_clinic = calloc((size_t)row_scenarios * row_capacity * years + 1,
+                                                               sizeof(double)))));
+    static const int peaks[] = {CC_DEMAND_OUTPATIENT, CC_DEMAND_INPATIENT};
+    for (int i = 0; ok && has_demand && i < 2; i++)
+        ok = (r->peak_year[peaks[i]] = calloc(reps + 1, sizeof(int))) &&
+             (r->peak_year_share[peaks[i]] = calloc(per_year + 1, sizeof(double)));
+    ok = ok && (!has_demand || ((r->first_exceedance_year = calloc(reps + 1, sizeof(int))) &&
+                                (r->exceedance_probability = calloc(per_year + 1, sizeof(double))) &&
+                                (r->first_exceedance_share = calloc(per_year + 1, sizeof(double))) &&
+                                (r->never_exceeded_share = calloc((size_t)nscenarios + 1, sizeof(double)))));
     if (!ok) {
         cc_results_free(r);
         return CC_ERR_NOMEM;
     }
+    return 0;
+}
+
+int cc_results_init(cc_results *r, int nscenarios, int replications, int years, int base_year, int has_demand)
+{
+    return init(r, nscenarios, replications, years, base_year, has_demand, nscenarios, replications);
+}
+
+int cc_results_init_streamed(cc_results *r, int nscenarios, int replications, int years, int base_year,
+                             int has_demand, cc_results_file *file, int file_scenario, int owns_file, int block_rows)
+{
+    if (!file || block_rows < 1) {
+        memset(r, 0, sizeof *r);
+        if (owns_file)
+            cc_results_file_close(file);
+        return CC_ERR_USAGE;
+    }
+    int capacity = block_rows < replications ? block_rows : (replications > 0 ? replications : 1);
+    int ret = init(r, nscenarios, replications, years, base_year, has_demand, 1, capacity);
+    if (ret != 0) {
+        if (owns_file)
+            cc_results_file_close(file);
+        return ret;
+    }
+    r->file = file;
+    r->file_scenario = file_scenario;
+    r->owns_file = owns_file;
     return 0;
 }
 
@@ -68,6 +112,19 @@ static void coverage_free(cc_results_coverage *c)
 
 void cc_results_free(cc_results *r)
 {
+    if (r->file && r->owns_file)
+        cc_results_file_close(r->file); /* removes the temporary file unless it was committed */
+    else if (r->file)
+        cc_results_file_release(r->file);
+    for (int i = 0; i < CC_DEMAND_SERIES; i++) {
+        free(r->peak_year[i]);
+        free(r->peak_year_share[i]);
+    }
+    free(r->first_exceedance_year);
+    free(r->exceedance_probability);
+    free(r->first_exceedance_share);
+    free(r->never_exceeded_share);
+    free(r->visits_per_clinic);
     coverage_free(&r->coverage);
     for (int i = 0; r->scenarios && i < r->nscenarios; i++) {
         free(r->scenarios[i].name);
@@ -213,9 +270,42 @@ static void add_population(cc_results *r, int sc, int rep, const cc_population_r
     accumulate_ages(r, sc, row, rep + 1);
 }
 
+/* Per replication, the year in which a demand series' expectation (both sexes, all ages; the
+ * replication's parameters and population, without one day's Poisson noise) is highest, and
+ * the share of replications peaking in each year. */
+static void add_peak_year(cc_results *r, cc_demand_series id, int sc, int rep, const double *expected)
+{
+    int best = 0;
+    for (int y = 1; y < r->years; y++)
+        if (expected[y] > expected[best])
+            best = y;
+    r->peak_year[id][(size_t)sc * r->replications + rep] = r->base_year + best;
+    r->peak_year_share[id][(size_t)sc * r->years + best] += 1.0 / r->replications;
+}
+
+/* Expected beds needed against the scenario's capacity (0: none given): the probability per
+ * year that they exceed it, the first year they do (0: never within the run), the
+ * distribution of that year and the share that never exceed it. */
+static void add_exceedance(cc_results *r, int sc, int rep, const double *beds)
+{
+    double capacity = r->scenarios[sc].bed_capacity > 0 ? r->scenarios[sc].bed_capacity : 0;
+    int found = 0;
+    for (int y = 0; y < r->years; y++)
+        if (beds[y] > capacity) {
+            r->exceedance_probability[(size_t)sc * r->years + y] += 1.0 / r->replications;
+            if (!found) {
+                found = r->base_year + y;
+                r->first_exceedance_share[(size_t)sc * r->years + y] += 1.0 / r->replications;
+            }
+        }
+    r->first_exceedance_year[(size_t)sc * r->replications + rep] = found;
+    if (!found)
+        r->never_exceeded_share[sc] += 1.0 / r->replications;
+}
+
 static void add_demand(cc_results *r, int sc, int rep, const cc_demand_row *row)
 {
-    size_t per_series = (size_t)r->years * CC_SEX_AXIS * CC_AGE_BANDS, at = (size_t)sc * r->replications + rep;
+    size_t per_series = (size_t)r->years * CC_SEX_AXIS * CC_AGE_BANDS, at = cc_results_row(r, sc, rep);
     for (int d = 0; d < CC_DEMAND_SERIES; d++) {
         memcpy(&r->demand[d][cc_results_demand_index(r, sc, rep, 0, 0, 0)], cc_demand_row_counts(row, d),
                per_series * sizeof(double));
@@ -227,6 +317,13 @@ static void add_demand(cc_results *r, int sc, int rep, const cc_demand_row *row)
     }
     r->visits_per_patient_month[at] = row->draw.visits_per_patient_month;
     r->dental_share[at] = row->draw.dental_share;
+    /* all outpatient visits per weekday divided by the scenario's clinics */
+    for (int y = 0; y < r->years; y++)
+        r->visits_per_clinic[at * r->years + y] =
+            r->demand[CC_DEMAND_OUTPATIENT][cc_results_demand_index(r, sc, rep, y, 2, 4)] / r->scenarios[sc].clinics;
+    add_peak_year(r, CC_DEMAND_OUTPATIENT, sc, rep, cc_demand_row_expected(row, CC_DEMAND_OUTPATIENT));
+    add_peak_year(r, CC_DEMAND_INPATIENT, sc, rep, cc_demand_row_expected(row, CC_DEMAND_INPATIENT));
+    add_exceedance(r, sc, rep, cc_demand_row_expected(row, CC_DEMAND_BEDS_NEEDED));
 }
 
 static void add_coverage(cc_results *r, int sc, int rep, const cc_coverage_row *row)
@@ -267,7 +364,8 @@ int cc_results_add_row(cc_results *r, int sc, int rep, const cc_row *row)
 {
     if (sc < 0 || sc >= r->nscenarios || rep != r->rows_added[sc] || rep >= r->replications || !row ||
         !row->population || row->population->years != r->years || !row->demand != !r->has_demand ||
-        (row->demand && row->demand->years != r->years) || !coverage_fits(r, sc, rep, row->coverage))
+        (row->demand && row->demand->years != r->years) || !coverage_fits(r, sc, rep, row->coverage) ||
+        (r->file && sc > 0 && r->rows_added[sc - 1] != r->replications)) /* streamed: scenario by scenario */
         return CC_ERR_USAGE;
     add_population(r, sc, rep, row->population);
     if (r->has_demand)
@@ -275,5 +373,8 @@ int cc_results_add_row(cc_results *r, int sc, int rep, const cc_row *row)
     if (row->coverage)
         add_coverage(r, sc, rep, row->coverage);
     r->rows_added[sc]++;
+    int slot = rep % r->row_capacity;
+    if (r->file && (slot == r->row_capacity - 1 || rep == r->replications - 1)) /* a full block, or the last */
+        return cc_results_file_rows(r->file, r, sc, rep - slot, slot + 1, &r->file_error);
     return 0;
 }

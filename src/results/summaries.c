@@ -173,43 +173,96 @@ void cc_replicated_summary_free(cc_replicated_summary *s)
     memset(s, 0, sizeof *s);
 }
 
-static double expected_total(const cc_results *r, cc_demand_series id, int sc, int rep, int y)
+/* Bytes of one scenario's rows read back at a time (a slice of years) from a streamed store's
+ * file: what bounds the summaries' memory whatever the replications. */
+enum { SLICE_BYTES = 16 << 20 };
+
+/* Spread a slice's figures ([k][n] for cells [first, first + n)) into out[k][cells]. */
+static void scatter(double *out, const double *slice, int k, size_t cells, size_t first, size_t n)
 {
-    return r->demand_expected[id][((size_t)sc * r->replications + rep) * r->years + y];
+    for (int i = 0; i < k; i++)
+        memcpy(out + (size_t)i * cells + first, slice + (size_t)i * n, n * sizeof *slice);
 }
 
-/* Per replication, the year in which a demand series' expectation (both sexes, all ages; the
- * replication's parameters and population, without one day's Poisson noise) is highest, and
- * the share of replications peaking in each year. */
-static int peak_years(cc_summaries *s, const cc_results *r, cc_demand_series id)
+/* cc_replicated_summary_compute over a streamed store's rows (cells = years x unit), read back
+ * from its file one slice of years at a time: each cell's figures come from the same values in
+ * the same order as in memory, so they are the same. */
+static int summary_from_file(cc_replicated_summary *out, const cc_results *r, const double *rows, size_t cells,
+                             int threads)
 {
-    int *years = s->peak_year[id] = malloc((size_t)r->nscenarios * r->replications * sizeof(int));
-    double *share = s->peak_year_share[id] = calloc((size_t)r->nscenarios * r->years, sizeof(double));
-    if (!years || !share)
-        return CC_ERR_NOMEM;
-    for (int sc = 0; sc < r->nscenarios; sc++)
-        for (int rep = 0; rep < r->replications; rep++) {
-            int best = 0;
-            for (int y = 1; y < r->years; y++)
-                if (expected_total(r, id, sc, rep, y) > expected_total(r, id, sc, rep, best))
-                    best = y;
-            years[(size_t)sc * r->replications + rep] = r->base_year + best;
-            share[(size_t)sc * r->years + best] += 1.0 / r->replications;
+    memset(out, 0, sizeof *out);
+    int nsc = r->nscenarios, reps = r->replications;
+    size_t unit = cells / (size_t)r->years, n = (size_t)nsc * cells;
+    size_t years = SLICE_BYTES / ((size_t)reps * unit * sizeof(double));
+    years = years < 1 ? 1 : years > (size_t)r->years ? (size_t)r->years : years;
+    size_t slice = years * unit, values = (size_t)reps * slice;
+    double *first = NULL, *other = NULL, *diff = NULL, *figures = malloc(slice * (2 * CC_QUANTILES + 7) * sizeof(double));
+    int ok = figures && (out->quantiles = malloc(n * CC_QUANTILES * sizeof(double))) &&
+             (out->mean = malloc(n * sizeof(double))) && (first = malloc(values * sizeof(double)));
+    if (ok && nsc > 1)
+        ok = (out->diff_quantiles = calloc(n * CC_QUANTILES, sizeof(double))) && /* scenario 0 vs itself: 0 */
+             (out->diff_ci = calloc(n * 3, sizeof(double))) && (out->diff_ci_unpaired = calloc(n * 3, sizeof(double))) &&
+             (other = malloc(values * sizeof(double))) && (diff = malloc(values * sizeof(double)));
+    int ret = ok ? 0 : CC_ERR_NOMEM;
+    double *q = figures, *dq = q + CC_QUANTILES * slice, *mean = dq + CC_QUANTILES * slice, *ci = mean + slice,
+           *ciu = ci + 3 * slice;
+    for (size_t y = 0; ret == 0 && y < (size_t)r->years; y += years) {
+        size_t ny = (size_t)r->years - y < years ? (size_t)r->years - y : years, count = ny * unit, at = y * unit;
+        for (int sc = 0; ret == 0 && sc < nsc; sc++) {
+            double *data = sc == 0 ? first : other;
+            if ((ret = cc_results_file_read_rows(r->file, rows, sc, y, ny, data)) != 0 ||
+                (ret = cc_stats_quantiles(data, 1, reps, count, q, threads)) != 0)
+                break;
+            cc_stats_means(data, 1, reps, count, mean);
+            scatter(out->quantiles + (size_t)sc * CC_QUANTILES * cells, q, CC_QUANTILES, cells, at, count);
+            scatter(out->mean + (size_t)sc * cells, mean, 1, cells, at, count);
+            if (sc == 0 || (ret = paired(first, other, reps, count, diff, dq, ci, ciu, threads)) != 0)
+                continue;
+            scatter(out->diff_quantiles + (size_t)sc * CC_QUANTILES * cells, dq, CC_QUANTILES, cells, at, count);
+            scatter(out->diff_ci + (size_t)sc * 3 * cells, ci, 3, cells, at, count);
+            scatter(out->diff_ci_unpaired + (size_t)sc * 3 * cells, ciu, 3, cells, at, count);
         }
-    return 0;
+    }
+    free(figures);
+    free(first);
+    free(other);
+    free(diff);
+    if (ret != 0)
+        cc_replicated_summary_free(out);
+    return ret == CC_ERR_HDF5 || ret == CC_ERR_USAGE ? CC_ERR_HDF5 : ret;
 }
 
-/* Expected beds needed against each scenario's capacity: the probability per year that they
- * exceed it, the first year they do per replication (0: never within the run), the
- * distribution of that year and the share that never exceed it. */
-static int exceedance(cc_summaries *s, const cc_results *r)
+/* The summary of one replicated quantity of the store: from memory, or read back from the file
+ * its rows were streamed to. */
+static int summary_of(cc_replicated_summary *out, const cc_results *r, const double *rows, size_t cells, int threads)
 {
-    size_t cells = (size_t)r->nscenarios * r->years;
+    if (r->file)
+        return summary_from_file(out, r, rows, cells, threads);
+    return cc_replicated_summary_compute(out, rows, r->nscenarios, r->replications, cells, threads);
+}
+
+static void *copy_of(const void *data, size_t bytes)
+{
+    void *copy = malloc(bytes + 1);
+    if (copy)
+        memcpy(copy, data, bytes);
+    return copy;
+}
+
+/* Peak years and bed exceedance, accumulated by the store as rows arrived. */
+static int peaks_and_exceedance(cc_summaries *s, const cc_results *r)
+{
+    size_t reps = (size_t)r->nscenarios * r->replications, per_year = (size_t)r->nscenarios * r->years;
+    static const cc_demand_series peaks[] = {CC_DEMAND_OUTPATIENT, CC_DEMAND_INPATIENT};
+    for (int i = 0; i < 2; i++)
+        if (!(s->peak_year[peaks[i]] = copy_of(r->peak_year[peaks[i]], reps * sizeof(int))) ||
+            !(s->peak_year_share[peaks[i]] = copy_of(r->peak_year_share[peaks[i]], per_year * sizeof(double))))
+            return CC_ERR_NOMEM;
     s->capacity = calloc(r->nscenarios, sizeof(double));
-    s->never_exceeded_share = calloc(r->nscenarios, sizeof(double));
-    s->exceedance_probability = calloc(cells, sizeof(double));
-    s->first_exceedance_share = calloc(cells, sizeof(double));
-    s->first_exceedance_year = calloc((size_t)r->nscenarios * r->replications, sizeof(int));
+    s->never_exceeded_share = copy_of(r->never_exceeded_share, (size_t)r->nscenarios * sizeof(double));
+    s->exceedance_probability = copy_of(r->exceedance_probability, per_year * sizeof(double));
+    s->first_exceedance_share = copy_of(r->first_exceedance_share, per_year * sizeof(double));
+    s->first_exceedance_year = copy_of(r->first_exceedance_year, reps * sizeof(int));
     if (!s->capacity || !s->never_exceeded_share || !s->exceedance_probability || !s->first_exceedance_share ||
         !s->first_exceedance_year)
         return CC_ERR_NOMEM;
@@ -217,54 +270,19 @@ static int exceedance(cc_summaries *s, const cc_results *r)
         s->capacity[sc] = r->scenarios[sc].bed_capacity > 0 ? r->scenarios[sc].bed_capacity : 0;
         s->has_capacity |= s->capacity[sc] > 0;
     }
-    for (int sc = 0; sc < r->nscenarios; sc++)
-        for (int rep = 0; rep < r->replications; rep++) {
-            int found = 0;
-            for (int y = 0; y < r->years; y++)
-                if (expected_total(r, CC_DEMAND_BEDS_NEEDED, sc, rep, y) > s->capacity[sc]) {
-                    s->exceedance_probability[(size_t)sc * r->years + y] += 1.0 / r->replications;
-                    if (!found) {
-                        found = r->base_year + y;
-                        s->first_exceedance_share[(size_t)sc * r->years + y] += 1.0 / r->replications;
-                    }
-                }
-            s->first_exceedance_year[(size_t)sc * r->replications + rep] = found;
-            if (!found)
-                s->never_exceeded_share[sc] += 1.0 / r->replications;
-        }
     return 0;
-}
-
-/* All outpatient visits per weekday divided by the scenario's clinics, per replication. */
-static int visits_per_clinic(cc_summaries *s, const cc_results *r, int threads)
-{
-    size_t rows = (size_t)r->nscenarios * r->replications;
-    double *v = s->visits_per_clinic = malloc(rows * r->years * sizeof *v);
-    if (!v)
-        return CC_ERR_NOMEM;
-    for (size_t i = 0; i < rows; i++) {
-        int sc = (int)(i / r->replications), rep = (int)(i % r->replications);
-        for (int y = 0; y < r->years; y++)
-            v[i * r->years + y] = r->demand[CC_DEMAND_OUTPATIENT][cc_results_demand_index(r, sc, rep, y, 2, 4)] /
-                                  r->scenarios[sc].clinics;
-    }
-    return cc_replicated_summary_compute(&s->visits_per_clinic_summary, v, r->nscenarios, r->replications,
-                                         (size_t)r->years, threads);
 }
 
 static int demand_summaries(cc_summaries *s, const cc_results *r, int threads)
 {
     size_t cells = (size_t)r->years * CC_SEX_AXIS * CC_AGE_BANDS;
-    for (int d = 0; d < CC_DEMAND_SERIES; d++)
-        if (cc_replicated_summary_compute(&s->demand[d], r->demand[d], r->nscenarios, r->replications, cells,
-                                          threads) != 0 ||
-            cc_replicated_summary_compute(&s->demand_expected[d], r->demand_expected[d], r->nscenarios,
-                                          r->replications, (size_t)r->years, threads) != 0)
-            return CC_ERR_NOMEM;
-    if (visits_per_clinic(s, r, threads) != 0 || peak_years(s, r, CC_DEMAND_OUTPATIENT) != 0 ||
-        peak_years(s, r, CC_DEMAND_INPATIENT) != 0)
-        return CC_ERR_NOMEM;
-    return exceedance(s, r);
+    int ret = 0;
+    for (int d = 0; ret == 0 && d < CC_DEMAND_SERIES; d++)
+        if ((ret = summary_of(&s->demand[d], r, r->demand[d], cells, threads)) == 0)
+            ret = summary_of(&s->demand_expected[d], r, r->demand_expected[d], (size_t)r->years, threads);
+    if (ret == 0)
+        ret = summary_of(&s->visits_per_clinic_summary, r, r->visits_per_clinic, (size_t)r->years, threads);
+    return ret == 0 ? peaks_and_exceedance(s, r) : ret;
 }
 
 /* Quantiles and mean of one coverage quantity data[scenario][replication] (cells 1); with a
@@ -341,8 +359,7 @@ int cc_summaries_compute(cc_summaries *s, const cc_results *r, int threads)
     s->years = r->years;
     int ret = 0;
     for (int id = 0; ret == 0 && id < CC_SERIES_COUNT; id++)
-        ret = cc_replicated_summary_compute(&s->series[id], r->series[id], r->nscenarios, r->replications,
-                                            (size_t)r->years * CC_SEX_AXIS, threads);
+        ret = summary_of(&s->series[id], r, r->series[id], (size_t)r->years * CC_SEX_AXIS, threads);
     size_t cells = (size_t)r->nscenarios * r->years * CC_SEX_AXIS * CC_AGES;
     if (ret == 0 && !(s->age_sd = malloc(cells * sizeof *s->age_sd)))
         ret = CC_ERR_NOMEM;
@@ -369,7 +386,6 @@ void cc_summaries_free(cc_summaries *s)
         free(s->peak_year_share[d]);
     }
     cc_replicated_summary_free(&s->visits_per_clinic_summary);
-    free(s->visits_per_clinic);
     free(s->age_sd);
     free(s->capacity);
     free(s->exceedance_probability);

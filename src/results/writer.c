@@ -39,12 +39,32 @@ typedef struct {
     size_t nusers, cap;
 } scale_entry;
 
+/* A block of rows streamed into a dataset while the run goes on (README, "The results file":
+ * per-replication datasets): the dataset, by its path, and the store buffer feeding it. */
 typedef struct {
-    hid_t file;
+    char *path;
+    const void *buffer;
+    hid_t dset;
+} stream;
+
+/* The results file being written (cc_results_file): the HDF5 file under its temporary name,
+ * the dimension scales' users, and where the store in hand goes along the scenario axis. */
+typedef struct cc_results_file {
+    hid_t file, fapl;
     const char *failed; /* path of the item that could not be written */
     char failed_path[512];
     scale_entry *scales;
     int nscales, scales_cap;
+    char *path, *tmp; /* the target and the temporary file */
+    int fd;
+    int nscenarios;   /* the file's scenario axis (0: each item as it comes, cc_layout_write_file) */
+    int offset;       /* the file's scenario of the store's scenario 0 */
+    int sliced;       /* the store holds fewer scenarios than the file (a batch): chunks of one scenario */
+    stream *streams;
+    int nstreams, streams_cap;
+    int block_scenario, block_first, block_rows, block_capacity; /* the block being streamed */
+    int quantities_compressed; /* deflate the per-replication datasets */
+    int committed;             /* moved into place */
 } writer;
 
 static int set_string_attr(hid_t obj, const char *name, const char *value)
@@ -101,43 +121,145 @@ static hid_t value_type(cc_value_type type, int in_file)
     return H5Tcopy(in_file ? H5T_IEEE_F64LE : H5T_NATIVE_DOUBLE);
 }
 
-enum { SMALL_DATASET_BYTES = 16384 };
+enum { SMALL_DATASET_BYTES = 16384, CHUNK_ELEMENTS = 262144 };
 
-/* A chunked, compressed dataset holding the item's values, with units, long_name and
- * description. Returns the open dataset or -1. */
-static hid_t create_dataset(hid_t file, const cc_layout_item *it)
+/* Whether the object at path exists (a missing group on the way: no; H5Lexists fails there). */
+static int exists(hid_t file, const char *path)
+{
+    char buf[1024];
+    if (snprintf(buf, sizeof buf, "%s", path) >= (int)sizeof buf)
+        return 0;
+    for (char *slash = strchr(buf + 1, '/'); slash; slash = strchr(slash + 1, '/')) {
+        *slash = '\0';
+        int found = H5Lexists(file, buf, H5P_DEFAULT) > 0;
+        *slash = '/';
+        if (!found)
+            return 0;
+    }
+    return H5Lexists(file, buf, H5P_DEFAULT) > 0;
+}
+
+/* Whether an item's first axis is the scenario axis (or the item is that axis's scale). */
+static int over_scenarios(const cc_layout_item *it)
+{
+    if (it->kind == CC_ITEM_SCALE)
+        return it->name && strcmp(it->name, "scenario") == 0;
+    return it->rank > 0 && it->axis[0] && strcmp(it->axis[0], "scenario") == 0;
+}
+
+/* The file dimensions of an item: its own, except that a first axis over scenarios spans the
+ * file's scenarios (a batch writes one scenario's slice at a time). */
+static void file_dims(const writer *w, const cc_layout_item *it, hsize_t *dims)
+{
+    for (int i = 0; i < it->rank; i++)
+        dims[i] = it->dims[i];
+    if (w->nscenarios > 0 && it->rank > 0 && over_scenarios(it))
+        dims[0] = (hsize_t)w->nscenarios;
+}
+
+/* A new dataset for an item, with units, long_name and description: contiguous when small (a
+ * chunk index costs more than compression saves), else chunked (whole rows, near 256k
+ * elements; one scenario per chunk in a batch; a streamed per-replication dataset: one block
+ * of replications of one scenario per chunk, what is written at once) and compressed
+ * (shuffle + deflate 1; a streamed dataset only with w->quantities_compressed). Intermediate
+ * groups are created. Returns the open dataset or -1. */
+static hid_t create_dataset_of(writer *w, hid_t file, const cc_layout_item *it, int streamed)
 {
     hsize_t dims[CC_LAYOUT_MAX_RANK], chunk[CC_LAYOUT_MAX_RANK], elements = 1, size = 1;
+    file_dims(w, it, dims);
     for (int i = it->rank - 1; i >= 0; i--) { /* whole rows; cap a chunk near 256k elements */
-        dims[i] = it->dims[i];
         size *= dims[i];
         chunk[i] = dims[i] > 0 ? dims[i] : 1;
-        if (elements * chunk[i] > 262144)
-            chunk[i] = 262144 / elements > 0 ? 262144 / elements : 1;
+        if (elements * chunk[i] > CHUNK_ELEMENTS)
+            chunk[i] = CHUNK_ELEMENTS / elements > 0 ? CHUNK_ELEMENTS / elements : 1;
         elements *= chunk[i];
     }
+    int over = w->nscenarios > 0 && it->rank > 1 && over_scenarios(it);
+    if (over && (w->sliced || streamed))
+        chunk[0] = 1;
+    if (streamed && it->rank > 1)
+        chunk[1] = w->block_capacity < (int)dims[1] ? (hsize_t)w->block_capacity : (dims[1] > 0 ? dims[1] : 1);
     hid_t space = H5Screate_simple(it->rank, dims, NULL), dcpl = H5Pcreate(H5P_DATASET_CREATE), dset = -1;
-    hid_t file_type = value_type(it->type, 1), mem_type = value_type(it->type, 0);
+    hid_t lcpl = H5Pcreate(H5P_LINK_CREATE);
+    hid_t file_type = value_type(it->type, 1);
     const double fill = NAN; /* padding (a per-doctor axis): NaN, also as netCDF's _FillValue */
-    /* a small dataset is contiguous: a chunk index costs more than compression saves */
-    int small = size * 8 < SMALL_DATASET_BYTES;
-    if (space >= 0 && dcpl >= 0 && file_type >= 0 && mem_type >= 0 &&
-        (small || (H5Pset_chunk(dcpl, it->rank, chunk) >= 0 && H5Pset_shuffle(dcpl) >= 0 &&
-                   H5Pset_deflate(dcpl, 1) >= 0)) &&
+    int small = !streamed && size * 8 < SMALL_DATASET_BYTES, compress = streamed ? w->quantities_compressed : 1;
+    if (space >= 0 && dcpl >= 0 && lcpl >= 0 && file_type >= 0 && H5Pset_create_intermediate_group(lcpl, 1) >= 0 &&
+        (small || (H5Pset_chunk(dcpl, it->rank, chunk) >= 0 &&
+                   (!compress || (H5Pset_shuffle(dcpl) >= 0 && H5Pset_deflate(dcpl, 1) >= 0)))) &&
         (!it->fill_nan || H5Pset_fill_value(dcpl, H5T_NATIVE_DOUBLE, &fill) >= 0))
-        dset = H5Dcreate2(file, it->path, file_type, space, H5P_DEFAULT, dcpl, H5P_DEFAULT);
+        dset = H5Dcreate2(file, it->path, file_type, space, lcpl, dcpl, H5P_DEFAULT);
     if (dset >= 0 && ((it->fill_nan && set_attr(dset, "_FillValue", CC_VALUE_DOUBLE, &fill) < 0) ||
                       set_string_attr(dset, "units", it->units) < 0 ||
                       set_string_attr(dset, "long_name", it->long_name) < 0 ||
-                      set_string_attr(dset, "description", it->description) < 0 ||
-                      (size > 0 && H5Dwrite(dset, mem_type, H5S_ALL, H5S_ALL, H5P_DEFAULT, it->data) < 0))) {
+                      set_string_attr(dset, "description", it->description) < 0)) {
         H5Dclose(dset);
         dset = -1;
     }
-    if (mem_type >= 0) H5Tclose(mem_type);
     if (file_type >= 0) H5Tclose(file_type);
+    if (lcpl >= 0) H5Pclose(lcpl);
     if (dcpl >= 0) H5Pclose(dcpl);
     if (space >= 0) H5Sclose(space);
+    return dset;
+}
+
+/* Write an item's values into the part of dset that starts at start and spans count (the
+ * item's own dimensions but where the caller narrows them). */
+static int write_part(hid_t dset, const cc_layout_item *it, const hsize_t *start, const hsize_t *count)
+{
+    hsize_t n = 1;
+    for (int i = 0; i < it->rank; i++)
+        n *= count[i];
+    if (n == 0 || !it->data)
+        return 0;
+    hid_t mem_type = value_type(it->type, 0), file_space = H5Dget_space(dset);
+    hid_t mem_space = it->rank > 0 ? H5Screate_simple(it->rank, count, NULL) : H5Screate(H5S_SCALAR);
+    int ok = mem_type >= 0 && file_space >= 0 && mem_space >= 0 &&
+             (it->rank == 0 || H5Sselect_hyperslab(file_space, H5S_SELECT_SET, start, NULL, count, NULL) >= 0) &&
+             H5Dwrite(dset, mem_type, mem_space, file_space, H5P_DEFAULT, it->data) >= 0;
+    if (mem_space >= 0) H5Sclose(mem_space);
+    if (file_space >= 0) H5Sclose(file_space);
+    if (mem_type >= 0) H5Tclose(mem_type);
+    return ok ? 0 : -1;
+}
+
+/* The dataset of an item, opened when it exists (streamed during the run, or a batch's dataset
+ * over scenarios made by an earlier scenario), else created (*created), with the item's values
+ * written to its part: a first axis over scenarios at the file's scenario of the store's first
+ * (values NULL: none, they were streamed). Returns the open dataset or -1. */
+static hid_t item_dataset(writer *w, const cc_layout_item *it, int *created)
+{
+    hsize_t start[CC_LAYOUT_MAX_RANK] = {0}, count[CC_LAYOUT_MAX_RANK];
+    *created = 0;
+    hid_t dset = -1;
+    if (exists(w->file, it->path))
+        dset = H5Dopen2(w->file, it->path, H5P_DEFAULT);
+    else if ((dset = create_dataset_of(w, w->file, it, 0)) >= 0)
+        *created = 1;
+    for (int i = 0; i < it->rank; i++)
+        count[i] = it->dims[i];
+    if (w->nscenarios > 0 && it->rank > 0 && over_scenarios(it))
+        start[0] = (hsize_t)w->offset;
+    else if (!*created) /* written once, by the first scenario of a batch: the same for all */
+        return dset;
+    if (dset >= 0 && write_part(dset, it, start, count) != 0) {
+        H5Dclose(dset);
+        dset = -1;
+    }
+    return dset;
+}
+
+/* A new dataset holding all of an item's values (provenance lists). */
+static hid_t create_dataset(writer *w, const cc_layout_item *it)
+{
+    hsize_t start[CC_LAYOUT_MAX_RANK] = {0}, count[CC_LAYOUT_MAX_RANK];
+    for (int i = 0; i < it->rank; i++)
+        count[i] = it->dims[i];
+    hid_t dset = create_dataset_of(w, w->file, it, 0);
+    if (dset >= 0 && write_part(dset, it, start, count) != 0) {
+        H5Dclose(dset);
+        dset = -1;
+    }
     return dset;
 }
 
@@ -250,43 +372,52 @@ static int attach_scales_h5ds(hid_t file, hid_t dset, const cc_layout_item *it)
     return ok ? 0 : -1;
 }
 
+/* A group (opened when it exists: made on the way to a streamed dataset, or by an earlier
+ * scenario of a batch), with its description. */
 static int write_group(hid_t file, const cc_layout_item *it)
 {
-    hid_t g = H5Gcreate2(file, it->path, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
-    int ok = g >= 0 && (!it->description || set_string_attr(g, "description", it->description) >= 0);
+    int found = exists(file, it->path);
+    hid_t g = found ? H5Gopen2(file, it->path, H5P_DEFAULT) : H5Gcreate2(file, it->path, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
+    int ok = g >= 0 && (!it->description || H5Aexists(g, "description") > 0 ||
+                        set_string_attr(g, "description", it->description) >= 0);
     if (g >= 0) H5Gclose(g);
     return ok ? 0 : -1;
 }
 
+/* An attribute, unless an earlier scenario of a batch set it (the first scenario's stays). */
 static int write_attribute(hid_t file, const cc_layout_item *it)
 {
     hid_t obj = H5Oopen(file, it->path, H5P_DEFAULT);
-    int ok = obj >= 0 && set_attr(obj, it->name, it->type, it->data) >= 0;
+    int ok = obj >= 0 && (H5Aexists(obj, it->name) > 0 || set_attr(obj, it->name, it->type, it->data) >= 0);
     if (obj >= 0) H5Oclose(obj);
     return ok ? 0 : -1;
 }
 
-/* One item of the layout as one HDF5 object (the layout visitor). */
+/* One item of the layout as one HDF5 object (the layout visitor). An object that exists is
+ * completed rather than made again: a streamed dataset gets its scales, a batch's dataset over
+ * scenarios the slice of the scenario in hand. */
 static int write_item(const cc_layout_item *it, void *user)
 {
     writer *w = user;
-    int ok = 1;
+    int ok = 1, created = 0;
     hid_t dset = -1;
     switch (it->kind) {
     case CC_ITEM_GROUP:
         ok = write_group(w->file, it) == 0;
         break;
     case CC_ITEM_SCALE:
-        ok = (dset = create_dataset(w->file, it)) >= 0 && H5DSset_scale(dset, it->name) >= 0;
+        ok = (dset = item_dataset(w, it, &created)) >= 0 && (!created || H5DSset_scale(dset, it->name) >= 0);
         break;
     case CC_ITEM_DATASET:
-        ok = (dset = create_dataset(w->file, it)) >= 0 && attach_scales(w, dset, it) == 0;
+        ok = (dset = item_dataset(w, it, &created)) >= 0 &&
+             (H5Aexists(dset, DIMENSION_LIST) > 0 || attach_scales(w, dset, it) == 0);
         break;
     case CC_ITEM_ATTRIBUTE:
         ok = write_attribute(w->file, it) == 0;
         break;
     case CC_ITEM_LINK:
-        ok = H5Lcreate_hard(w->file, it->target, w->file, it->path, H5P_DEFAULT, H5P_DEFAULT) >= 0;
+        ok = exists(w->file, it->path) ||
+             H5Lcreate_hard(w->file, it->target, w->file, it->path, H5P_DEFAULT, H5P_DEFAULT) >= 0;
         break;
     }
     if (dset >= 0) H5Dclose(dset);
@@ -304,28 +435,26 @@ static int walk_results(cc_layout_visitor visit, void *visit_user, void *user)
 {
     const cc_results *r = user;
     cc_summaries s;
-    if (cc_summaries_compute(&s, r, r->threads) != 0)
-        return CC_ERR_NOMEM;
+    int computed = cc_summaries_compute(&s, r, r->threads);
+    if (computed != 0)
+        return computed;
     int ret = cc_results_layout_walk(r, &s, visit, visit_user);
     cc_summaries_free(&s);
     return ret;
 }
 
-/* The items a walk visits, then the scales' reference lists. 0; CC_ERR_NOMEM when the walk
- * cannot allocate (the summaries, say); CC_ERR_HDF5 when an item cannot be written (w->failed
- * names it). */
+/* The items a walk visits. 0; CC_ERR_NOMEM when the walk cannot allocate (the summaries, say);
+ * CC_ERR_HDF5 when an item cannot be written (w->failed names it) or, streamed rows, read back. */
 static int write_walk(writer *w, cc_layout_walk_fn walk, void *user)
 {
     int ret = walk(write_item, w, user);
-    if (ret != 0 && !w->failed) /* nothing failed to be written: the walk itself could not allocate */
+    if (ret == CC_ERR_HDF5 && !w->failed) {
+        snprintf(w->failed_path, sizeof w->failed_path, "reading back the replications");
+        w->failed = w->failed_path;
+    } else if (ret != 0 && !w->failed) /* nothing failed to be written: the walk itself could not allocate */
         ret = CC_ERR_NOMEM;
     else if (ret != 0)
         ret = CC_ERR_HDF5;
-    if (finish_scales(w) != 0 && ret == 0) {
-        snprintf(w->failed_path, sizeof w->failed_path, "the dimension scales' REFERENCE_LIST");
-        w->failed = w->failed_path;
-        ret = CC_ERR_HDF5;
-    }
     return ret;
 }
 
@@ -346,15 +475,6 @@ static int write_failure(cc_error *err, const char *path, int fd, const char *wh
     return cc_error_set(err, CC_ERR_HDF5, path, 0, NULL, "HDF5 call failed: %s", what);
 }
 
-#define TRY(expr)                                                                          \
-    do {                                                                                   \
-        errno = 0;                                                                         \
-        if ((expr) < 0) {                                                                  \
-            ret = write_failure(err, path, fd, #expr);                                     \
-            goto out;                                                                      \
-        }                                                                                  \
-    } while (0)
-
 /* Lines "[section] key = value ; origin" of one scenario's effective configuration. */
 static char **config_lines(const cc_scenario *s)
 {
@@ -372,7 +492,7 @@ static char **config_lines(const cc_scenario *s)
 
 /* A list of strings at folder/name; a dimension scale of its own (scale_of NULL) or on the
  * scale at folder/scale_of. */
-static int write_list(hid_t file, const char *folder, const char *name, int n, const char *const *values,
+static int write_list(writer *w, const char *folder, const char *name, int n, const char *const *values,
                       const char *scale_of, const char *long_name, const char *description)
 {
     char path[1024], scale_path[1024];
@@ -380,19 +500,19 @@ static int write_list(hid_t file, const char *folder, const char *name, int n, c
     snprintf(scale_path, sizeof scale_path, "%s/%s", folder, scale_of ? scale_of : name);
     cc_layout_item it = {scale_of ? CC_ITEM_DATASET : CC_ITEM_SCALE, path, name, NULL, 1, {(size_t)n},
                          {scale_of}, {scale_path}, CC_VALUE_STRING, values, "1", long_name, description, 0};
-    hid_t dset = create_dataset(file, &it);
-    int ok = dset >= 0 && (scale_of ? attach_scales_h5ds(file, dset, &it) == 0 : H5DSset_scale(dset, name) >= 0);
+    hid_t dset = create_dataset(w, &it);
+    int ok = dset >= 0 && (scale_of ? attach_scales_h5ds(w->file, dset, &it) == 0 : H5DSset_scale(dset, name) >= 0);
     if (dset >= 0) H5Dclose(dset);
     return ok ? 0 : -1;
 }
 
 /* One scenario's provenance. The lists are dimension scales (file_paths, table_paths,
  * effective_config), with the texts and checksums on the path scales. */
-static int write_scenario_provenance(hid_t file, const cc_scenario *s)
+static int write_scenario_provenance(writer *w, const cc_scenario *s)
 {
     char folder[600];
     snprintf(folder, sizeof folder, "provenance/scenarios/%s", s->name);
-    hid_t g = H5Gcreate2(file, folder, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
+    hid_t g = H5Gcreate2(w->file, folder, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
     if (g < 0)
         return -1;
     int ok = set_string_attr(g, "scenario_file", s->path) >= 0 && set_long_attr(g, "seed", (long long)s->run.seed) >= 0 &&
@@ -407,19 +527,19 @@ static int write_scenario_provenance(hid_t file, const cc_scenario *s)
         texts[i] = s->files[i].text;
     }
     ok = ok &&
-         write_list(file, folder, "file_paths", s->nfiles, paths, NULL, "Scenario file",
+         write_list(w, folder, "file_paths", s->nfiles, paths, NULL, "Scenario file",
                     "Scenario files read (the scenario, then its bases)") == 0 &&
-         write_list(file, folder, "file_texts", s->nfiles, texts, "file_paths", "Text of a scenario file",
+         write_list(w, folder, "file_texts", s->nfiles, texts, "file_paths", "Text of a scenario file",
                     "Full text of each scenario file read") == 0 &&
-         write_list(file, folder, "effective_config", s->nsettings, (const char *const *)lines, NULL,
+         write_list(w, folder, "effective_config", s->nsettings, (const char *const *)lines, NULL,
                     "Effective configuration", "Every key with the value in effect and where it came from") == 0;
     for (int i = 0; ok && i < s->ntables; i++) {
         paths[i] = s->tables[i].path;
         texts[i] = s->tables[i].sha256;
     }
     ok = ok &&
-         write_list(file, folder, "table_paths", s->ntables, paths, NULL, "Input table", "Input tables read") == 0 &&
-         write_list(file, folder, "table_sha256", s->ntables, texts, "table_paths", "SHA-256 of an input table",
+         write_list(w, folder, "table_paths", s->ntables, paths, NULL, "Input table", "Input tables read") == 0 &&
+         write_list(w, folder, "table_sha256", s->ntables, texts, "table_paths", "SHA-256 of an input table",
                     "SHA-256 of each input table") == 0;
     for (int i = 0; lines && i < s->nsettings; i++)
         free(lines[i]);
@@ -429,9 +549,12 @@ static int write_scenario_provenance(hid_t file, const cc_scenario *s)
     return ok ? 0 : -1;
 }
 
-static int write_provenance(writer *w, const cc_scenario *scenarios, int n, const cc_run_facts *facts)
+/* The root of /provenance: what the run was (the first scenario's seed and replications, the
+ * facts) and where it ran. */
+static int write_provenance(writer *w, const cc_scenario *first, const cc_run_facts *facts)
 {
-    hid_t g = H5Gcreate2(w->file, "provenance", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
+    hid_t g = exists(w->file, "provenance") ? H5Gopen2(w->file, "provenance", H5P_DEFAULT)
+                                            : H5Gcreate2(w->file, "provenance", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
     if (g < 0)
         return -1;
     char created[64], host[256] = "";
@@ -446,90 +569,342 @@ static int write_provenance(writer *w, const cc_scenario *scenarios, int n, cons
              set_string_attr(g, "created", created) >= 0 && set_string_attr(g, "host", host) >= 0 &&
              set_long_attr(g, "threads", facts ? facts->threads : 1) >= 0 &&
              set_long_attr(g, "ranks", facts ? facts->ranks : 1) >= 0 &&
-             set_long_attr(g, "seed", (long long)scenarios[0].run.seed) >= 0 &&
-             set_long_attr(g, "replications", scenarios[0].run.replications) >= 0 &&
+             set_long_attr(g, "seed", (long long)first->run.seed) >= 0 &&
+             set_long_attr(g, "replications", first->run.replications) >= 0 &&
              set_string_attr(g, "command_line", facts && facts->command_line ? facts->command_line : "") >= 0;
-    hid_t sg = ok ? H5Gcreate2(g, "scenarios", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT) : -1;
-    ok = ok && sg >= 0;
-    if (sg >= 0) H5Gclose(sg);
     H5Gclose(g);
-    for (int i = 0; ok && i < n; i++)
-        ok = write_scenario_provenance(w->file, &scenarios[i]) == 0;
     return ok ? 0 : -1;
 }
 
-int cc_results_write(const cc_results *r, const cc_scenario *scenarios, int nscenarios, const cc_run_facts *facts,
-                     const char *path, cc_error *err)
+/* /provenance/scenarios/<name> of one scenario (the groups above made on the way). */
+static int scenario_provenance(writer *w, const cc_scenario *s)
 {
-    return cc_layout_write_file(walk_results, (void *)r, "carecast results",
-                                "carecast results layout 1 (README: The results file)", scenarios, nscenarios, facts,
-                                path, err);
+    if (!exists(w->file, "provenance/scenarios")) {
+        hid_t lcpl = H5Pcreate(H5P_LINK_CREATE), g = -1;
+        if (lcpl >= 0 && H5Pset_create_intermediate_group(lcpl, 1) >= 0)
+            g = H5Gcreate2(w->file, "provenance/scenarios", lcpl, H5P_DEFAULT, H5P_DEFAULT);
+        if (lcpl >= 0) H5Pclose(lcpl);
+        if (g < 0)
+            return -1;
+        H5Gclose(g);
+    }
+    return write_scenario_provenance(w, s);
+}
+
+/* ---- the file ------------------------------------------------------------------------------ */
+
+#define TRY(expr)                                                                          \
+    do {                                                                                   \
+        errno = 0;                                                                         \
+        if ((expr) < 0) {                                                                  \
+            ret = write_failure(err, f->path, f->fd, #expr);                               \
+            goto out;                                                                      \
+        }                                                                                  \
+    } while (0)
+
+/* How the file is accessed: a metadata cache of at most 2 MB (HDF5's default lets it grow to
+ * 32 MB as a batch adds each scenario's groups: memory that would grow with scenarios). */
+static hid_t file_access(void)
+{
+    hid_t fapl = H5Pcreate(H5P_FILE_ACCESS);
+    H5AC_cache_config_t mdc;
+    mdc.version = H5AC__CURR_CACHE_CONFIG_VERSION;
+    if (fapl < 0 || H5Pget_mdc_config(fapl, &mdc) < 0)
+        return -1;
+    mdc.max_size = 2 << 20;
+    mdc.initial_size = mdc.initial_size < mdc.max_size ? mdc.initial_size : mdc.max_size;
+    mdc.min_size = mdc.min_size < mdc.max_size ? mdc.min_size : mdc.max_size;
+    mdc.set_initial_size = 1;
+    if (H5Pset_mdc_config(fapl, &mdc) < 0) {
+        H5Pclose(fapl);
+        return -1;
+    }
+    return fapl;
+}
+
+int cc_results_file_open(cc_results_file **out, const char *path, int nscenarios, const char *title,
+                         const char *layout, cc_error *err)
+{
+    int ret = 0;
+    H5Eset_auto2(H5E_DEFAULT, NULL, NULL);
+    cc_results_file *f = *out = calloc(1, sizeof *f);
+    if (!f || !(f->path = strdup(path)) || !(f->tmp = malloc(strlen(path) + 64))) {
+        ret = cc_error_set(err, CC_ERR_NOMEM, path, 0, NULL, "out of memory");
+        goto out;
+    }
+    f->file = f->fapl = -1;
+    f->fd = -1;
+    f->nscenarios = nscenarios;
+    f->block_capacity = 1;
+    f->quantities_compressed = 0;
+    if (cc_results_temp_name(path, f->tmp, strlen(path) + 64) != 0) {
+        ret = cc_error_set(err, CC_ERR_USAGE, path, 0, "output", "the file name is too long");
+        f->tmp[0] = '\0';
+        goto out;
+    }
+    mode_t mask = umask(0);
+    umask(mask);
+    if ((f->fd = mkstemp(f->tmp)) < 0 || fchmod(f->fd, 0666 & ~mask) != 0) {
+        ret = cc_error_set(err, CC_ERR_IO, path, 0, NULL, "cannot create a file in the output folder: %s", strerror(errno));
+        if (f->fd < 0) /* none was made; one whose mode could not be set is removed below */
+            f->tmp[0] = '\0';
+        goto out;
+    }
+    TRY(f->fapl = file_access());
+    TRY(f->file = H5Fcreate(f->tmp, H5F_ACC_TRUNC, H5P_DEFAULT, f->fapl));
+    TRY(set_string_attr(f->file, "title", title));
+    TRY(set_string_attr(f->file, "layout", layout));
+out:
+    if (ret != 0) {
+        cc_results_file_close(f);
+        *out = NULL;
+    }
+    return ret;
+}
+
+/* Close the streamed datasets (the store feeding them is done with). */
+static void close_streams(writer *w)
+{
+    for (int i = 0; i < w->nstreams; i++) {
+        if (w->streams[i].dset >= 0)
+            H5Dclose(w->streams[i].dset);
+        free(w->streams[i].path);
+    }
+    free(w->streams);
+    w->streams = NULL;
+    w->nstreams = w->streams_cap = 0;
+}
+
+void cc_results_file_close(cc_results_file *f)
+{
+    if (!f)
+        return;
+    close_streams(f);
+    if (f->file >= 0) H5Fclose(f->file);
+    if (f->fapl >= 0) H5Pclose(f->fapl);
+    if (f->fd >= 0) close(f->fd);
+    if (f->tmp && f->tmp[0]) unlink(f->tmp);
+    for (int i = 0; i < f->nscales; i++) {
+        free(f->scales[i].path);
+        free(f->scales[i].users);
+    }
+    free(f->scales);
+    free(f->tmp);
+    free(f->path);
+    free(f);
+}
+
+const char *cc_results_file_path(const cc_results_file *f)
+{
+    return f->path;
+}
+
+int cc_results_file_walk(cc_results_file *f, cc_layout_walk_fn walk, void *user, int first_scenario, int count,
+                         cc_error *err)
+{
+    f->offset = first_scenario;
+    f->sliced = f->nscenarios > 0 && count != f->nscenarios;
+    errno = 0;
+    int written = write_walk(f, walk, user);
+    if (written == CC_ERR_NOMEM)
+        return cc_error_set(err, CC_ERR_NOMEM, f->path, 0, NULL, "out of memory while writing");
+    if (written != 0) {
+        char what[600];
+        snprintf(what, sizeof what, "writing %s", f->failed ? f->failed : "the results");
+        return write_failure(err, f->path, f->fd, what);
+    }
+    return 0;
+}
+
+int cc_results_file_scenario(cc_results_file *f, const cc_scenario *s, cc_error *err)
+{
+    errno = 0;
+    return scenario_provenance(f, s) == 0 ? 0 : write_failure(err, f->path, f->fd, "writing the provenance");
+}
+
+int cc_results_file_commit(cc_results_file *f, const cc_scenario *first, const cc_run_facts *facts, cc_error *err)
+{
+    int ret = 0;
+    close_streams(f);
+    if (finish_scales(f) != 0) {
+        ret = write_failure(err, f->path, f->fd, "writing the dimension scales' REFERENCE_LIST");
+        goto out;
+    }
+    TRY(write_provenance(f, first, facts));
+    hid_t file = f->file;
+    f->file = -1; /* closed once, whatever H5Fclose says: a second close after a failed one crashes HDF5 */
+    if (H5Fclose(file) < 0) {
+        ret = write_failure(err, f->path, f->fd, "closing the file");
+        goto out;
+    }
+    if (facts && facts->interrupted && *facts->interrupted) { /* the target is left as it was */
+        ret = cc_error_set(err, CC_ERR_INTERRUPTED, f->path, 0, NULL, "interrupted while writing; %s left unchanged",
+                           f->path);
+        goto out;
+    }
+    if (fsync(f->fd) != 0) {
+        ret = write_failure(err, f->path, f->fd, "flushing the file to disk");
+        goto out;
+    }
+    if (rename(f->tmp, f->path) != 0) {
+        ret = cc_error_set(err, CC_ERR_IO, f->path, 0, NULL, "cannot move the finished file into place: %s",
+                           strerror(errno));
+        goto out;
+    }
+    f->tmp[0] = '\0';
+    f->committed = 1;
+out:
+    return ret;
 }
 
 int cc_layout_write_file(cc_layout_walk_fn walk, void *user, const char *title, const char *layout,
                          const cc_scenario *scenarios, int nscenarios, const cc_run_facts *facts, const char *path,
                          cc_error *err)
 {
-    int ret = 0, fd = -1;
-    writer w = {.file = -1};
-    H5Eset_auto2(H5E_DEFAULT, NULL, NULL);
-    size_t size = strlen(path) + 64;
-    char *tmp = malloc(size);
-    if (!tmp) {
-        ret = cc_error_set(err, CC_ERR_NOMEM, path, 0, NULL, "out of memory");
-        goto out;
-    }
-    if (cc_results_temp_name(path, tmp, size) != 0) {
-        ret = cc_error_set(err, CC_ERR_USAGE, path, 0, "output", "the file name is too long");
-        tmp[0] = '\0';
-        goto out;
-    }
-    mode_t mask = umask(0);
-    umask(mask);
-    if ((fd = mkstemp(tmp)) < 0 || fchmod(fd, 0666 & ~mask) != 0) {
-        ret = cc_error_set(err, CC_ERR_IO, path, 0, NULL, "cannot create a file in the output folder: %s", strerror(errno));
-        if (fd < 0) /* none was made; one whose mode could not be set is removed below */
-            tmp[0] = '\0';
-        goto out;
-    }
-    TRY(w.file = H5Fcreate(tmp, H5F_ACC_TRUNC, H5P_DEFAULT, H5P_DEFAULT));
-    TRY(set_string_attr(w.file, "title", title));
-    TRY(set_string_attr(w.file, "layout", layout));
-    errno = 0;
-    int written = write_walk(&w, walk, user);
-    if (written == CC_ERR_NOMEM) {
-        ret = cc_error_set(err, CC_ERR_NOMEM, path, 0, NULL, "out of memory while writing");
-        goto out;
-    } else if (written != 0) {
-        char what[600];
-        snprintf(what, sizeof what, "writing %s", w.failed ? w.failed : "the results");
-        ret = write_failure(err, path, fd, what);
-        goto out;
-    }
-    TRY(write_provenance(&w, scenarios, nscenarios, facts));
-    hid_t file = w.file;
-    w.file = -1; /* closed once, whatever H5Fclose says: a second close after a failed one crashes HDF5 */
-    if (H5Fclose(file) < 0) {
-        ret = write_failure(err, path, fd, "closing the file");
-        goto out;
-    }
-    if (facts && facts->interrupted && *facts->interrupted) { /* the target is left as it was */
-        ret = cc_error_set(err, CC_ERR_INTERRUPTED, path, 0, NULL, "interrupted while writing; %s left unchanged", path);
-        goto out;
-    }
-    if (fsync(fd) != 0) {
-        ret = write_failure(err, path, fd, "flushing the file to disk");
-        goto out;
-    }
-    if (rename(tmp, path) != 0) {
-        ret = cc_error_set(err, CC_ERR_IO, path, 0, NULL, "cannot move the finished file into place: %s", strerror(errno));
-        goto out;
-    }
-    tmp[0] = '\0';
-out:
-    if (w.file >= 0) H5Fclose(w.file);
-    if (fd >= 0) close(fd);
-    if (tmp && tmp[0]) unlink(tmp);
-    free(tmp);
+    cc_results_file *f;
+    int ret = cc_results_file_open(&f, path, 0, title, layout, err);
+    if (ret == 0)
+        ret = cc_results_file_walk(f, walk, user, 0, 0, err);
+    for (int i = 0; ret == 0 && i < nscenarios; i++)
+        ret = cc_results_file_scenario(f, &scenarios[i], err);
+    if (ret == 0)
+        ret = cc_results_file_commit(f, &scenarios[0], facts, err);
+    cc_results_file_close(f);
     return ret;
+}
+
+/* ---- rows streamed during the run --------------------------------------------------------- */
+
+static stream *find_stream(writer *w, const char *path)
+{
+    for (int i = 0; i < w->nstreams; i++)
+        if (strcmp(w->streams[i].path, path) == 0)
+            return &w->streams[i];
+    if (w->nstreams == w->streams_cap) {
+        int cap = w->streams_cap ? 2 * w->streams_cap : 32;
+        stream *grown = realloc(w->streams, (size_t)cap * sizeof *grown);
+        if (!grown)
+            return NULL;
+        w->streams = grown;
+        w->streams_cap = cap;
+    }
+    stream *st = &w->streams[w->nstreams];
+    if (!(st->path = strdup(path)))
+        return NULL;
+    st->buffer = NULL;
+    st->dset = -1;
+    w->nstreams++;
+    return st;
+}
+
+/* One per-replication dataset of the block in hand (the rows walk's visitor): created on the
+ * first block (opened when a batch's earlier scenario made it), then the block's rows written
+ * at [scenario, first replication...]. */
+static int write_rows_item(const cc_layout_item *it, void *user)
+{
+    writer *w = user;
+    if (it->kind != CC_ITEM_DATASET || it->rank < 2)
+        return 0;
+    stream *st = find_stream(w, it->path);
+    int ok = st != NULL;
+    if (ok && st->dset < 0)
+        st->dset = exists(w->file, it->path) ? H5Dopen2(w->file, it->path, H5P_DEFAULT)
+                                             : create_dataset_of(w, w->file, it, 1);
+    ok = ok && st->dset >= 0;
+    if (ok) {
+        st->buffer = it->data;
+        hsize_t start[CC_LAYOUT_MAX_RANK] = {0}, count[CC_LAYOUT_MAX_RANK];
+        for (int i = 0; i < it->rank; i++)
+            count[i] = it->dims[i];
+        start[0] = (hsize_t)(w->offset + w->block_scenario);
+        count[0] = 1;
+        start[1] = (hsize_t)w->block_first;
+        count[1] = (hsize_t)w->block_rows;
+        ok = write_part(st->dset, it, start, count) == 0;
+    }
+    if (!ok) {
+        snprintf(w->failed_path, sizeof w->failed_path, "/%s", it->path);
+        w->failed = w->failed_path;
+        return -1;
+    }
+    return 0;
+}
+
+int cc_results_file_rows(cc_results_file *f, const cc_results *r, int scenario, int first, int rows, cc_error *err)
+{
+    f->offset = r->file_scenario;
+    f->block_scenario = scenario;
+    f->block_first = first;
+    f->block_rows = rows;
+    f->block_capacity = r->row_capacity;
+    f->failed = NULL;
+    errno = 0;
+    int ret = cc_results_layout_walk_rows(r, write_rows_item, f);
+    if (ret == 0)
+        return 0;
+    if (!f->failed)
+        return cc_error_set(err, CC_ERR_NOMEM, f->path, 0, NULL, "out of memory while writing");
+    char what[600];
+    snprintf(what, sizeof what, "writing %s", f->failed);
+    return write_failure(err, f->path, f->fd, what);
+}
+
+int cc_results_file_read_rows(cc_results_file *f, const void *buffer, int scenario, size_t first, size_t count,
+                              double *out)
+{
+    const stream *st = NULL;
+    for (int i = 0; !st && i < f->nstreams; i++)
+        if (f->streams[i].buffer == buffer)
+            st = &f->streams[i];
+    if (!st || st->dset < 0)
+        return CC_ERR_USAGE;
+    hid_t space = H5Dget_space(st->dset), mem = -1;
+    int rank = space >= 0 ? H5Sget_simple_extent_ndims(space) : -1;
+    hsize_t dims[CC_LAYOUT_MAX_RANK], start[CC_LAYOUT_MAX_RANK] = {0}, n[CC_LAYOUT_MAX_RANK];
+    int ok = rank >= 3 && rank <= CC_LAYOUT_MAX_RANK && H5Sget_simple_extent_dims(space, dims, NULL) == rank;
+    for (int i = 0; ok && i < rank; i++)
+        n[i] = dims[i];
+    if (ok) { /* [scenario, every replication, first..first+count of the third axis, the rest whole] */
+        start[0] = (hsize_t)(f->offset + scenario);
+        n[0] = 1;
+        start[2] = first;
+        n[2] = count;
+        ok = H5Sselect_hyperslab(space, H5S_SELECT_SET, start, NULL, n, NULL) >= 0 &&
+             (mem = H5Screate_simple(rank, n, NULL)) >= 0 &&
+             H5Dread(st->dset, H5T_NATIVE_DOUBLE, mem, space, H5P_DEFAULT, out) >= 0;
+    }
+    if (mem >= 0) H5Sclose(mem);
+    if (space >= 0) H5Sclose(space);
+    return ok ? 0 : CC_ERR_HDF5;
+}
+
+void cc_results_file_release(cc_results_file *f)
+{
+    if (!f)
+        return;
+    close_streams(f);
+    H5garbage_collect(); /* HDF5 keeps freed objects on free lists: a batch would grow with scenarios */
+}
+
+/* ---- the results store's file --------------------------------------------------------------- */
+
+int cc_results_file_add(cc_results_file *f, const cc_results *r, int first_scenario, cc_error *err)
+{
+    return cc_results_file_walk(f, walk_results, (void *)r, first_scenario, r->nscenarios, err);
+}
+
+int cc_results_write(const cc_results *r, const cc_scenario *scenarios, int nscenarios, const cc_run_facts *facts,
+                     const char *path, cc_error *err)
+{
+    if (!r->file)
+        return cc_layout_write_file(walk_results, (void *)r, CC_RESULTS_TITLE, CC_RESULTS_LAYOUT, scenarios,
+                                    nscenarios, facts, path, err);
+    /* the file the rows were streamed into (cc_run_to_file): completed and moved into place */
+    cc_results_file *f = r->file;
+    if (strcmp(path, f->path) != 0 || f->committed || r->file_scenario != 0 || nscenarios != r->nscenarios)
+        return cc_error_set(err, CC_ERR_USAGE, path, 0, NULL, "the results were streamed to %s", f->path);
+    int ret = cc_results_file_walk(f, walk_results, (void *)r, 0, r->nscenarios, err);
+    for (int i = 0; ret == 0 && i < nscenarios; i++)
+        ret = cc_results_file_scenario(f, &scenarios[i], err);
+    return ret == 0 ? cc_results_file_commit(f, &scenarios[0], facts, err) : ret;
 }

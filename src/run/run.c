@@ -22,8 +22,9 @@
 #include "carecast/demand_row.h"
 #include "carecast/population.h"
 #include "carecast/population_row.h"
+#include "run_internal.h"
 
-#define BLOCK 64 /* replications per block; does not affect results */
+#define BLOCK CC_RUN_BLOCK
 
 /* The rows of one block of replications. */
 typedef struct {
@@ -209,7 +210,11 @@ static int run_scenario(const cc_scenario *s, const cc_population_model *model, 
             int coverage = cs->layout && start + k < cs->replications;
             cc_row row = {&rows->population[k], res->has_demand ? &rows->demand[k] : NULL,
                           coverage ? &rows->coverage[k] : NULL};
-            if ((ret = cc_results_add_row(res, sc, start + k, &row)) != 0)
+            if ((ret = cc_results_add_row(res, sc, start + k, &row)) != 0 && ret != CC_ERR_USAGE) {
+                *err = res->file_error; /* a block could not be written to the results file */
+                return ret;
+            }
+            if (ret != 0)
                 return cc_error_set(err, ret, NULL, 0, NULL, "a row of replication %d does not fit the results",
                                     start + k);
         }
@@ -271,15 +276,32 @@ static double available_memory(void)
     return pages > 0 && size > 0 ? (double)pages * size : 0;
 }
 
-/* What the store will hold (every replication's headline and demand series, the coverage
- * stage's per-doctor values) and, on top, the summaries' sorted copies when the file is
- * written: refused before anything runs when it does not fit the memory available. */
-static int check_memory(const cc_scenario *scenarios, int nscenarios, long reps, int years, cc_error *err)
+/* Bytes of one scenario's rows the summaries of a streamed store read back at once (a slice of
+ * years of one quantity; summaries.c reads at most 16 MiB, two scenarios and their differences
+ * at a time). */
+#define SUMMARY_SLICE_BYTES (16.0 * 1024 * 1024)
+
+/* What a run holds at its peak, refused before anything runs when it does not fit the memory
+ * available. In memory: every replication's headline and demand series, and on top the
+ * summaries' sorted copies when the file is written. Streamed: one block of rows, and the
+ * summaries' slices read back (bounded whatever the replications). Both: the by-age moments,
+ * per-replication peak and exceedance years, and the coverage stage's per-doctor values of its
+ * [coverage] replications. */
+int cc_run_check_memory(const cc_scenario *scenarios, int nscenarios, long reps, int years, int streamed,
+                        cc_error *err)
 {
     const cc_scenario *first = &scenarios[0];
-    double rows = (double)nscenarios * reps * years * CC_SEX_AXIS, bytes = 8.0 * CC_SERIES_COUNT * rows;
-    if (first->demand.enabled)
-        bytes += 8.0 * CC_DEMAND_SERIES * (rows * CC_AGE_BANDS + (double)nscenarios * reps * years);
+    double per_rep = 8.0 * CC_SERIES_COUNT * years * CC_SEX_AXIS, largest = 8.0 * years * CC_SEX_AXIS;
+    if (first->demand.enabled) {
+        per_rep += 8.0 * CC_DEMAND_SERIES * ((double)years * CC_SEX_AXIS * CC_AGE_BANDS + years) + 8.0 * (years + 8);
+        largest = 8.0 * years * CC_SEX_AXIS * CC_AGE_BANDS;
+    }
+    double rows = (double)nscenarios * reps * per_rep, needed = 1.5 * rows;
+    if (streamed) {
+        double slice = reps * largest < SUMMARY_SLICE_BYTES ? reps * largest : SUMMARY_SLICE_BYTES;
+        needed = BLOCK * per_rep + (nscenarios > 1 ? 3 : 1) * slice;
+    }
+    needed += 2.0 * 8 * nscenarios * years * CC_SEX_AXIS * CC_AGES + 2.0 * 12 * nscenarios * reps;
     if (first->coverage.enabled && first->demand.enabled) {
         long cov = first->coverage.replications > 0 && first->coverage.replications < reps
                        ? first->coverage.replications : reps;
@@ -291,10 +313,10 @@ static int check_memory(const cc_scenario *scenarios, int nscenarios, long reps,
                     d += scenarios[sc].coverage.clinics[c].doctors;
             doctors = d > doctors ? d : doctors;
         }
-        bytes += 8.0 * nscenarios * cov * first->coverage.nyears * first->coverage.nschemes *
-                 (doctors * CC_DOC_METRICS + CC_SCH_METRICS + CC_COV_METRICS);
+        needed += 1.5 * 8.0 * nscenarios * cov * first->coverage.nyears * first->coverage.nschemes *
+                  (doctors * CC_DOC_METRICS + CC_SCH_METRICS + CC_COV_METRICS);
     }
-    double needed = 1.5 * bytes, available = available_memory(); /* summaries: sorted copies */
+    double available = available_memory();
     if (available > 0 && needed > 0.9 * available)
         return cc_error_set(err, CC_ERR_NOMEM, NULL, 0, "replications",
                             "%ld replications need about %.1f GB of memory and %.1f GB are available: use fewer "
@@ -302,18 +324,15 @@ static int check_memory(const cc_scenario *scenarios, int nscenarios, long reps,
     return 0;
 }
 
-int cc_run(const cc_scenario *scenarios, int nscenarios, const cc_run_options *options,
-           cc_results *res, cc_error *err)
+/* Every scenario's replications into res (initialised for them by the caller: in memory or
+ * streamed), counting replications done from *done of total for the progress callback. The
+ * caller frees res on failure. */
+int cc_run_into(const cc_scenario *scenarios, int nscenarios, const cc_run_options *options, cc_results *res,
+                    long *done, long total, cc_error *err)
 {
     const cc_scenario *first = &scenarios[0];
-    int years = cc_scenario_years(first), threads = cc_run_threads(options->threads);
-    long reps = options->replications, done = 0, total = reps * nscenarios, coverage_reps = 0;
-    int ret = cc_scenarios_check_compatible(scenarios, nscenarios, err);
-    if (ret != 0 || (ret = check_memory(scenarios, nscenarios, reps, years, err)) != 0)
-        return ret;
-    ret = cc_results_init(res, nscenarios, (int)reps, years, first->population.base_year, first->demand.enabled);
-    if (ret != 0)
-        return cc_error_set(err, ret, NULL, 0, NULL, "out of memory for results");
+    int years = cc_scenario_years(first), threads = cc_run_threads(options->threads), ret = 0;
+    long reps = options->replications, coverage_reps = 0;
     res->threads = threads;
     int with_coverage = first->coverage.enabled && first->demand.enabled;
     cc_coverage_layout *layouts = calloc(nscenarios, sizeof *layouts);
@@ -339,7 +358,7 @@ int cc_run(const cc_scenario *scenarios, int nscenarios, const cc_run_options *o
                                cov == CC_ERR_NOMEM ? "out of memory for the coverage simulation"
                                                    : "the coverage calendar refuses a target year or closure date");
         if (ret == 0)
-            ret = run_scenario(&scenarios[sc], &model, options, res, sc, rows, &cs, threads, &done, total, err);
+            ret = run_scenario(&scenarios[sc], &model, options, res, sc, rows, &cs, threads, done, total, err);
         coverage_state_free(&cs);
         cc_population_model_free(&model);
     }
@@ -351,7 +370,43 @@ out:
     for (int sc = 0; layouts && sc < nscenarios; sc++)
         cc_coverage_layout_free(&layouts[sc]);
     free(layouts);
-    if (ret != 0)
-        cc_results_free(res);
     return ret;
+}
+
+/* cc_run, with the rows streamed into file (owned by the store from here on) when not NULL. */
+static int run(const cc_scenario *scenarios, int nscenarios, const cc_run_options *options, cc_results_file *file,
+               cc_results *res, cc_error *err)
+{
+    const cc_scenario *first = &scenarios[0];
+    int years = cc_scenario_years(first);
+    long reps = options->replications, done = 0, total = reps * nscenarios;
+    memset(res, 0, sizeof *res);
+    int ret = cc_scenarios_check_compatible(scenarios, nscenarios, err);
+    if (ret != 0 || (ret = cc_run_check_memory(scenarios, nscenarios, reps, years, file != NULL, err)) != 0) {
+        cc_results_file_close(file);
+        return ret;
+    }
+    ret = file ? cc_results_init_streamed(res, nscenarios, (int)reps, years, first->population.base_year,
+                                          first->demand.enabled, file, 0, 1, BLOCK)
+               : cc_results_init(res, nscenarios, (int)reps, years, first->population.base_year, first->demand.enabled);
+    if (ret != 0)
+        return cc_error_set(err, ret, NULL, 0, NULL, "out of memory for results");
+    if ((ret = cc_run_into(scenarios, nscenarios, options, res, &done, total, err)) != 0)
+        cc_results_free(res); /* a streamed store's temporary file goes with it */
+    return ret;
+}
+
+int cc_run(const cc_scenario *scenarios, int nscenarios, const cc_run_options *options, cc_results *res,
+           cc_error *err)
+{
+    return run(scenarios, nscenarios, options, NULL, res, err);
+}
+
+int cc_run_to_file(const cc_scenario *scenarios, int nscenarios, const cc_run_options *options, const char *path,
+                   cc_results *res, cc_error *err)
+{
+    cc_results_file *file;
+    memset(res, 0, sizeof *res);
+    int ret = cc_results_file_open(&file, path, nscenarios, CC_RESULTS_TITLE, CC_RESULTS_LAYOUT, err);
+    return ret != 0 ? ret : run(scenarios, nscenarios, options, file, res, err);
 }

@@ -1,0 +1,85 @@
+/* Batch runs (batch.h): scenarios built one at a time by the caller's source, each run into a
+ * streamed store of its own that writes, at the file's scenario index, its rows as blocks
+ * complete and then its summaries and its slice of every dataset over scenarios; the store and
+ * the scenario are freed before the next one is built, so memory stays flat in the number of
+ * scenarios. Scenario 0 is kept to the end: the others are checked against it and the file's
+ * provenance names it. */
+#include "carecast/batch.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "carecast/run.h"
+#include "run_internal.h"
+
+/* Whether scenario s (the i-th) may join the batch whose first scenario is first and whose
+ * names so far are names[0..i). */
+static int check_scenario(const cc_scenario *first, const cc_scenario *s, int i, char **names, cc_error *err)
+{
+    if (i > 0) {
+        cc_scenario pair[2] = {*first, *s}; /* shallow copies, read only */
+        int ret = cc_scenarios_check_compatible(pair, 2, err);
+        if (ret != 0)
+            return ret;
+    }
+    for (int j = 0; j < i; j++)
+        if (strcmp(names[j], s->name) == 0)
+            return cc_error_set(err, CC_ERR_USAGE, s->path, 0, "name",
+                                "scenario %d of the batch is named '%s' as scenario %d: give each its own name", i,
+                                s->name, j);
+    if (s->coverage.enabled && s->demand.enabled)
+        return cc_error_set(err, CC_ERR_USAGE, s->path, 0, "enabled",
+                            "scenario '%s' simulates coverage, which a batch does not run (its doctor axis would "
+                            "differ between scenarios): run it alone, or set coverage.enabled = false", s->name);
+    return 0;
+}
+
+int cc_run_batch(cc_scenario_source source, void *user, int n, const cc_run_options *options,
+                 const cc_run_facts *facts, const char *path, cc_error *err)
+{
+    if (n < 1 || !source || !options || options->replications < 1)
+        return cc_error_set(err, CC_ERR_USAGE, NULL, 0, NULL, "a batch needs at least one scenario and replication");
+    cc_results_file *file = NULL;
+    cc_scenario first, current;
+    memset(&first, 0, sizeof first);
+    memset(&current, 0, sizeof current);
+    char **names = calloc((size_t)n, sizeof *names);
+    long done = 0, total = options->replications * (long)n;
+    int ret = names ? cc_results_file_open(&file, path, n, CC_RESULTS_TITLE, CC_RESULTS_LAYOUT, err)
+                    : cc_error_set(err, CC_ERR_NOMEM, NULL, 0, NULL, "out of memory");
+    for (int i = 0; ret == 0 && i < n; i++) {
+        if (options->interrupted && *options->interrupted) {
+            ret = cc_error_set(err, CC_ERR_INTERRUPTED, NULL, 0, NULL, "interrupted");
+            break;
+        }
+        cc_scenario *s = i == 0 ? &first : &current;
+        memset(s, 0, sizeof *s);
+        if ((ret = source(user, i, s, err)) != 0)
+            break;
+        int years = cc_scenario_years(s);
+        if ((ret = check_scenario(&first, s, i, names, err)) == 0 &&
+            (i > 0 || (ret = cc_run_check_memory(s, 1, options->replications, years, 1, err)) == 0) &&
+            !(names[i] = strdup(s->name)))
+            ret = cc_error_set(err, CC_ERR_NOMEM, NULL, 0, NULL, "out of memory");
+        cc_results res;
+        memset(&res, 0, sizeof res);
+        if (ret == 0 && (ret = cc_results_init_streamed(&res, 1, (int)options->replications, years,
+                                                        s->population.base_year, s->demand.enabled, file, i, 0,
+                                                        CC_RUN_BLOCK)) != 0)
+            ret = cc_error_set(err, ret, NULL, 0, NULL, "out of memory for results");
+        else if (ret == 0 && (ret = cc_run_into(s, 1, options, &res, &done, total, err)) == 0 &&
+                 (ret = cc_results_file_add(file, &res, i, err)) == 0)
+            ret = cc_results_file_scenario(file, s, err);
+        cc_results_free(&res); /* its datasets released: the next scenario's store opens them again */
+        if (i > 0)
+            cc_scenario_free(&current);
+    }
+    if (ret == 0)
+        ret = cc_results_file_commit(file, &first, facts, err);
+    cc_results_file_close(file); /* the temporary file is removed unless committed */
+    cc_scenario_free(&first);
+    for (int i = 0; names && i < n; i++)
+        free(names[i]);
+    free(names);
+    return ret;
+}
