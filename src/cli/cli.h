@@ -32,6 +32,7 @@ int cmd_run(int argc, char **argv);            /* src/cli/main.c */
 int cli_run_has_region(int argc, char **argv);
 int cli_run_region(int argc, char **argv);
 int cmd_scenario(int argc, char **argv);
+int cmd_batch(int argc, char **argv);
 int cmd_regions(int argc, char **argv);
 
 #endif

@@ -29,6 +29,7 @@ static const char *usage_main =
     "  sensitivity SCENARIO  one-way sensitivity of key outputs to each ranged parameter\n"
     "  run --region CODE|NAME  run a municipality of Japan from the shipped tables (src/cli/region.c)\n"
     "  scenario --region CODE -o DIR  write a municipality's scenario and tables to edit\n"
+    "  batch             run every municipality of Japan into one results file\n"
     "  regions RESULTS   75+ and home-care patients per region in 2030/2040/2050, as CSV\n"
     "\n"
     "options: --help (also after a command), --version\n"
@@ -529,6 +530,7 @@ int main(int argc, char **argv)
     if (strcmp(cmd, "run") == 0 && cli_run_has_region(argc - 1, argv + 1)) return cli_run_region(argc - 1, argv + 1);
     if (strcmp(cmd, "run") == 0) return cmd_run(argc - 1, argv + 1);
     if (strcmp(cmd, "scenario") == 0) return cmd_scenario(argc - 1, argv + 1); /* src/cli/region.c */
+    if (strcmp(cmd, "batch") == 0) return cmd_batch(argc - 1, argv + 1);
     if (strcmp(cmd, "regions") == 0) return cmd_regions(argc - 1, argv + 1);
     if (strcmp(cmd, "check") == 0) return cmd_check(argc - 1, argv + 1);
     if (strcmp(cmd, "keys") == 0) return cmd_keys(argc - 1, argv + 1);

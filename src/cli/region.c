@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "carecast/carecast.h"
@@ -473,5 +474,207 @@ int cmd_regions(int argc, char **argv)
     for (int k = 0; k < 2; k++)
         cc_read_dataset_free(&d[k]);
     cc_reader_close(reader);
+    return rc;
+}
+
+/* ---- carecast batch ------------------------------------------------------------------------ */
+
+static const char *usage_batch =
+    "usage: carecast batch [-n REPLICATIONS] [-j THREADS] [-o FILE] [--limit N | --codes LIST]\n"
+    "                      [--seed N] [--set SECTION.KEY=VALUE]... [--scenarios DIR] [--quiet]\n"
+    "\n"
+    "Runs every municipality of Japan (the 1,741 of the shipped register, in code order), each its\n"
+    "own scenario as `carecast run --region` builds it (population and demand), into ONE results\n"
+    "file whose scenario axis holds them (<code>_<name>). Each is written when it completes, so\n"
+    "memory does not grow with their number; the file does not depend on threads.\n"
+    "Then `carecast regions FILE -o summary.csv` tabulates 75+ and home-care patients per region.\n"
+    "\n"
+    "  -n, --replications N      replications of each municipality (default 200)\n"
+    "  -j, --threads N           OpenMP threads (default: all cores)\n"
+    "  -o, --output FILE         results file (default: results/municipalities.h5)\n"
+    "      --limit N             only the first N municipalities in code order\n"
+    "      --codes LIST          only these municipalities (codes or names, comma-separated), in that order\n"
+    "      --seed N              override [simulation] seed\n"
+    "      --set SECTION.KEY=V   override a key of every municipality's scenario\n"
+    "      --scenarios DIR       the folder of the shipped tables (default: see README, Every municipality)\n"
+    "  -q, --quiet               no progress line (shown only on a terminal anyway)\n"
+    "  -h, --help                this help\n"
+    "exit codes: 0 ok, 1 run failed (I/O, memory), 2 the command line is wrong, 3 a table or scenario is\n"
+    "  wrong, 130 interrupted\n";
+
+enum { BATCH_DEFAULT_REPLICATIONS = 200 };
+
+typedef struct {
+    const cc_regions *regions;
+    const int *areas;          /* indices into regions->areas, in run order */
+    const char *dir, *base;    /* the temporary folder; the shipped template */
+    const cc_override *overrides;
+    int noverrides;
+} batch_source;
+
+/* cc_scenario_source: municipality i written, loaded like any scenario file, its files removed. */
+static int batch_scenario(void *user, int i, cc_scenario *out, cc_error *err)
+{
+    const batch_source *b = user;
+    char path[PATH_MAX + 300];
+    int ret = cc_region_write_scenario(b->regions, b->areas[i], b->dir, b->base, path, sizeof path, err);
+    if (ret == 0)
+        ret = cc_scenario_load_overrides(out, path, b->overrides, b->noverrides, err);
+    cc_region_remove_scenario(b->regions, b->areas[i], b->dir);
+    return ret;
+}
+
+typedef struct {
+    long replications;
+    int on_terminal;
+    time_t start;
+} batch_progress;
+
+static void show_batch_progress(long done, long total, void *user)
+{
+    batch_progress *p = user;
+    if (!p->on_terminal)
+        return;
+    long elapsed = (long)(time(NULL) - p->start);
+    fprintf(stderr, "\rcarecast: %ld/%ld municipalities, %ld s elapsed", done / p->replications,
+            total / p->replications, elapsed);
+    if (done > 0 && done < total && elapsed >= 2)
+        fprintf(stderr, ", about %.0f s left  ", (double)elapsed * (double)(total - done) / (double)done);
+    if (done == total)
+        fputc('\n', stderr);
+    fflush(stderr);
+}
+
+static int parse_count(const char *text, const char *what, long min, long max, long *value)
+{
+    char *end;
+    errno = 0;
+    long v = strtol(text, &end, 10);
+    if (errno || *end || end == text || v < min || v > max) {
+        fprintf(stderr, "carecast batch: %s must be a whole number from %ld to %ld, not '%s'\n", what, min, max, text);
+        return EXIT_USAGE;
+    }
+    *value = v;
+    return 0;
+}
+
+int cmd_batch(int argc, char **argv)
+{
+    static const struct option options[] = {
+        {"replications", required_argument, 0, 'n'}, {"threads", required_argument, 0, 'j'},
+        {"output", required_argument, 0, 'o'},       {"limit", required_argument, 0, 'L'},
+        {"codes", required_argument, 0, 'C'},        {"seed", required_argument, 0, 's'},
+        {"set", required_argument, 0, 'S'},          {"scenarios", required_argument, 0, 'D'},
+        {"quiet", no_argument, 0, 'q'},              {"help", no_argument, 0, 'h'},
+        {0, 0, 0, 0}};
+    char command_line[2048], folder[PATH_MAX], dir[PATH_MAX] = "", base[PATH_MAX + 32], reps_text[32];
+    const char *output = "results/municipalities.h5", *codes = NULL, *given = NULL;
+    long replications = BATCH_DEFAULT_REPLICATIONS, threads = 0, limit = -1, value;
+    int c, rc = 0, quiet = 0, noverrides = 0, n = 0, have_dir = 0;
+    cc_override *ov = calloc((size_t)argc + 2, sizeof *ov);
+    int *areas = NULL;
+    cc_regions regions = {0};
+    cc_error err;
+    snprintf(command_line, sizeof command_line, "carecast");
+    for (int i = 0; i < argc; i++) {
+        size_t used = strlen(command_line);
+        snprintf(command_line + used, sizeof command_line - used, " %s", argv[i]);
+    }
+    if (!ov)
+        return EXIT_RUN_FAILED;
+    while ((c = getopt_long(argc, argv, "n:j:o:qh", options, NULL)) != -1) {
+        switch (c) {
+        case 'n': if ((rc = parse_count(optarg, "--replications", 1, 100000000, &replications))) goto out; break;
+        case 'j': if ((rc = parse_count(optarg, "--threads", 1, 4096, &threads))) goto out; break;
+        case 'o': output = optarg; break;
+        case 'L': if ((rc = parse_count(optarg, "--limit", 1, 100000, &limit))) goto out; break;
+        case 'C': codes = optarg; break;
+        case 's':
+            if ((rc = parse_count(optarg, "--seed", 0, 9007199254740991L, &value))) goto out;
+            ov[noverrides++] = (cc_override){"simulation", "seed", optarg};
+            break;
+        case 'S': {
+            const char *dot = strchr(optarg, '.'), *eq = strchr(optarg, '=');
+            static char names[64][2][128];
+            if (!dot || !eq || dot > eq || dot == optarg || eq == dot + 1 || noverrides >= 60 ||
+                dot - optarg >= 128 || eq - dot - 1 >= 128) {
+                fprintf(stderr, "carecast batch: --set takes SECTION.KEY=VALUE, not '%s'\n", optarg);
+                rc = EXIT_USAGE;
+                goto out;
+            }
+            snprintf(names[noverrides][0], 128, "%.*s", (int)(dot - optarg), optarg);
+            snprintf(names[noverrides][1], 128, "%.*s", (int)(eq - dot - 1), dot + 1);
+            ov[noverrides] = (cc_override){names[noverrides][0], names[noverrides][1], eq + 1};
+            noverrides++;
+            break;
+        }
+        case 'D': given = optarg; break;
+        case 'q': quiet = 1; break;
+        case 'h': fputs(usage_batch, stdout); goto out;
+        default: fputs(usage_batch, stderr); rc = EXIT_USAGE; goto out;
+        }
+    }
+    if (optind != argc || (codes && limit > 0)) {
+        fprintf(stderr, "carecast batch: %s\n\n", optind != argc ? "unexpected argument" : "give --limit or --codes, not both");
+        fputs(usage_batch, stderr);
+        rc = EXIT_USAGE;
+        goto out;
+    }
+    snprintf(reps_text, sizeof reps_text, "%ld", replications);
+    ov[noverrides++] = (cc_override){"simulation", "replications", reps_text};
+    if ((rc = cli_check_target(output, NULL, 0)) != 0) goto out;
+    if ((rc = scenarios_folder(given, folder, sizeof folder)) != 0 || (rc = load_regions(folder, &regions)) != 0)
+        goto out;
+    snprintf(base, sizeof base, "%s/" TEMPLATE, folder);
+    if (!(areas = calloc((size_t)regions.nareas + 1, sizeof *areas))) { rc = EXIT_RUN_FAILED; goto out; }
+    if (codes) {
+        char *list = strdup(codes), *save = NULL;
+        for (char *q = list ? strtok_r(list, ",", &save) : NULL; q; q = strtok_r(NULL, ",", &save)) {
+            int index;
+            if (cc_regions_find(&regions, q, &index, &err) != 0) { rc = cli_report(&err); break; }
+            for (int k = 0; k < n; k++)
+                if (areas[k] == index) {
+                    fprintf(stderr, "carecast batch: --codes names %s twice\n", regions.areas[index].code);
+                    rc = EXIT_USAGE;
+                }
+            if (rc) break;
+            areas[n++] = index;
+        }
+        free(list);
+        if (rc) goto out;
+        if (n == 0) { fprintf(stderr, "carecast batch: --codes is empty\n"); rc = EXIT_USAGE; goto out; }
+    } else {
+        n = limit > 0 && limit < regions.nmunicipalities ? (int)limit : regions.nmunicipalities;
+        memcpy(areas, regions.municipality, (size_t)n * sizeof *areas);
+    }
+    if ((rc = temp_folder(dir, sizeof dir)) != 0) goto out;
+    have_dir = 1;
+    /* the first scenario, loaded now: a wrong --set is reported before anything runs */
+    batch_source source = {&regions, areas, dir, base, ov, noverrides};
+    cc_scenario first;
+    if (batch_scenario(&source, 0, &first, &err) != 0) { rc = cli_report(&err); goto out; }
+    cc_run_options run_options = first.run;
+    cc_scenario_free(&first);
+    batch_progress progress = {replications, !quiet && isatty(STDERR_FILENO), time(NULL)};
+    run_options.threads = (int)threads;
+    run_options.progress = show_batch_progress;
+    run_options.progress_user = &progress;
+    run_options.interrupted = &cli_interrupted;
+    cli_catch_signals();
+    cc_run_facts facts = {cc_run_threads((int)threads), 1, command_line, &cli_interrupted};
+    if (cc_run_batch(batch_scenario, &source, n, &run_options, &facts, output, &err) != 0) {
+        if (progress.on_terminal) fputc('\n', stderr);
+        rc = cli_report(&err);
+        goto out;
+    }
+    if (!quiet)
+        fprintf(stderr, "carecast: wrote %s (%d municipalities, %ld replications each, %ld s)\n", output, n, replications,
+                (long)(time(NULL) - progress.start));
+out:
+    if (have_dir)
+        remove_temp_folder(dir);
+    cc_regions_free(&regions);
+    free(areas);
+    free(ov);
     return rc;
 }
