@@ -489,7 +489,7 @@ static const char *usage_batch =
     "memory does not grow with their number; the file does not depend on threads.\n"
     "Then `carecast regions FILE -o summary.csv` tabulates 75+ and home-care patients per region.\n"
     "\n"
-    "  -n, --replications N      replications of each municipality (default 200)\n"
+    "  -n, --replications N      replications of each municipality (default 50)\n"
     "  -j, --threads N           OpenMP threads (default: all cores)\n"
     "  -o, --output FILE         results file (default: results/municipalities.h5)\n"
     "      --limit N             only the first N municipalities in code order\n"
@@ -502,7 +502,7 @@ static const char *usage_batch =
     "exit codes: 0 ok, 1 run failed (I/O, memory), 2 the command line is wrong, 3 a table or scenario is\n"
     "  wrong, 130 interrupted\n";
 
-enum { BATCH_DEFAULT_REPLICATIONS = 200 };
+enum { BATCH_DEFAULT_REPLICATIONS = 50 };
 
 typedef struct {
     const cc_regions *regions;
