@@ -419,7 +419,7 @@ int cc_regions_find(const cc_regions *r, const char *query, int *index, cc_error
         }
         if (i >= 0)
             return not_a_municipality(r, &r->areas[i], query, err);
-        close_matches(r, len >= 5 ? query : query, 1, near, sizeof near);
+        close_matches(r, query, 1, near, sizeof near);
         return cc_error_set(err, CC_ERR_USAGE, "command line", 0, "region",
                             "no municipality has the code '%s' (5 digits, or 6 with the check digit); closest: %s",
                             query, near);
