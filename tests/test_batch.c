@@ -52,7 +52,8 @@ static int load(void *user, int i, cc_scenario *out, cc_error *err)
     snprintf(name, sizeof name, "s%d", i);
     cc_override ov[NSMALL + 8];
     memcpy(ov, small, sizeof small);
-    memcpy(ov + NSMALL, st->extra, (size_t)st->nextra * sizeof *ov);
+    if (st->nextra > 0)
+        memcpy(ov + NSMALL, st->extra, (size_t)st->nextra * sizeof *ov);
     ov[NSMALL + st->nextra] = (cc_override){"scenario", "name", name};
     return cc_scenario_load_overrides(out, files[i % 3], ov, NSMALL + st->nextra + 1, err);
 }

@@ -16,7 +16,8 @@ typedef int (*cc_scenario_source)(void *user, int i, cc_scenario *out, cc_error 
 
 /* Run n scenarios one after another (population and demand; a scenario with coverage enabled
  * is refused for now: the doctor axis would differ between regions) for options->replications
- * replications with options->seed, and write ONE results file at path whose scenario axis
+ * replications with options->seed (set in each scenario's run options, so its provenance says
+ * so), and write ONE results file at path whose scenario axis
  * holds the n scenarios, in order. Each scenario is checked against the first as cc_run checks
  * scenarios run together (seed, replications, years, base date, demand) and must have a name of
  * its own. Memory does not grow with n nor with replications: each scenario's rows are written

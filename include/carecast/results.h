@@ -218,6 +218,8 @@ int cc_results_file_open(cc_results_file **file, const char *path, int nscenario
                          const char *layout, cc_error *err);
 void cc_results_file_close(cc_results_file *file);
 const char *cc_results_file_path(const cc_results_file *file);
+/* Bytes free to this user where the file is written (0: unknown). */
+double cc_results_file_free_bytes(const cc_results_file *file);
 /* Write a store's summaries and the layout's items over it; its scenarios are the file's
  * [first_scenario, first_scenario + res->nscenarios). */
 int cc_results_file_add(cc_results_file *file, const cc_results *res, int first_scenario, cc_error *err);

@@ -11,12 +11,72 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* Put the values of ranks[0..nranks) (increasing) of a[lo..hi) in their sorted places, as a
+ * full sort would: quickselect with a three-way partition around a median-of-three pivot,
+ * descending only into the parts that hold a wanted rank. The values are the order statistics
+ * themselves, so quantiles from them equal those from a sorted copy, bit for bit. */
+static void select_ranks(double *a, size_t lo, size_t hi, const size_t *ranks, int nranks)
+{
+    while (nranks > 0 && hi - lo > 16) {
+        size_t mid = lo + (hi - lo) / 2;
+        double x = a[lo], y = a[mid], z = a[hi - 1];
+        double pivot = x < y ? (y < z ? y : (x < z ? z : x)) : (x < z ? x : (y < z ? z : y));
+        size_t lt = lo, i = lo, gt = hi; /* [lo, lt) < pivot, [lt, i) == pivot, [gt, hi) > pivot */
+        while (i < gt) {
+            double v = a[i];
+            if (v < pivot) {
+                a[i++] = a[lt];
+                a[lt++] = v;
+            } else if (v > pivot) {
+                a[i] = a[--gt];
+                a[gt] = v;
+            } else
+                i++;
+        }
+        int below = 0, equal = 0; /* ranks left of lt, then ranks inside [lt, gt) */
+        while (below < nranks && ranks[below] < lt)
+            below++;
+        while (below + equal < nranks && ranks[below + equal] < gt)
+            equal++;
+        const size_t *above = ranks + below + equal;
+        int nabove = nranks - below - equal;
+        /* the smaller side by recursion, the larger by the loop: bounded stack */
+        if (lt - lo < hi - gt) {
+            select_ranks(a, lo, lt, ranks, below);
+            lo = gt, ranks = above, nranks = nabove;
+        } else {
+            select_ranks(a, gt, hi, above, nabove);
+            hi = lt, nranks = below;
+        }
+    }
+    if (nranks > 0) /* a few values: sorted in place */
+        gsl_sort(a + lo, 1, hi - lo);
+}
+
+/* The quantiles at cc_quantile_levels of column[0..n) (reordered), as
+ * gsl_stats_quantile_from_sorted_data computes them from sorted data: linear interpolation
+ * between the order statistics at floor(f (n - 1)) and the next, selected without a full sort. */
+static void quantiles_by_selection(double *column, size_t n, double *out, size_t stride)
+{
+    size_t ranks[2 * CC_QUANTILES];
+    int nranks = 0;
+    for (int q = 0; q < CC_QUANTILES; q++) {
+        const size_t lhs = (int)(cc_quantile_levels[q] * (n - 1));
+        for (size_t r = lhs; r <= lhs + 1 && r < n; r++)
+            if (nranks == 0 || ranks[nranks - 1] < r) /* levels increase: so do their ranks */
+                ranks[nranks++] = r;
+    }
+    select_ranks(column, 0, n, ranks, nranks);
+    for (int q = 0; q < CC_QUANTILES; q++) /* gsl_stats_quantile_from_sorted_data on the ranks it reads */
+        out[(size_t)q * stride] = gsl_stats_quantile_from_sorted_data(column, 1, n, cc_quantile_levels[q]);
+}
+
 int cc_stats_quantiles(const double *data, int nscenarios, int replications, size_t cells, double *out,
                        int threads)
 {
     int failed = 0;
     long total = (long)nscenarios * (long)cells;
-    /* cells are independent: sorted in parallel, each by one thread, so results do not depend
+    /* cells are independent: selected in parallel, each by one thread, so results do not depend
      * on the thread count */
 #pragma omp parallel num_threads(threads > 0 ? threads : 1) reduction(| : failed)
     {
@@ -32,10 +92,11 @@ int cc_stats_quantiles(const double *data, int nscenarios, int replications, siz
                 if (!isnan(x)) /* undefined in that replication: left out */
                     column[n++] = x;
             }
-            gsl_sort(column, 1, n);
-            for (int q = 0; q < CC_QUANTILES; q++)
-                out[(sc * CC_QUANTILES + q) * cells + c] =
-                    n > 0 ? gsl_stats_quantile_from_sorted_data(column, 1, n, cc_quantile_levels[q]) : NAN;
+            double *at = out + sc * CC_QUANTILES * cells + c;
+            if (n > 0)
+                quantiles_by_selection(column, n, at, cells);
+            for (int q = 0; n == 0 && q < CC_QUANTILES; q++)
+                at[(size_t)q * cells] = NAN;
         }
         free(column);
     }

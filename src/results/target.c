@@ -84,7 +84,9 @@ static void remove_stale_temps(const char *dir, const char *name, time_t before)
         struct stat st;
         if (snprintf(full, sizeof full, "%s/%s", dir, e->d_name) >= (int)sizeof full)
             continue;
-        if (lstat(full, &st) == 0 && S_ISREG(st.st_mode) && st.st_mtime < before)
+        /* a dead owner's file, up to this second: a run streams into its temporary file from
+         * its start, so one killed a moment ago leaves a file of this very second */
+        if (lstat(full, &st) == 0 && S_ISREG(st.st_mode) && st.st_mtime <= before)
             unlink(full);
     }
     free(prefix);

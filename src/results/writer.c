@@ -147,6 +147,20 @@ static int over_scenarios(const cc_layout_item *it)
     return it->rank > 0 && it->axis[0] && strcmp(it->axis[0], "scenario") == 0;
 }
 
+/* Whether the object at path may be in the file already, and so must be looked for (H5Lexists
+ * on each level of the path costs more than writing a small dataset): in a batch after its
+ * first scenario, anything; otherwise only a streamed dataset and the groups on its way. */
+static int may_exist(const writer *w, const char *path)
+{
+    if (w->sliced && w->offset > 0)
+        return 1;
+    size_t n = strlen(path);
+    for (int i = 0; i < w->nstreams; i++)
+        if (strncmp(w->streams[i].path, path, n) == 0 && (w->streams[i].path[n] == '\0' || w->streams[i].path[n] == '/'))
+            return 1;
+    return 0;
+}
+
 /* The file dimensions of an item: its own, except that a first axis over scenarios spans the
  * file's scenarios (a batch writes one scenario's slice at a time). */
 static void file_dims(const writer *w, const cc_layout_item *it, hsize_t *dims)
@@ -232,7 +246,7 @@ static hid_t item_dataset(writer *w, const cc_layout_item *it, int *created)
     hsize_t start[CC_LAYOUT_MAX_RANK] = {0}, count[CC_LAYOUT_MAX_RANK];
     *created = 0;
     hid_t dset = -1;
-    if (exists(w->file, it->path))
+    if (may_exist(w, it->path) && exists(w->file, it->path))
         dset = H5Dopen2(w->file, it->path, H5P_DEFAULT);
     else if ((dset = create_dataset_of(w, w->file, it, 0)) >= 0)
         *created = 1;
@@ -374,21 +388,23 @@ static int attach_scales_h5ds(hid_t file, hid_t dset, const cc_layout_item *it)
 
 /* A group (opened when it exists: made on the way to a streamed dataset, or by an earlier
  * scenario of a batch), with its description. */
-static int write_group(hid_t file, const cc_layout_item *it)
+static int write_group(writer *w, const cc_layout_item *it)
 {
-    int found = exists(file, it->path);
+    hid_t file = w->file;
+    int found = may_exist(w, it->path) && exists(file, it->path);
     hid_t g = found ? H5Gopen2(file, it->path, H5P_DEFAULT) : H5Gcreate2(file, it->path, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
-    int ok = g >= 0 && (!it->description || H5Aexists(g, "description") > 0 ||
+    int ok = g >= 0 && (!it->description || (found && H5Aexists(g, "description") > 0) ||
                         set_string_attr(g, "description", it->description) >= 0);
     if (g >= 0) H5Gclose(g);
     return ok ? 0 : -1;
 }
 
 /* An attribute, unless an earlier scenario of a batch set it (the first scenario's stays). */
-static int write_attribute(hid_t file, const cc_layout_item *it)
+static int write_attribute(writer *w, const cc_layout_item *it)
 {
-    hid_t obj = H5Oopen(file, it->path, H5P_DEFAULT);
-    int ok = obj >= 0 && (H5Aexists(obj, it->name) > 0 || set_attr(obj, it->name, it->type, it->data) >= 0);
+    hid_t obj = H5Oopen(w->file, it->path, H5P_DEFAULT);
+    int ok = obj >= 0 && ((may_exist(w, it->path) && H5Aexists(obj, it->name) > 0) ||
+                          set_attr(obj, it->name, it->type, it->data) >= 0);
     if (obj >= 0) H5Oclose(obj);
     return ok ? 0 : -1;
 }
@@ -403,20 +419,20 @@ static int write_item(const cc_layout_item *it, void *user)
     hid_t dset = -1;
     switch (it->kind) {
     case CC_ITEM_GROUP:
-        ok = write_group(w->file, it) == 0;
+        ok = write_group(w, it) == 0;
         break;
     case CC_ITEM_SCALE:
         ok = (dset = item_dataset(w, it, &created)) >= 0 && (!created || H5DSset_scale(dset, it->name) >= 0);
         break;
     case CC_ITEM_DATASET:
         ok = (dset = item_dataset(w, it, &created)) >= 0 &&
-             (H5Aexists(dset, DIMENSION_LIST) > 0 || attach_scales(w, dset, it) == 0);
+             ((!created && H5Aexists(dset, DIMENSION_LIST) > 0) || attach_scales(w, dset, it) == 0);
         break;
     case CC_ITEM_ATTRIBUTE:
-        ok = write_attribute(w->file, it) == 0;
+        ok = write_attribute(w, it) == 0;
         break;
     case CC_ITEM_LINK:
-        ok = exists(w->file, it->path) ||
+        ok = (may_exist(w, it->path) && exists(w->file, it->path)) ||
              H5Lcreate_hard(w->file, it->target, w->file, it->path, H5P_DEFAULT, H5P_DEFAULT) >= 0;
         break;
     }
@@ -611,7 +627,7 @@ static hid_t file_access(void)
     mdc.version = H5AC__CURR_CACHE_CONFIG_VERSION;
     if (fapl < 0 || H5Pget_mdc_config(fapl, &mdc) < 0)
         return -1;
-    mdc.max_size = 2 << 20;
+    mdc.max_size = 1 << 19;
     mdc.initial_size = mdc.initial_size < mdc.max_size ? mdc.initial_size : mdc.max_size;
     mdc.min_size = mdc.min_size < mdc.max_size ? mdc.min_size : mdc.max_size;
     mdc.set_initial_size = 1;
@@ -697,6 +713,12 @@ void cc_results_file_close(cc_results_file *f)
 const char *cc_results_file_path(const cc_results_file *f)
 {
     return f->path;
+}
+
+double cc_results_file_free_bytes(const cc_results_file *f)
+{
+    struct statvfs vfs;
+    return fstatvfs(f->fd, &vfs) == 0 ? (double)vfs.f_bavail * vfs.f_frsize : 0;
 }
 
 int cc_results_file_walk(cc_results_file *f, cc_layout_walk_fn walk, void *user, int first_scenario, int count,

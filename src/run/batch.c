@@ -8,6 +8,9 @@
 
 #include <stdlib.h>
 #include <string.h>
+#ifdef __GLIBC__
+#include <malloc.h>
+#endif
 
 #include "carecast/run.h"
 #include "run_internal.h"
@@ -56,6 +59,8 @@ int cc_run_batch(cc_scenario_source source, void *user, int n, const cc_run_opti
         memset(s, 0, sizeof *s);
         if ((ret = source(user, i, s, err)) != 0)
             break;
+        s->run.seed = options->seed; /* what runs (and the provenance says) is the batch's */
+        s->run.replications = options->replications;
         int years = cc_scenario_years(s);
         if ((ret = check_scenario(&first, s, i, names, err)) == 0 &&
             (i > 0 || (ret = cc_run_check_memory(s, 1, options->replications, years, 1, err)) == 0) &&
@@ -73,6 +78,9 @@ int cc_run_batch(cc_scenario_source source, void *user, int n, const cc_run_opti
         cc_results_free(&res); /* its datasets released: the next scenario's store opens them again */
         if (i > 0)
             cc_scenario_free(&current);
+#ifdef __GLIBC__
+        malloc_trim(0); /* freed memory back to the system: a scenario's leftovers must not add up */
+#endif
     }
     if (ret == 0)
         ret = cc_results_file_commit(file, &first, facts, err);

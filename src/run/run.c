@@ -291,17 +291,22 @@ int cc_run_check_memory(const cc_scenario *scenarios, int nscenarios, long reps,
                         cc_error *err)
 {
     const cc_scenario *first = &scenarios[0];
-    double per_rep = 8.0 * CC_SERIES_COUNT * years * CC_SEX_AXIS, largest = 8.0 * years * CC_SEX_AXIS;
+    /* per replication: the rows, and of the largest quantity the values of one year */
+    double per_rep = 8.0 * CC_SERIES_COUNT * years * CC_SEX_AXIS, year = 8.0 * CC_SEX_AXIS;
     if (first->demand.enabled) {
         per_rep += 8.0 * CC_DEMAND_SERIES * ((double)years * CC_SEX_AXIS * CC_AGE_BANDS + years) + 8.0 * (years + 8);
-        largest = 8.0 * years * CC_SEX_AXIS * CC_AGE_BANDS;
+        year = 8.0 * CC_SEX_AXIS * CC_AGE_BANDS;
     }
     double rows = (double)nscenarios * reps * per_rep, needed = 1.5 * rows;
-    if (streamed) {
-        double slice = reps * largest < SUMMARY_SLICE_BYTES ? reps * largest : SUMMARY_SLICE_BYTES;
+    if (streamed) { /* a slice is at most SUMMARY_SLICE_BYTES, but at least one year of every replication */
+        double slice = reps * year * years < SUMMARY_SLICE_BYTES ? reps * year * years : SUMMARY_SLICE_BYTES;
+        slice = slice > reps * year ? slice : reps * year;
         needed = BLOCK * per_rep + (nscenarios > 1 ? 3 : 1) * slice;
     }
-    needed += 2.0 * 8 * nscenarios * years * CC_SEX_AXIS * CC_AGES + 2.0 * 12 * nscenarios * reps;
+    /* the by-age moments; per replication: peak and exceedance years (and the summaries' copies),
+     * each thread's column of one cell's values for its quantiles */
+    needed += 2.0 * 8 * nscenarios * years * CC_SEX_AXIS * CC_AGES + 2.0 * 12 * nscenarios * reps +
+              8.0 * reps * cc_run_threads(0);
     if (first->coverage.enabled && first->demand.enabled) {
         long cov = first->coverage.replications > 0 && first->coverage.replications < reps
                        ? first->coverage.replications : reps;
@@ -402,11 +407,31 @@ int cc_run(const cc_scenario *scenarios, int nscenarios, const cc_run_options *o
     return run(scenarios, nscenarios, options, NULL, res, err);
 }
 
+/* Refuse a streamed run whose per-replication datasets (written uncompressed) will not fit the
+ * space free where its results file is written. */
+static int check_disk(const cc_scenario *scenarios, int nscenarios, long reps, const cc_results_file *file,
+                      cc_error *err)
+{
+    const cc_scenario *first = &scenarios[0];
+    int years = cc_scenario_years(first);
+    double per_rep = 8.0 * CC_SERIES_COUNT * years * CC_SEX_AXIS;
+    if (first->demand.enabled)
+        per_rep += 8.0 * CC_DEMAND_SERIES * ((double)years * CC_SEX_AXIS * CC_AGE_BANDS + years) + 8.0 * (years + 8);
+    double needed = per_rep * reps * nscenarios, free_bytes = cc_results_file_free_bytes(file);
+    if (free_bytes > 0 && needed > 0.95 * free_bytes)
+        return cc_error_set(err, CC_ERR_IO, cc_results_file_path(file), 0, "replications",
+                            "%ld replications need about %.1f GB of disk space for the results file and %.1f GB "
+                            "are free there: use fewer (-n)", reps, needed / 1e9, free_bytes / 1e9);
+    return 0;
+}
+
 int cc_run_to_file(const cc_scenario *scenarios, int nscenarios, const cc_run_options *options, const char *path,
                    cc_results *res, cc_error *err)
 {
     cc_results_file *file;
     memset(res, 0, sizeof *res);
     int ret = cc_results_file_open(&file, path, nscenarios, CC_RESULTS_TITLE, CC_RESULTS_LAYOUT, err);
+    if (ret == 0 && (ret = check_disk(scenarios, nscenarios, options->replications, file, err)) != 0)
+        cc_results_file_close(file);
     return ret != 0 ? ret : run(scenarios, nscenarios, options, file, res, err);
 }
