@@ -53,6 +53,7 @@ $(BUILD)/libcarecast.a: $(LIB_OBJ)
 # The program: main.c dispatches to the commands that have a file of their own.
 CLI_SRC  := src/cli/main.c src/cli/cli.c src/cli/capacity.c src/cli/sensitivity.c src/cli/plot.c
 CLI_SRC  += src/cli/report.c # summary, export, report
+CLI_SRC  += src/cli/region.c # run --region, scenario, batch, regions
 $(BUILD)/carecast: $(CLI_SRC) src/cli/cli.h $(BUILD)/libcarecast.a
 	$(CC) $(ALL_CFLAGS) -o $@ $(CLI_SRC) $(BUILD)/libcarecast.a $(LDLIBS)
 

@@ -253,6 +253,10 @@ def main():
     write("demand_inpatient_rates_2023.csv", fmt_rows(inpatient(args.data, pop, factors["inpatient"][0])))
     write("demand_outpatient_rates_2023.csv", fmt_rows(outpatient(pop, factors["outpatient"][0])))
     write("demand_home_care_rates_2023.csv", fmt_rows(home_care(args.data, pop)))
+    # the same national rates without the Chiba factors, for municipalities elsewhere (the
+    # region scenarios of `carecast run --region`, scenarios/municipality.ini)
+    write("demand_inpatient_rates_2023_japan.csv", fmt_rows(inpatient(args.data, pop, 1.0)))
+    write("demand_outpatient_rates_2023_japan.csv", fmt_rows(outpatient(pop, 1.0)))
 
 
 if __name__ == "__main__":

@@ -270,6 +270,40 @@ def japan_census_2020():
           [[r["year"], r["indicator"], r["value"]] for r in rows])
 
 
+def municipal_register():
+    """Raw table 19, every row and column unchanged (LF line ends): the register of every area.
+    Asserted: 63 rows (3 sexes x 21 groups) an area, the 1,741 municipalities of batch_unit
+    municipality or municipality_hamadori, their both-sexes rows summing to 124,323,978, and
+    Kashiwa's rows equal to kashiwa_register_2025_5y_sex.csv."""
+    rows = read("jp_municipal_register_2025_5y_sex.csv")
+    header = list(rows[0].keys())
+    areas = {}
+    for r in rows:
+        areas.setdefault(r["area_code"], []).append(r)
+    assert all(len(v) == 63 for v in areas.values())
+    municipal = [r for r in rows if r["batch_unit"] in ("municipality", "municipality_hamadori")]
+    assert len({r["area_code"] for r in municipal}) == 1741
+    assert sum(int(r["population"]) for r in municipal if r["sex"] == "total") == 124323978
+    kashiwa = [[r["sex"], r["age_lo"], r["age_hi"], r["population"]] for r in areas["12217"] if r["sex"] in SEXES]
+    with open(os.path.join(OUT, "kashiwa_register_2025_5y_sex.csv"), encoding="utf-8") as f:
+        assert kashiwa == [line.rstrip("\n").split(",") for line in f][1:]
+    write("jp_municipal_register_2025_5y_sex.csv", header, [[r[c] for c in header] for r in rows])
+
+
+def municipal_totals():
+    """Raw table 20, unchanged (LF line ends): IPSS 2023 totals 2020-2050 by area. Asserted: 7
+    years an area and Kashiwa's equal to kashiwa_ipss2023_totals.csv."""
+    rows = read("jp_municipal_ipss2023_totals.csv")
+    header = list(rows[0].keys())
+    years = {}
+    for r in rows:
+        years.setdefault(r["area_code"], []).append((r["year"], r["total_population"]))
+    assert all([y for y, _ in v] == [str(y) for y in range(2020, 2051, 5)] for v in years.values())
+    with open(os.path.join(OUT, "kashiwa_ipss2023_totals.csv"), encoding="utf-8") as f:
+        assert [list(t) for t in years["12217"]] == [line.rstrip("\n").split(",") for line in f][1:]
+    write("jp_municipal_ipss2023_totals.csv", header, [[r[c] for c in header] for r in rows])
+
+
 if __name__ == "__main__":
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--data", required=True, metavar="DIR",
@@ -280,5 +314,5 @@ if __name__ == "__main__":
     os.makedirs(OUT, exist_ok=True)
     for step in (kashiwa_register, ipss2017_base, lifetable, death_rates, asfr,
                  kashiwa_totals, anchors, japan_register, ipss2017_projection, lifetable_2023,
-                 observed_death_rates, japan_census_2020):
+                 observed_death_rates, japan_census_2020, municipal_register, municipal_totals):
         step()

@@ -21,6 +21,7 @@
 #include "carecast/ranks.h"
 #include "carecast/reader.h"
 #include "carecast/report.h"
+#include "carecast/region.h"
 #include "carecast/results.h"
 #include "carecast/results_layout.h"
 #include "carecast/rng.h"

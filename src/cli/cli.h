@@ -38,5 +38,12 @@ int cmd_plot(int argc, char **argv);        /* src/cli/plot.c */
 int cmd_summary(int argc, char **argv);     /* src/cli/report.c: summary, export, report */
 int cmd_export(int argc, char **argv);
 int cmd_report(int argc, char **argv);
+int cmd_run(int argc, char **argv);            /* src/cli/main.c */
+/* src/cli/region.c: `run --region`, `scenario`, `batch`, `regions` */
+int cli_run_has_region(int argc, char **argv);
+int cli_run_region(int argc, char **argv);
+int cmd_scenario(int argc, char **argv);
+int cmd_batch(int argc, char **argv);
+int cmd_regions(int argc, char **argv);
 
 #endif

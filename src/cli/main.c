@@ -29,10 +29,14 @@ static const char *usage_main =
     "  sensitivity SCENARIO  one-way sensitivity of key outputs to each ranged parameter\n"
     "  plot RESULTS.h5   draw the charts of a results file with gnuplot (src/cli/plot.c)\n"
     "  summary|export|report RESULTS.h5  headline numbers (text, --json), CSV files, an HTML report (src/cli/report.c)\n"
+    "  run --region CODE|NAME  run a municipality of Japan from the shipped tables (src/cli/region.c)\n"
+    "  scenario --region CODE -o DIR  write a municipality's scenario and tables to edit\n"
+    "  batch             run every municipality of Japan into one results file\n"
+    "  regions RESULTS   75+ and home-care patients per region in 2030/2040/2050, as CSV\n"
     "\n"
     "options: --help (also after a command), --version\n"
     "under mpirun (a program built with make MPI=1) run shares its replications over the ranks;\n"
-    "  capacity and sensitivity run in one process only\n"
+    "  every other command (capacity, sensitivity, batch, plot, ...) runs in one process only\n"
     "exit codes: 0 ok, 1 run failed (I/O, memory), 2 the command line is wrong (an option or its value,\n"
     "  -o, a --set value), 3 a scenario or table is wrong, 130 interrupted\n";
 
@@ -48,6 +52,8 @@ static const char *usage_run =
     "      --seed N              override [simulation] seed\n"
     "  -j, --threads N           OpenMP threads (default: all cores); results do not depend on it\n"
     "      --set SECTION.KEY=V   override any non-table key, e.g. --set simulation.end_year=2065\n"
+    "      --region CODE|NAME    (repeatable) a municipality of Japan (12217, 柏市) from the shipped tables,\n"
+    "                            in place of a scenario file; --scenarios DIR: where they are\n"
     "  -q, --quiet               no progress line (it is shown only on a terminal anyway)\n"
     "      --no-table            do not print the coverage table (printed on stdout after the file\n"
     "                            is written when the scenarios simulate coverage; --quiet keeps it)\n"
@@ -178,7 +184,7 @@ static void command_line_text(int argc, char **argv, char *buf, size_t size)
 static int run_scenarios(char **paths, int nscenarios, const cc_override *ov, int noverrides, const char *output,
                          int threads, int quiet, int table, const char *command_line);
 
-static int cmd_run(int argc, char **argv)
+int cmd_run(int argc, char **argv)
 {
     static const struct option options[] = {
         {"output", required_argument, 0, 'o'}, {"replications", required_argument, 0, 'n'},
@@ -528,14 +534,18 @@ static int command(int argc, char **argv)
         fputs(usage_main, stdout);
         return 0;
     }
-    if (strcmp(cmd, "run") == 0) return cmd_run(argc - 1, argv + 1);
-    if (strcmp(cmd, "check") == 0) return cmd_check(argc - 1, argv + 1);
-    if (strcmp(cmd, "keys") == 0) return cmd_keys(argc - 1, argv + 1);
-    if (cc_ranks_size() > 1 && (strcmp(cmd, "capacity") == 0 || strcmp(cmd, "sensitivity") == 0)) {
+    if (cc_ranks_size() > 1 && strcmp(cmd, "run") != 0) { /* only run shares its work over ranks */
         fprintf(stderr, "carecast: %s runs in one process: start it without mpirun (only run shares its work "
                 "over MPI ranks)\n", cmd);
         return EXIT_USAGE;
     }
+    if (strcmp(cmd, "run") == 0 && cli_run_has_region(argc - 1, argv + 1)) return cli_run_region(argc - 1, argv + 1);
+    if (strcmp(cmd, "run") == 0) return cmd_run(argc - 1, argv + 1);
+    if (strcmp(cmd, "scenario") == 0) return cmd_scenario(argc - 1, argv + 1); /* src/cli/region.c */
+    if (strcmp(cmd, "batch") == 0) return cmd_batch(argc - 1, argv + 1);
+    if (strcmp(cmd, "regions") == 0) return cmd_regions(argc - 1, argv + 1);
+    if (strcmp(cmd, "check") == 0) return cmd_check(argc - 1, argv + 1);
+    if (strcmp(cmd, "keys") == 0) return cmd_keys(argc - 1, argv + 1);
     if (strcmp(cmd, "capacity") == 0) return cmd_capacity(argc - 1, argv + 1);
     if (strcmp(cmd, "sensitivity") == 0) return cc_cli_sensitivity(argc - 1, argv + 1); /* src/cli/sensitivity.c */
     if (strcmp(cmd, "plot") == 0) return cmd_plot(argc - 1, argv + 1); /* src/cli/plot.c */

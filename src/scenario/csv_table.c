@@ -19,6 +19,8 @@ typedef struct {
     int record_line;/* line where the current record started */
     int failed;
     int extra_line; /* line of a row with more cells than the header, or 0 */
+    int row_cap;    /* rows the table's arrays hold: grown by doubling, so a table of many rows
+                     * (the municipal register: 140,238) is not copied once per row */
 } reader;
 
 static char *dup_range(const char *s, size_t len)
@@ -70,11 +72,16 @@ static int store_record(reader *rd)
             return -2;
         }
     char **row = calloc(t->ncols, sizeof *row);
-    char ***cells = realloc(t->cells, (t->nrows + 1) * sizeof *cells);
-    int *lines = realloc(t->row_line, (t->nrows + 1) * sizeof *lines);
-    if (cells) t->cells = cells;
-    if (lines) t->row_line = lines;
-    if (!row || !cells || !lines) { free(row); return -1; }
+    if (!row) return -1;
+    if (t->nrows == rd->row_cap) {
+        int cap = rd->row_cap ? 2 * rd->row_cap : 64;
+        char ***cells = realloc(t->cells, (size_t)cap * sizeof *cells);
+        if (cells) t->cells = cells;
+        int *lines = cells ? realloc(t->row_line, (size_t)cap * sizeof *lines) : NULL;
+        if (lines) t->row_line = lines;
+        if (!cells || !lines) { free(row); return -1; }
+        rd->row_cap = cap;
+    }
     for (int c = 0; c < t->ncols; c++) {
         if (c < rd->nfields) { row[c] = rd->fields[c]; rd->fields[c] = NULL; }
         else if (!(row[c] = dup_range("", 0))) { rd->failed = 1; }
