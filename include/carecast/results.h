@@ -218,7 +218,7 @@ int cc_results_file_open(cc_results_file **file, const char *path, int nscenario
                          const char *layout, cc_error *err);
 void cc_results_file_close(cc_results_file *file);
 const char *cc_results_file_path(const cc_results_file *file);
-/* Bytes free to this user where the file is written (0: unknown). */
+/* Bytes free to this user where the file is written (0: none, the disk is full; -1: unknown). */
 double cc_results_file_free_bytes(const cc_results_file *file);
 /* Write a store's summaries and the layout's items over it; its scenarios are the file's
  * [first_scenario, first_scenario + res->nscenarios). */

@@ -312,6 +312,16 @@ static double available_memory(void)
     return pages > 0 && size > 0 ? (double)pages * size : 0;
 }
 
+/* bytes as "12.3 GB", or "45.6 MB" below a gigabyte (a small disk's figures are not "0.0 GB") */
+static const char *size_text(double bytes, char buf[32])
+{
+    if (bytes >= 1e9)
+        snprintf(buf, 32, "%.1f GB", bytes / 1e9);
+    else
+        snprintf(buf, 32, "%.1f MB", bytes / 1e6);
+    return buf;
+}
+
 /* Bytes of one scenario's rows the summaries of a streamed store read back at once (a slice of
  * years of one quantity; summaries.c reads at most 16 MiB, two scenarios and their differences
  * at a time). */
@@ -358,10 +368,11 @@ int cc_run_check_memory(const cc_scenario *scenarios, int nscenarios, long reps,
                   (doctors * CC_DOC_METRICS + CC_SCH_METRICS + CC_COV_METRICS);
     }
     double available = available_memory();
+    char need_text[32], have_text[32];
     if (available > 0 && needed > 0.9 * available)
         return cc_error_set(err, CC_ERR_NOMEM, NULL, 0, "replications",
-                            "%ld replications need about %.1f GB of memory and %.1f GB are available: use fewer "
-                            "(-n)", reps, needed / 1e9, available / 1e9);
+                            "%ld replications need about %s of memory and %s are available: use fewer (-n)", reps,
+                            size_text(needed, need_text), size_text(available, have_text));
     return 0;
 }
 
@@ -454,10 +465,11 @@ static int check_disk(const cc_scenario *scenarios, int nscenarios, long reps, c
     if (first->demand.enabled)
         per_rep += 8.0 * CC_DEMAND_SERIES * ((double)years * CC_SEX_AXIS * CC_AGE_BANDS + years) + 8.0 * (years + 8);
     double needed = per_rep * reps * nscenarios, free_bytes = cc_results_file_free_bytes(file);
-    if (free_bytes > 0 && needed > 0.95 * free_bytes)
+    char need_text[32], free_text[32];
+    if (free_bytes >= 0 && needed > 0.95 * free_bytes) /* a full disk (0 free) too: it fails at once */
         return cc_error_set(err, CC_ERR_IO, cc_results_file_path(file), 0, "replications",
-                            "%ld replications need about %.1f GB of disk space for the results file and %.1f GB "
-                            "are free there: use fewer (-n)", reps, needed / 1e9, free_bytes / 1e9);
+                            "%ld replications need about %s of disk space for the results file and %s are free "
+                            "there: use fewer (-n)", reps, size_text(needed, need_text), size_text(free_bytes, free_text));
     return 0;
 }
 
