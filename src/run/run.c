@@ -425,20 +425,21 @@ out:
     return ret;
 }
 
-/* cc_run, with the rows streamed into file (owned by the store from here on) when not NULL. */
-static int run(const cc_scenario *scenarios, int nscenarios, const cc_run_options *options, cc_results_file *file,
-               cc_results *res, cc_error *err)
+/* cc_run, with the rows streamed into file (owned by the store from here on) when streamed;
+ * streamed without a file: an MPI rank other than 0, whose rows go to rank 0 (it keeps none). */
+static int run(const cc_scenario *scenarios, int nscenarios, const cc_run_options *options, int streamed,
+               cc_results_file *file, cc_results *res, cc_error *err)
 {
     const cc_scenario *first = &scenarios[0];
     int years = cc_scenario_years(first);
     long reps = options->replications, done = 0, total = reps * nscenarios;
     memset(res, 0, sizeof *res);
     int ret = cc_scenarios_check_compatible(scenarios, nscenarios, err);
-    if (ret != 0 || (ret = cc_run_check_memory(scenarios, nscenarios, reps, years, file != NULL, err)) != 0) {
+    if (ret != 0 || (ret = cc_run_check_memory(scenarios, nscenarios, reps, years, streamed, err)) != 0) {
         cc_results_file_close(file);
         return ret;
     }
-    ret = file ? cc_results_init_streamed(res, nscenarios, (int)reps, years, first->population.base_year,
+    ret = streamed ? cc_results_init_streamed(res, nscenarios, (int)reps, years, first->population.base_year,
                                           first->demand.enabled, file, 0, 1, BLOCK)
                : cc_results_init(res, nscenarios, (int)reps, years, first->population.base_year, first->demand.enabled);
     if (ret != 0)
@@ -451,7 +452,7 @@ static int run(const cc_scenario *scenarios, int nscenarios, const cc_run_option
 int cc_run(const cc_scenario *scenarios, int nscenarios, const cc_run_options *options, cc_results *res,
            cc_error *err)
 {
-    return run(scenarios, nscenarios, options, NULL, res, err);
+    return run(scenarios, nscenarios, options, 0, NULL, res, err);
 }
 
 /* Refuse a streamed run whose per-replication datasets (written uncompressed) will not fit the
@@ -478,8 +479,10 @@ int cc_run_to_file(const cc_scenario *scenarios, int nscenarios, const cc_run_op
 {
     cc_results_file *file;
     memset(res, 0, sizeof *res);
+    if (cc_ranks_rank() != 0) /* only rank 0 writes, and the folder may be on its node only */
+        return run(scenarios, nscenarios, options, 1, NULL, res, err);
     int ret = cc_results_file_open(&file, path, nscenarios, CC_RESULTS_TITLE, CC_RESULTS_LAYOUT, err);
     if (ret == 0 && (ret = check_disk(scenarios, nscenarios, options->replications, file, err)) != 0)
         cc_results_file_close(file);
-    return ret != 0 ? ret : run(scenarios, nscenarios, options, file, res, err);
+    return ret != 0 ? ret : run(scenarios, nscenarios, options, 1, file, res, err);
 }
