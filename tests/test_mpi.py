@@ -156,6 +156,22 @@ class MpiRunTest(unittest.TestCase):
         self.assertEqual(carecast_lines(stderr), ["carecast: interrupted"], stderr)
         self.assertFalse(os.path.exists(out), "no results file after an interrupted run")
 
+    def test_only_rank_zero_needs_the_output_folder(self):
+        """Only rank 0 writes: another rank makes no temporary file of its own in the output
+        folder, so a folder that exists on rank 0's node only (here: a relative -o from another
+        working folder on rank 1) is no error, and rank 1's side stays empty."""
+        nodes = [self.path("node%d" % k) for k in (0, 1)]
+        for node in nodes:
+            os.makedirs(node, exist_ok=True)
+        os.makedirs(os.path.join(nodes[0], "out"), exist_ok=True)
+        script = self.rank_script("node.sh", (
+            'cd %s$RANK && exec %s run %s -n 10 %s --set coverage.replications=1 -o out/x.h5\n') % (
+                self.path("node"), MPI_BIN, T.scenario_path("kashiwa.ini"), " ".join(SHORT)))
+        result = mpirun(2, [], timeout=120, program=script)
+        self.assertEqual(result.returncode, 0, result.stderr)
+        self.assertEqual(os.listdir(os.path.join(nodes[0], "out")), ["x.h5"])
+        self.assertEqual(os.listdir(nodes[1]), [], "rank 1 made nothing")
+
     def test_capacity_refuses_several_ranks(self):
         result = mpirun(2, ["capacity", T.scenario_path("kashiwa.ini")], timeout=60)
         self.assertEqual(result.returncode, T.EXIT_USAGE)

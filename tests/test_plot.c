@@ -7,9 +7,11 @@
  *   in the working folder;
  * - failures: gnuplot not on PATH (a clear error, no crash), a gnuplot error (its message), a
  *   program that exits without reading a long script (no SIGPIPE death; SIGPIPE's disposition
- *   is restored), a script that draws nothing (no image). */
+ *   is restored), a script that draws nothing (no image);
+ * - gnuplot inherits no descriptor of ours but its three pipes (the results file stays ours). */
 #include "testutil.h"
 
+#include <fcntl.h>
 #include <signal.h>
 
 #include "report/gnuplot.h"
@@ -169,6 +171,34 @@ static void test_image_comes_from_stdout(void **state)
     free(out);
 }
 
+/* A descriptor carecast holds open without close-on-exec (HDF5 opens the results file so) is
+ * not gnuplot's: a program that lists its own descriptors does not see it. */
+static void test_gnuplot_inherits_no_other_descriptor(void **state)
+{
+    (void)state;
+    char dir[] = "/tmp/carecast-test-plot-XXXXXX", prog[64];
+    assert_non_null(mkdtemp(dir));
+    snprintf(prog, sizeof prog, "%s/lsfd", dir);
+    FILE *f = fopen(prog, "w");
+    assert_non_null(f);
+    fputs("#!/bin/sh\nexec ls /proc/self/fd\n", f);
+    assert_int_equal(fclose(f), 0);
+    assert_int_equal(chmod(prog, 0700), 0);
+    int fd = open("/dev/null", O_RDONLY); /* no O_CLOEXEC */
+    assert_true(fd >= 0);
+    assert_int_equal(dup2(fd, 77), 77);
+    char *out = NULL;
+    cc_error err;
+    assert_cc_ok(run(prog, "", &out, &err), &err);
+    close(77);
+    close(fd);
+    unlink(prog);
+    rmdir(dir);
+    assert_contains(out, "\n2\n");
+    assert_null(strstr(out, "\n77\n"));
+    free(out);
+}
+
 int main(int argc, char **argv)
 {
     const struct CMUnitTest tests[] = {
@@ -181,6 +211,7 @@ int main(int argc, char **argv)
         cmocka_unit_test(test_program_that_reads_nothing_is_no_sigpipe_death),
         cmocka_unit_test(test_script_without_image),
         cmocka_unit_test(test_image_comes_from_stdout),
+        cmocka_unit_test(test_gnuplot_inherits_no_other_descriptor),
     };
     return TU_RUN_TESTS(tests, argc, argv);
 }

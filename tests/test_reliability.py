@@ -132,6 +132,20 @@ class OutputTargetTest(unittest.TestCase):
         self.assertIn("old results", result.stdout)
         self.assertNotIn(".tmp-", result.stdout)
 
+    def test_small_disk_refusal_gives_sizes_in_megabytes(self):
+        """A run refused for a small disk says how much in MB (it said "need about 0.0 GB ... and
+        0.0 GB are free"), in a private 400 KiB tmpfs where this machine allows it."""
+        probe = subprocess.run(["unshare", "-m", "sh", "-c", "mount -t tmpfs -o size=400k tmpfs %s" % self.tmp],
+                               capture_output=True)
+        if probe.returncode != 0:
+            self.skipTest("cannot mount a tmpfs here: %s" % probe.stderr.decode().strip())
+        script = "mount -t tmpfs -o size=400k tmpfs {d} && {bin} run {s} {fast} -n 200 -o {d}/out.h5; echo rc=$?".format(
+            d=self.tmp, bin=T.carecast_bin(), s=T.scenario_path("kashiwa.ini"), fast=" ".join(FAST))
+        result = subprocess.run(["unshare", "-m", "sh", "-c", script], capture_output=True, text=True)
+        self.assertIn("rc=1", result.stdout, result.stderr)
+        self.assertRegex(result.stderr, r"200 replications need about [1-9][0-9.]* MB of disk space .* and "
+                                        r"0\.[1-9] MB are free there")
+
     def test_stale_temporary_files_are_removed(self):
         target = os.path.join(self.tmp, "x.h5")
         dead = subprocess.Popen(["true"])

@@ -11,7 +11,10 @@ import html.parser
 import os
 import re
 import shutil
+import signal
+import subprocess
 import tempfile
+import time
 import unittest
 
 import carecast_testlib as T
@@ -179,6 +182,31 @@ class ReportTest(unittest.TestCase):
         r = T.run(["report", os.path.join(self.tmp, "missing.h5"), "-o", os.path.join(self.tmp, "x.html")])
         self.assertEqual(r.returncode, T.EXIT_INPUT)
         self.assertFalse(os.path.exists(os.path.join(self.tmp, "x.html")))
+
+    def test_interrupt_leaves_nothing_behind(self):
+        """SIGTERM (or Ctrl-C) while a chart is drawn: exit 130, the private chart folder
+        removed, no page and no temporary file beside it. A stand-in gnuplot says when it has
+        started and waits a moment before running the real one."""
+        work = tempfile.mkdtemp(prefix="interrupt-", dir=self.tmp)
+        private, out, started = (os.path.join(work, n) for n in ("TMPDIR", "out", "started"))
+        os.mkdir(private)
+        os.mkdir(out)
+        slow = os.path.join(work, "slow-gnuplot")
+        with open(slow, "w") as f:
+            f.write("#!/bin/sh\ntouch '%s'\nsleep 1\nexec gnuplot\n" % started)
+        os.chmod(slow, 0o755)
+        env = dict(os.environ, TMPDIR=private, CARECAST_GNUPLOT=slow)
+        p = subprocess.Popen([T.carecast_bin(), "report", S.run_file(), "-o", os.path.join(out, "report.html")],
+                             env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, universal_newlines=True)
+        deadline = time.monotonic() + 60
+        while not os.path.exists(started) and p.poll() is None and time.monotonic() < deadline:
+            time.sleep(0.01)
+        p.send_signal(signal.SIGTERM)
+        _, err = p.communicate(timeout=60)
+        self.assertEqual(p.returncode, 130, err)
+        self.assertIn("interrupted", err)
+        self.assertEqual(os.listdir(private), [], "the charts' private folder is removed")
+        self.assertEqual(os.listdir(out), [], "no page, no temporary file")
 
 
 if __name__ == "__main__":

@@ -7,6 +7,8 @@
 #ifndef CARECAST_REPORT_H
 #define CARECAST_REPORT_H
 
+#include <signal.h>
+
 #include "carecast/error.h"
 
 typedef enum { CC_PLOT_PNG, CC_PLOT_SVG, CC_PLOT_PDF } cc_plot_format;
@@ -26,9 +28,10 @@ typedef struct {
 
 /* Draw every chart the results file supports into out_dir (created if missing), reading only
  * the results file (never a scenario). Returns 0 or a cc_error code with err filled (no
- * gnuplot: a clear message; a gnuplot error: its message). */
+ * gnuplot: a clear message; a gnuplot error: its message). interrupted (may be NULL) is read
+ * before each chart: once set, CC_ERR_INTERRUPTED, the charts drawn so far kept whole. */
 int cc_plot_results(const char *results_path, const char *out_dir, cc_plot_format format,
-                    cc_lang lang, cc_plot_list *out, cc_error *err);
+                    cc_lang lang, volatile sig_atomic_t *interrupted, cc_plot_list *out, cc_error *err);
 void cc_plot_list_free(cc_plot_list *list);
 
 #endif

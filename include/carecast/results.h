@@ -114,7 +114,9 @@ typedef struct {
 int cc_results_init(cc_results *res, int nscenarios, int replications, int years, int base_year, int has_demand);
 /* The same, streamed: rows go, block_rows at a time, to the per-replication datasets of file
  * (not owned unless owns_file: then cc_results_free closes it, removing its temporary file
- * unless committed), the store's scenario sc at the file's scenario file_scenario + sc. */
+ * unless committed), the store's scenario sc at the file's scenario file_scenario + sc.
+ * file NULL: a store that keeps no rows (an MPI rank other than 0, which sends its rows to rank
+ * 0): it takes the scenarios' records but refuses every row. */
 int cc_results_init_streamed(cc_results *res, int nscenarios, int replications, int years, int base_year,
                              int has_demand, cc_results_file *file, int file_scenario, int owns_file, int block_rows);
 void cc_results_free(cc_results *res);
@@ -218,7 +220,7 @@ int cc_results_file_open(cc_results_file **file, const char *path, int nscenario
                          const char *layout, cc_error *err);
 void cc_results_file_close(cc_results_file *file);
 const char *cc_results_file_path(const cc_results_file *file);
-/* Bytes free to this user where the file is written (0: unknown). */
+/* Bytes free to this user where the file is written (0: none, the disk is full; -1: unknown). */
 double cc_results_file_free_bytes(const cc_results_file *file);
 /* Write a store's summaries and the layout's items over it; its scenarios are the file's
  * [first_scenario, first_scenario + res->nscenarios). */

@@ -106,6 +106,7 @@ int cc_export_file_name(const char *path, char *name, size_t size);
 /* Options of the CSV export. */
 typedef struct {
     int excel; /* UTF-8 with a byte-order mark and CRLF line ends */
+    volatile sig_atomic_t *interrupted; /* read before each file (CC_ERR_INTERRUPTED); may be NULL */
 } cc_export_options;
 
 /* Write one CSV per summary dataset of the open file into out_dir (created if missing; one
@@ -122,7 +123,9 @@ int cc_export_csv(cc_reader *reader, const char *out_dir, const cc_export_option
  * stylesheet) for the results file at results_path into out_path (temporary file + rename).
  * The charts come from cc_plot_results into a private temporary folder, removed afterwards;
  * a file that yields no chart still gets its tables, with what was skipped named. Returns 0
- * or a cc_error code (err filled). */
-int cc_report_html(const char *results_path, const char *out_path, cc_lang lang, cc_error *err);
+ * or a cc_error code (err filled). interrupted (may be NULL): as cc_plot_results; the private
+ * folder is removed and out_path left as it was. */
+int cc_report_html(const char *results_path, const char *out_path, cc_lang lang, volatile sig_atomic_t *interrupted,
+                   cc_error *err);
 
 #endif

@@ -78,7 +78,8 @@ int cmd_plot(int argc, char **argv)
         out_dir = dirname(copy); /* next to the results file */
     cc_plot_list list;
     cc_error err;
-    int rc = cc_plot_results(results, out_dir, format, lang, &list, &err) != 0 ? cli_report(&err) : 0;
+    cli_catch_signals(); /* Ctrl-C stops between charts; no temporary file is left */
+    int rc = cc_plot_results(results, out_dir, format, lang, &cli_interrupted, &list, &err) != 0 ? cli_report(&err) : 0;
     for (int i = 0; rc == 0 && !quiet && i < list.ncharts; i++)
         printf("%s/%s\t%s\n", out_dir, list.charts[i].file, list.charts[i].title);
     for (int i = 0; rc == 0 && !quiet && i < list.nskipped; i++)

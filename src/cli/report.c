@@ -110,6 +110,8 @@ int cmd_export(int argc, char **argv)
     if (rc)
         return rc;
     cc_error err;
+    cli_catch_signals(); /* Ctrl-C stops between files; no temporary file is left */
+    opt.interrupted = &cli_interrupted;
     if (cc_export_csv(reader, out, &opt, &n, &err) != 0)
         rc = cli_report(&err);
     else
@@ -147,7 +149,8 @@ int cmd_report(int argc, char **argv)
         return rc;
     cc_reader_close(reader);
     cc_error err;
-    if (cc_report_html(argv[optind], out, lang, &err) != 0)
+    cli_catch_signals(); /* Ctrl-C stops between charts and removes the private chart folder */
+    if (cc_report_html(argv[optind], out, lang, &cli_interrupted, &err) != 0)
         return cli_report(&err);
     fprintf(stderr, "carecast: wrote %s\n", out);
     return 0;

@@ -242,6 +242,10 @@ int cc_export_csv(cc_reader *reader, const char *out_dir, const cc_export_option
     if (!rc && (!ix.files || !ix.meta))
         rc = cc_error_set(err, CC_ERR_NOMEM, NULL, 0, NULL, "out of memory");
     for (int i = 0; !rc && i < count; i++) {
+        if (options && options->interrupted && *options->interrupted) {
+            rc = cc_error_set(err, CC_ERR_INTERRUPTED, NULL, 0, NULL, "interrupted");
+            break;
+        }
         cc_read_dataset d;
         char name[256];
         if ((rc = cc_reader_read(reader, cc_reader_path(reader, i), &d, err)) != 0)

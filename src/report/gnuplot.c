@@ -4,6 +4,7 @@
  * served by one poll loop, so neither side can block on a full pipe whatever the sizes. The
  * image goes to gnuplot's standard output (no `set output`), so no file name ever appears in
  * a script. */
+#define _GNU_SOURCE /* posix_spawn_file_actions_addclosefrom_np (glibc 2.34) */
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
@@ -215,6 +216,8 @@ static int spawn(const char *program, pid_t *pid, gp_pipes *p)
     posix_spawn_file_actions_adddup2(&fa, in[0], 0);
     posix_spawn_file_actions_adddup2(&fa, out[1], 1);
     posix_spawn_file_actions_adddup2(&fa, er[1], 2);
+    /* Nor any other descriptor of ours: HDF5 opens the results file without close-on-exec. */
+    posix_spawn_file_actions_addclosefrom_np(&fa, 3);
     char *argv[] = {(char *)program, NULL};
     rc = posix_spawnp(pid, program, &fa, NULL, argv, environ);
     posix_spawn_file_actions_destroy(&fa);

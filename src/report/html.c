@@ -293,9 +293,10 @@ static char *read_file(const char *path, size_t limit)
 /* ---- the charts seam ---------------------------------------------------------------------- */
 
 /* The charts to embed: drawn by cc_plot_results as SVG into dir. */
-static int draw_charts(const char *results, const char *dir, cc_lang lang, cc_plot_list *list, cc_error *err)
+static int draw_charts(const char *results, const char *dir, cc_lang lang, volatile sig_atomic_t *interrupted,
+                       cc_plot_list *list, cc_error *err)
 {
-    return cc_plot_results(results, dir, CC_PLOT_SVG, lang, list, err);
+    return cc_plot_results(results, dir, CC_PLOT_SVG, lang, interrupted, list, err);
 }
 
 /* Remove the private chart folder and what is in it (only plain names, never a path). */
@@ -728,7 +729,8 @@ static int write_atomic(const char *out_path, const cc_summary *s, const cc_plot
     return rc;
 }
 
-int cc_report_html(const char *results_path, const char *out_path, cc_lang lang, cc_error *err)
+int cc_report_html(const char *results_path, const char *out_path, cc_lang lang, volatile sig_atomic_t *interrupted,
+                   cc_error *err)
 {
     cc_reader *reader = NULL;
     cc_summary s;
@@ -746,7 +748,9 @@ int cc_report_html(const char *results_path, const char *out_path, cc_lang lang,
         rc = cc_summary_read(reader, lang, &s, err);
     cc_reader_close(reader);
     if (!rc)
-        rc = draw_charts(results_path, dir, lang, &charts, err);
+        rc = draw_charts(results_path, dir, lang, interrupted, &charts, err);
+    if (!rc && interrupted && *interrupted) /* after the last chart: the page is not written */
+        rc = cc_error_set(err, CC_ERR_INTERRUPTED, NULL, 0, NULL, "interrupted");
     if (!rc)
         rc = write_atomic(out_path, &s, &charts, dir, results_path, lang, err);
     cc_plot_list_free(&charts);

@@ -397,8 +397,16 @@ static long provenance_number(plot_ctx *c, const char *name)
     return v;
 }
 
+/* CC_ERR_INTERRUPTED once the caller's flag is set (a signal): no further chart is started. */
+static int check_interrupted(plot_ctx *c)
+{
+    if (c->interrupted && *c->interrupted)
+        return cc_error_set(c->err, CC_ERR_INTERRUPTED, NULL, 0, NULL, "interrupted");
+    return 0;
+}
+
 int cc_plot_results(const char *results_path, const char *out_dir, cc_plot_format format, cc_lang lang,
-                    cc_plot_list *out, cc_error *err)
+                    volatile sig_atomic_t *interrupted, cc_plot_list *out, cc_error *err)
 {
     *out = (cc_plot_list){0};
     cc_error_clear(err);
@@ -407,7 +415,7 @@ int cc_plot_results(const char *results_path, const char *out_dir, cc_plot_forma
         return cc_error_set(err, CC_ERR_USAGE, NULL, 0, NULL, "cc_plot_results: invalid arguments");
     const char *gnuplot = getenv("CARECAST_GNUPLOT"); /* another gnuplot; for tests and odd installs */
     plot_ctx c = {.format = format, .lang = lang, .out_dir = out_dir, .gnuplot = gnuplot && *gnuplot ? gnuplot : NULL,
-                  .list = out, .err = err};
+                  .interrupted = interrupted, .list = out, .err = err};
     int ret = cc_reader_open(&c.rd, results_path, err);
     if (ret != 0 && ret != CC_ERR_NOMEM)
         err->category = CC_CATEGORY_INPUT; /* the results file is this function's input */
@@ -428,14 +436,18 @@ int cc_plot_results(const char *results_path, const char *out_dir, cc_plot_forma
             continue;
         }
         for (int k = 0; ret == 0 && k < 5 && stages[i].charts[k]; k++) {
+            if ((ret = check_interrupted(&c)) != 0)
+                break;
             ret = stages[i].charts[k](&c);
             ret = ret == PLOT_SKIPPED ? 0 : ret;
         }
     }
-    if (ret == 0 && plot_has(&c, "/population/by_age/mean")) {
+    if (ret == 0 && plot_has(&c, "/population/by_age/mean") && (ret = check_interrupted(&c)) == 0) {
         ret = plot_scenarios(&c);
         ret = ret == PLOT_SKIPPED ? 0 : ret;
     }
+    if (ret != 0 && ret != CC_ERR_NOMEM && ret != CC_ERR_INTERRUPTED)
+        ret = check_interrupted(&c) ? CC_ERR_INTERRUPTED : ret; /* a Ctrl-C also kills the gnuplot of the moment */
     for (int i = 0; i < c.nscenarios; i++)
         free(c.scenarios[i]);
     free(c.scenarios);

@@ -18,6 +18,7 @@ typedef struct {
     cc_lang lang;
     const char *out_dir;
     const char *gnuplot;   /* program to run */
+    volatile sig_atomic_t *interrupted; /* read before each chart; may be NULL */
     char **scenarios;      /* scenario names (from /scenario, else /provenance/scenarios/<name>) */
     int nscenarios;
     long seed;             /* /provenance attribute seed; -1 unknown */

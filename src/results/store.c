@@ -70,7 +70,7 @@ int cc_results_init(cc_results *r, int nscenarios, int replications, int years, 
 int cc_results_init_streamed(cc_results *r, int nscenarios, int replications, int years, int base_year,
                              int has_demand, cc_results_file *file, int file_scenario, int owns_file, int block_rows)
 {
-    if (!file || block_rows < 1) {
+    if (block_rows < 1) {
         memset(r, 0, sizeof *r);
         if (owns_file)
             cc_results_file_close(file);
@@ -365,7 +365,8 @@ int cc_results_add_row(cc_results *r, int sc, int rep, const cc_row *row)
     if (sc < 0 || sc >= r->nscenarios || rep != r->rows_added[sc] || rep >= r->replications || !row ||
         !row->population || row->population->years != r->years || !row->demand != !r->has_demand ||
         (row->demand && row->demand->years != r->years) || !coverage_fits(r, sc, rep, row->coverage) ||
-        (r->file && sc > 0 && r->rows_added[sc - 1] != r->replications)) /* streamed: scenario by scenario */
+        (r->file && sc > 0 && r->rows_added[sc - 1] != r->replications) || /* streamed: scenario by scenario */
+        (!r->file && r->row_capacity < r->replications)) /* a store that keeps no rows */
         return CC_ERR_USAGE;
     add_population(r, sc, rep, row->population);
     if (r->has_demand)

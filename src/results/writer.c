@@ -718,7 +718,7 @@ const char *cc_results_file_path(const cc_results_file *f)
 double cc_results_file_free_bytes(const cc_results_file *f)
 {
     struct statvfs vfs;
-    return fstatvfs(f->fd, &vfs) == 0 ? (double)vfs.f_bavail * vfs.f_frsize : 0;
+    return fstatvfs(f->fd, &vfs) == 0 ? (double)vfs.f_bavail * vfs.f_frsize : -1;
 }
 
 int cc_results_file_walk(cc_results_file *f, cc_layout_walk_fn walk, void *user, int first_scenario, int count,

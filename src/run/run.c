@@ -312,6 +312,16 @@ static double available_memory(void)
     return pages > 0 && size > 0 ? (double)pages * size : 0;
 }
 
+/* bytes as "12.3 GB", or "45.6 MB" below a gigabyte (a small disk's figures are not "0.0 GB") */
+static const char *size_text(double bytes, char buf[32])
+{
+    if (bytes >= 1e9)
+        snprintf(buf, 32, "%.1f GB", bytes / 1e9);
+    else
+        snprintf(buf, 32, "%.1f MB", bytes / 1e6);
+    return buf;
+}
+
 /* Bytes of one scenario's rows the summaries of a streamed store read back at once (a slice of
  * years of one quantity; summaries.c reads at most 16 MiB, two scenarios and their differences
  * at a time). */
@@ -358,10 +368,11 @@ int cc_run_check_memory(const cc_scenario *scenarios, int nscenarios, long reps,
                   (doctors * CC_DOC_METRICS + CC_SCH_METRICS + CC_COV_METRICS);
     }
     double available = available_memory();
+    char need_text[32], have_text[32];
     if (available > 0 && needed > 0.9 * available)
         return cc_error_set(err, CC_ERR_NOMEM, NULL, 0, "replications",
-                            "%ld replications need about %.1f GB of memory and %.1f GB are available: use fewer "
-                            "(-n)", reps, needed / 1e9, available / 1e9);
+                            "%ld replications need about %s of memory and %s are available: use fewer (-n)", reps,
+                            size_text(needed, need_text), size_text(available, have_text));
     return 0;
 }
 
@@ -414,20 +425,21 @@ out:
     return ret;
 }
 
-/* cc_run, with the rows streamed into file (owned by the store from here on) when not NULL. */
-static int run(const cc_scenario *scenarios, int nscenarios, const cc_run_options *options, cc_results_file *file,
-               cc_results *res, cc_error *err)
+/* cc_run, with the rows streamed into file (owned by the store from here on) when streamed;
+ * streamed without a file: an MPI rank other than 0, whose rows go to rank 0 (it keeps none). */
+static int run(const cc_scenario *scenarios, int nscenarios, const cc_run_options *options, int streamed,
+               cc_results_file *file, cc_results *res, cc_error *err)
 {
     const cc_scenario *first = &scenarios[0];
     int years = cc_scenario_years(first);
     long reps = options->replications, done = 0, total = reps * nscenarios;
     memset(res, 0, sizeof *res);
     int ret = cc_scenarios_check_compatible(scenarios, nscenarios, err);
-    if (ret != 0 || (ret = cc_run_check_memory(scenarios, nscenarios, reps, years, file != NULL, err)) != 0) {
+    if (ret != 0 || (ret = cc_run_check_memory(scenarios, nscenarios, reps, years, streamed, err)) != 0) {
         cc_results_file_close(file);
         return ret;
     }
-    ret = file ? cc_results_init_streamed(res, nscenarios, (int)reps, years, first->population.base_year,
+    ret = streamed ? cc_results_init_streamed(res, nscenarios, (int)reps, years, first->population.base_year,
                                           first->demand.enabled, file, 0, 1, BLOCK)
                : cc_results_init(res, nscenarios, (int)reps, years, first->population.base_year, first->demand.enabled);
     if (ret != 0)
@@ -440,7 +452,7 @@ static int run(const cc_scenario *scenarios, int nscenarios, const cc_run_option
 int cc_run(const cc_scenario *scenarios, int nscenarios, const cc_run_options *options, cc_results *res,
            cc_error *err)
 {
-    return run(scenarios, nscenarios, options, NULL, res, err);
+    return run(scenarios, nscenarios, options, 0, NULL, res, err);
 }
 
 /* Refuse a streamed run whose per-replication datasets (written uncompressed) will not fit the
@@ -454,10 +466,11 @@ static int check_disk(const cc_scenario *scenarios, int nscenarios, long reps, c
     if (first->demand.enabled)
         per_rep += 8.0 * CC_DEMAND_SERIES * ((double)years * CC_SEX_AXIS * CC_AGE_BANDS + years) + 8.0 * (years + 8);
     double needed = per_rep * reps * nscenarios, free_bytes = cc_results_file_free_bytes(file);
-    if (free_bytes > 0 && needed > 0.95 * free_bytes)
+    char need_text[32], free_text[32];
+    if (free_bytes >= 0 && needed > 0.95 * free_bytes) /* a full disk (0 free) too: it fails at once */
         return cc_error_set(err, CC_ERR_IO, cc_results_file_path(file), 0, "replications",
-                            "%ld replications need about %.1f GB of disk space for the results file and %.1f GB "
-                            "are free there: use fewer (-n)", reps, needed / 1e9, free_bytes / 1e9);
+                            "%ld replications need about %s of disk space for the results file and %s are free "
+                            "there: use fewer (-n)", reps, size_text(needed, need_text), size_text(free_bytes, free_text));
     return 0;
 }
 
@@ -466,8 +479,10 @@ int cc_run_to_file(const cc_scenario *scenarios, int nscenarios, const cc_run_op
 {
     cc_results_file *file;
     memset(res, 0, sizeof *res);
+    if (cc_ranks_rank() != 0) /* only rank 0 writes, and the folder may be on its node only */
+        return run(scenarios, nscenarios, options, 1, NULL, res, err);
     int ret = cc_results_file_open(&file, path, nscenarios, CC_RESULTS_TITLE, CC_RESULTS_LAYOUT, err);
     if (ret == 0 && (ret = check_disk(scenarios, nscenarios, options->replications, file, err)) != 0)
         cc_results_file_close(file);
-    return ret != 0 ? ret : run(scenarios, nscenarios, options, file, res, err);
+    return ret != 0 ? ret : run(scenarios, nscenarios, options, 1, file, res, err);
 }
