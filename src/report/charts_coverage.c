@@ -438,7 +438,8 @@ static void difference_panel(plot_ctx *c, gp_script *s, const cov_index *x, cons
         gp_printf(s, "%s'%d' %d", y ? ", " : "", x->years[y], y + 1);
     gp_printf(s, ")\nset grid noxtics ytics\nset ylabel ");
     gp_quote(s, plot_label(c, ylabel), 0);
-    gp_printf(s, "\nset yrange [*:*]\nset ytics auto\nunset key\n");
+    /* a margin above and below the data, so no interval sits on the frame */
+    gp_printf(s, "\nset yrange [*:*]\nset offsets 0, 0, graph 0.08, graph 0.08\nset ytics auto\nunset key\n");
     plot_legend_entry e[MAX_SCHEMES];
     for (int k = 1; k < x->nschemes; k++)
         e[k - 1] = (plot_legend_entry){plot_scheme_label(c, x->schemes[k]), plot_colour(k), 2};
