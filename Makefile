@@ -32,7 +32,7 @@ LIB_HDR  := $(wildcard include/carecast/*.h) $(foreach m,$(MODULES),$(wildcard s
 TEST_SRC := $(wildcard tests/test_*.c)
 TEST_BIN := $(TEST_SRC:tests/%.c=$(BUILD)/tests/%)
 
-.PHONY: all deps run check unit cli-tests memcheck clean keys-doc validate bench fuzz mpi
+.PHONY: all deps run check test-programs unit cli-tests memcheck clean keys-doc validate bench fuzz mpi
 all: $(BUILD)/carecast
 
 # `make MPI=1`: Open MPI installed if missing, then build-mpi/carecast (README "Running on a cluster").
@@ -79,9 +79,14 @@ run: deps
 # unit and CLI tests again under AddressSanitizer + UBSan (valgrind cannot run those binaries).
 ASAN_FLAGS = -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
 check: deps
-	$(MAKE) MPI=1 mpi # tests/test_mpi.py compares its files with the serial program's
+	$(MAKE) -j2 MPI=1 mpi # tests/test_mpi.py compares its files with the serial program's
+	$(MAKE) -j2 test-programs # compiled on both cores; the tests themselves run one after another
 	$(MAKE) unit cli-tests memcheck
+	$(MAKE) -j2 BUILD=build-asan CFLAGS="$(ASAN_FLAGS)" test-programs
 	$(MAKE) BUILD=build-asan CFLAGS="$(ASAN_FLAGS)" unit cli-tests
+
+# Everything the tests run, built (make -j2 test-programs compiles it in parallel).
+test-programs: $(BUILD)/carecast $(TEST_BIN) $(BUILD)/bench_draws $(BUILD)/bench_coverage
 
 unit: $(TEST_BIN) $(BUILD)/bench_draws $(BUILD)/bench_coverage # the benchmark programs are built too, so they cannot rot
 	@failed=""; for t in $(TEST_BIN); do echo "== $$t"; (cd tests && ../$$t) || failed="$$failed $$t"; done; \
