@@ -64,7 +64,7 @@ int plot_population_pyramid(plot_ctx *c)
     snprintf(la, sizeof la, plot_label(c, L_YEAR_N), year_a);
     snprintf(lb, sizeof lb, plot_label(c, L_YEAR_N), year_b);
 
-    plot_begin(c, &s, title, 0, NULL, 0);
+    plot_begin(c, &s, title, 0, plot_label(c, L_PYRAMID_NOTE), 0);
     plot_block_begin(&s, "$P");
     double max = 0;
     for (size_t a = 0; a < mean.dims[3]; a++) {
