@@ -314,6 +314,27 @@ static int add_user(scale_entry *e, hobj_ref_t dataset, int dimension)
     return 0;
 }
 
+/* Every dimension's label (the axis name) as H5DSset_label writes them, one attribute
+ * DIMENSION_LABELS of variable-length ASCII strings, in one write instead of one rewrite of the
+ * attribute per dimension. */
+static int set_labels(hid_t dset, const cc_layout_item *it)
+{
+    const char *labels[CC_LAYOUT_MAX_RANK];
+    if (it->rank == 0) /* a scalar has no dimensions to label */
+        return 0;
+    for (int i = 0; i < it->rank; i++)
+        labels[i] = it->axis[i];
+    hsize_t rank = (hsize_t)it->rank;
+    hid_t type = H5Tcopy(H5T_C_S1), space = H5Screate_simple(1, &rank, NULL), attr = -1;
+    int ok = type >= 0 && space >= 0 && H5Tset_size(type, H5T_VARIABLE) >= 0 &&
+             (attr = H5Acreate2(dset, "DIMENSION_LABELS", type, space, H5P_DEFAULT, H5P_DEFAULT)) >= 0 &&
+             H5Awrite(attr, type, labels) >= 0;
+    if (attr >= 0) H5Aclose(attr);
+    if (space >= 0) H5Sclose(space);
+    if (type >= 0) H5Tclose(type);
+    return ok ? 0 : -1;
+}
+
 /* Attach each dimension's scale, labelled with the axis name, as H5DSattach_scale and
  * H5DSset_label do: the dataset's DIMENSION_LIST (a reference to each dimension's scale) and
  * DIMENSION_LABELS now, the scales' REFERENCE_LIST entries kept for finish_scales. */
@@ -337,9 +358,7 @@ static int attach_scales(writer *w, hid_t dset, const cc_layout_item *it)
     if (attr >= 0) H5Aclose(attr);
     if (space >= 0) H5Sclose(space);
     if (type >= 0) H5Tclose(type);
-    for (int i = 0; ok && i < it->rank; i++)
-        ok = H5DSset_label(dset, (unsigned)i, it->axis[i]) >= 0;
-    return ok ? 0 : -1;
+    return ok ? set_labels(dset, it) : -1;
 }
 
 /* Every scale's REFERENCE_LIST: the datasets and dimensions it is attached to, in the order of
@@ -379,11 +398,10 @@ static int attach_scales_h5ds(hid_t file, hid_t dset, const cc_layout_item *it)
     int ok = 1;
     for (int i = 0; ok && i < it->rank; i++) {
         hid_t scale = H5Dopen2(file, it->axis_path[i], H5P_DEFAULT);
-        ok = scale >= 0 && H5DSattach_scale(dset, scale, (unsigned)i) >= 0 &&
-             H5DSset_label(dset, (unsigned)i, it->axis[i]) >= 0;
+        ok = scale >= 0 && H5DSattach_scale(dset, scale, (unsigned)i) >= 0;
         if (scale >= 0) H5Dclose(scale);
     }
-    return ok ? 0 : -1;
+    return ok ? set_labels(dset, it) : -1;
 }
 
 /* A group (opened when it exists: made on the way to a streamed dataset, or by an earlier
