@@ -7,7 +7,8 @@ a non-zero exit, within a timeout.
 Cases: 2 ranks on 10 replications (5 each) with 3 coverage replications; 3 ranks on 200
 replications of two scenarios (two rounds of 3 x 64, then 8 shared 2/3/3: a count that is no
 multiple of the block), coverage on 2; rank 1 reading a scenario that does not exist (an input
-only one node cannot read); rank 1 interrupted in the middle of a run.
+only one node cannot read); rank 1 interrupted in the middle of a run; a batch of three
+municipalities over 2 ranks, and one whose rank 1 cannot read the municipal tables.
 
 Without mpirun or the MPI program this test skips, saying why, but fails under CI (CI set), where
 `make check` builds the MPI program after installing Open MPI.
@@ -171,6 +172,42 @@ class MpiRunTest(unittest.TestCase):
         self.assertEqual(result.returncode, 0, result.stderr)
         self.assertEqual(os.listdir(os.path.join(nodes[0], "out")), ["x.h5"])
         self.assertEqual(os.listdir(nodes[1]), [], "rank 1 made nothing")
+
+    def test_batch_over_two_ranks_matches_one_process(self):
+        """batch shares each municipality's replications over the ranks; rank 0 writes the same
+        file the serial program writes."""
+        batch = ["batch", "--codes", "12217,13101,01100", "-n", "10", "-j", "1", "-q",
+                 "--set", "simulation.end_year=2030"]
+        distributed, serial = self.path("batch-np2.h5"), self.path("batch-serial.h5")
+        result = mpirun(2, batch + ["-o", distributed], timeout=180)
+        self.assertEqual(result.returncode, 0, result.stderr)
+        result = T.run(batch + ["-o", serial], timeout=180)
+        self.assertEqual(result.returncode, 0, result.stderr)
+        diff = subprocess.run(["h5diff", "--exclude-path", "/provenance", distributed, serial],
+                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, universal_newlines=True, timeout=120)
+        self.assertEqual(diff.returncode, 0, "h5diff found differences:\n" + diff.stdout[-3000:] + diff.stderr)
+        with h5py.File(distributed, "r") as f:
+            self.assertEqual(int(f["provenance"].attrs["ranks"]), 2)
+            self.assertEqual(f["scenario"].shape[0], 3)
+            self.assertEqual(f["replication"].shape[0], 10)
+
+    def test_batch_error_on_rank_one_stops_every_rank(self):
+        """A rank that cannot read the municipal tables (a folder only rank 0's node has) ends the
+        batch on every rank: one message, a non-zero exit, no results file."""
+        out, empty = self.path("batch-never.h5"), self.path("no-tables")
+        os.makedirs(empty, exist_ok=True)
+        script = self.rank_script("batch-bad.sh", (
+            'if [ "$RANK" = 1 ]; then D=%s; else D=%s; fi\n'
+            'exec %s batch --scenarios "$D" --codes 12217,13101 -n 4 -j 1 -q -o %s\n') % (
+                empty, os.path.join(T.REPO_ROOT, "scenarios"), MPI_BIN, out))
+        start = time.monotonic()
+        result = mpirun(2, [], timeout=60, program=script)
+        self.assertLess(time.monotonic() - start, 60)
+        self.assertNotEqual(result.returncode, 0, result.stderr)
+        lines = carecast_lines(result.stderr)
+        self.assertEqual(len(lines), 1, "one message, from rank 0:\n" + result.stderr)
+        self.assertIn("no-tables", lines[0])
+        self.assertFalse(os.path.exists(out), "no results file after a failed batch")
 
     def test_capacity_refuses_several_ranks(self):
         result = mpirun(2, ["capacity", T.scenario_path("kashiwa.ini")], timeout=60)

@@ -534,9 +534,9 @@ static int command(int argc, char **argv)
         fputs(usage_main, stdout);
         return 0;
     }
-    if (cc_ranks_size() > 1 && strcmp(cmd, "run") != 0) { /* only run shares its work over ranks */
-        fprintf(stderr, "carecast: %s runs in one process: start it without mpirun (only run shares its work "
-                "over MPI ranks)\n", cmd);
+    if (cc_ranks_size() > 1 && strcmp(cmd, "run") != 0 && strcmp(cmd, "batch") != 0) { /* they share their work */
+        fprintf(stderr, "carecast: %s runs in one process: start it without mpirun (only run and batch share "
+                "their work over MPI ranks)\n", cmd);
         return EXIT_USAGE;
     }
     if (strcmp(cmd, "run") == 0 && cli_run_has_region(argc - 1, argv + 1)) return cli_run_region(argc - 1, argv + 1);

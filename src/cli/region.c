@@ -52,9 +52,10 @@ static int scenarios_folder(const char *given, char *buf, size_t size)
     }
     snprintf(probe, sizeof probe, "%s/" TEMPLATE, from);
     if (!file_exists(probe) || !realpath(from, buf) || strlen(buf) + 64 > size) {
-        fprintf(stderr, "carecast: no %s in the scenarios folder '%s': give the folder of the shipped tables with "
-                "--scenarios DIR or CARECAST_SCENARIOS\n", TEMPLATE, from);
-        return EXIT_USAGE;
+        cc_error err; /* through cli_report: under MPI, rank 0 says it for a rank that lacks the folder */
+        cc_error_set(&err, CC_ERR_USAGE, NULL, 0, NULL, "no %s in the scenarios folder '%s': give the folder of the "
+                     "shipped tables with --scenarios DIR or CARECAST_SCENARIOS", TEMPLATE, from);
+        return cli_report(&err);
     }
     return 0;
 }
@@ -622,7 +623,7 @@ int cmd_batch(int argc, char **argv)
     }
     snprintf(reps_text, sizeof reps_text, "%ld", replications);
     ov[noverrides++] = (cc_override){"simulation", "replications", reps_text};
-    if ((rc = cli_check_target(output, NULL, 0)) != 0) goto out;
+    if (cc_ranks_rank() == 0 && (rc = cli_check_target(output, NULL, 0)) != 0) goto out; /* rank 0 writes */
     if ((rc = scenarios_folder(given, folder, sizeof folder)) != 0 || (rc = load_regions(folder, &regions)) != 0)
         goto out;
     snprintf(base, sizeof base, "%s/" TEMPLATE, folder);
@@ -661,7 +662,7 @@ int cmd_batch(int argc, char **argv)
     run_options.progress_user = &progress;
     run_options.interrupted = &cli_interrupted;
     cli_catch_signals();
-    cc_run_facts facts = {cc_run_threads((int)threads), 1, command_line, &cli_interrupted};
+    cc_run_facts facts = {cc_run_threads((int)threads), cc_ranks_size(), command_line, &cli_interrupted};
     if (cc_run_batch(batch_scenario, &source, n, &run_options, &facts, output, &err) != 0) {
         if (progress.on_terminal) fputc('\n', stderr);
         rc = cli_report(&err);

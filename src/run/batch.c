@@ -3,7 +3,12 @@
  * complete and then its summaries and its slice of every dataset over scenarios; the store and
  * the scenario are freed before the next one is built, so memory stays flat in the number of
  * scenarios. Scenario 0 is kept to the end: the others are checked against it and the file's
- * provenance names it. */
+ * provenance names it.
+ *
+ * Under MPI with several ranks every rank builds the same scenarios in the same order and each
+ * scenario's replications are shared over the ranks as in cc_run (rank 0 gathers the rows and
+ * alone opens and writes the file); the ranks agree after building each scenario and after
+ * running it, so an error on any rank ends the batch on all of them. */
 #include "carecast/batch.h"
 
 #include <stdlib.h>
@@ -12,6 +17,7 @@
 #include <malloc.h>
 #endif
 
+#include "carecast/ranks.h"
 #include "carecast/run.h"
 #include "run_internal.h"
 
@@ -48,8 +54,10 @@ int cc_run_batch(cc_scenario_source source, void *user, int n, const cc_run_opti
     memset(&current, 0, sizeof current);
     char **names = calloc((size_t)n, sizeof *names);
     long done = 0, total = options->replications * (long)n;
-    int ret = names ? cc_results_file_open(&file, path, n, CC_RESULTS_TITLE, CC_RESULTS_LAYOUT, err)
-                    : cc_error_set(err, CC_ERR_NOMEM, NULL, 0, NULL, "out of memory");
+    int rank0 = cc_ranks_rank() == 0; /* the only rank that opens and writes the file */
+    int ret = !names ? cc_error_set(err, CC_ERR_NOMEM, NULL, 0, NULL, "out of memory")
+                     : rank0 ? cc_results_file_open(&file, path, n, CC_RESULTS_TITLE, CC_RESULTS_LAYOUT, err) : 0;
+    ret = cc_ranks_agree(ret, err, NULL);
     for (int i = 0; ret == 0 && i < n; i++) {
         if (options->interrupted && *options->interrupted) {
             ret = cc_error_set(err, CC_ERR_INTERRUPTED, NULL, 0, NULL, "interrupted");
@@ -66,23 +74,25 @@ int cc_run_batch(cc_scenario_source source, void *user, int n, const cc_run_opti
             (i > 0 || (ret = cc_run_check_memory(s, 1, options->replications, years, 1, err)) == 0) &&
             !(names[i] = strdup(s->name)))
             ret = cc_error_set(err, CC_ERR_NOMEM, NULL, 0, NULL, "out of memory");
+        ret = cc_ranks_agree(ret, err, NULL); /* every rank has built scenario i */
         cc_results res;
         memset(&res, 0, sizeof res);
         if (ret == 0 && (ret = cc_results_init_streamed(&res, 1, (int)options->replications, years,
                                                         s->population.base_year, s->demand.enabled, file, i, 0,
                                                         CC_RUN_BLOCK)) != 0)
             ret = cc_error_set(err, ret, NULL, 0, NULL, "out of memory for results");
-        else if (ret == 0 && (ret = cc_run_into(s, 1, options, &res, &done, total, err)) == 0 &&
+        else if (ret == 0 && (ret = cc_run_into(s, 1, options, &res, &done, total, err)) == 0 && rank0 &&
                  (ret = cc_results_file_add(file, &res, i, err)) == 0)
             ret = cc_results_file_scenario(file, s, err);
         cc_results_free(&res); /* its datasets released: the next scenario's store opens them again */
+        ret = cc_ranks_agree(ret, err, NULL); /* scenario i is written (rank 0) */
         if (i > 0)
             cc_scenario_free(&current);
 #ifdef __GLIBC__
         malloc_trim(0); /* freed memory back to the system: a scenario's leftovers must not add up */
 #endif
     }
-    if (ret == 0)
+    if (ret == 0 && rank0)
         ret = cc_results_file_commit(file, &first, facts, err);
     cc_results_file_close(file); /* the temporary file is removed unless committed */
     cc_scenario_free(&first);
