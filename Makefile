@@ -76,14 +76,15 @@ run: deps
 
 # Unit tests (cmocka), then the CLI tests (Python: bad inputs, h5py reader, determinism,
 # reference projection, demand), valgrind memcheck of a run, a check and failing inputs, then
-# unit and CLI tests again under AddressSanitizer + UBSan (valgrind cannot run those binaries).
+# unit and CLI tests again under AddressSanitizer + UBSan (valgrind cannot run those binaries;
+# CARECAST_SANITIZED skips the tests of other programs there: MPI, netCDF clients).
 ASAN_FLAGS = -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
 check: deps
 	$(MAKE) -j2 MPI=1 mpi # tests/test_mpi.py compares its files with the serial program's
 	$(MAKE) -j2 test-programs # compiled on both cores; the tests themselves run one after another
 	$(MAKE) unit cli-tests memcheck
 	$(MAKE) -j2 BUILD=build-asan CFLAGS="$(ASAN_FLAGS)" test-programs
-	$(MAKE) BUILD=build-asan CFLAGS="$(ASAN_FLAGS)" unit cli-tests
+	$(MAKE) BUILD=build-asan CFLAGS="$(ASAN_FLAGS)" CLI_ENV=CARECAST_SANITIZED=1 unit cli-tests
 
 # Everything the tests run, built (make -j2 test-programs compiles it in parallel).
 test-programs: $(BUILD)/carecast $(TEST_BIN) $(BUILD)/bench_draws $(BUILD)/bench_coverage
@@ -93,7 +94,7 @@ unit: $(TEST_BIN) $(BUILD)/bench_draws $(BUILD)/bench_coverage # the benchmark p
 	if [ -n "$$failed" ]; then echo "FAILED:$$failed"; exit 1; fi
 
 cli-tests: $(BUILD)/carecast
-	CARECAST_BIN=$(abspath $(BUILD))/carecast CARECAST_MPI_BIN=$(abspath build-mpi)/carecast \
+	$(CLI_ENV) CARECAST_BIN=$(abspath $(BUILD))/carecast CARECAST_MPI_BIN=$(abspath build-mpi)/carecast \
 	$(PYTHON) -m unittest discover -s tests -p 'test_*.py' -v
 
 # No memcheck report allowed (tests/memcheck.py; suppressions: tests/valgrind.supp, library

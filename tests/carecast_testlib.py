@@ -30,6 +30,16 @@ EXIT_OK, EXIT_RUN_FAILED, EXIT_USAGE, EXIT_INPUT, EXIT_INTERRUPTED = 0, 1, 2, 3,
 
 NOBODY = 65534
 
+# The second pass of `make check` (AddressSanitizer + UBSan build) sets CARECAST_SANITIZED: a
+# test whose program under test is not the sanitized carecast (the MPI program, netCDF clients)
+# or that repeats one path many times skips there, saying so; the normal pass runs it.
+SANITIZED = bool(os.environ.get("CARECAST_SANITIZED"))
+
+
+def skip_when_sanitized(reason):
+    """Decorator: skip in the sanitized pass of make check (reason: why it adds nothing there)."""
+    return unittest.skipIf(SANITIZED, "sanitized pass: " + reason)
+
 
 def carecast_bin():
     return os.environ.get("CARECAST_BIN") or os.path.join(REPO_ROOT, "build", "carecast")

@@ -286,7 +286,14 @@ static long peak_kib(void)
 }
 
 /* The peak memory of a batch does not grow with its scenarios: 200 tiny scenarios peak within
- * 1.2x of 20 (the peak so far is kept by the kernel, so the second batch's growth shows). */
+ * 1.2x of 20 (the peak so far is kept by the kernel, so the second batch's growth shows).
+ * Under AddressSanitizer freed memory waits in its quarantine, so the peak measures that, not
+ * carecast: there the batch is shorter (its code still runs sanitized) and the peak not compared. */
+#ifdef __SANITIZE_ADDRESS__
+enum { MANY_SCENARIOS = 40, COMPARE_PEAKS = 0 };
+#else
+enum { MANY_SCENARIOS = 200, COMPARE_PEAKS = 1 };
+#endif
 static void test_batch_memory_flat(void **state)
 {
     (void)state;
@@ -305,15 +312,17 @@ static void test_batch_memory_flat(void **state)
     }
     assert_cc_ok(cc_run_batch(load, &st, 20, &options, NULL, tu_path(path, dir, "20.h5"), &err), &err);
     long twenty = peak_kib();
-    assert_cc_ok(cc_run_batch(load, &st, 200, &options, NULL, tu_path(path, dir, "200.h5"), &err), &err);
-    long two_hundred = peak_kib();
-    print_message("peak memory: %ld KiB after 20 scenarios, %ld KiB after 200\n", twenty, two_hundred);
-    assert_true(two_hundred <= twenty * 1.2);
+    assert_cc_ok(cc_run_batch(load, &st, MANY_SCENARIOS, &options, NULL, tu_path(path, dir, "many.h5"), &err), &err);
+    long many = peak_kib();
+    print_message("peak memory: %ld KiB after 20 scenarios, %ld KiB after %d%s\n", twenty, many, MANY_SCENARIOS,
+                  COMPARE_PEAKS ? "" : " (AddressSanitizer: not compared)");
+    if (COMPARE_PEAKS)
+        assert_true(many <= twenty * 1.2);
     cc_reader *r;
     assert_cc_ok(cc_reader_open(&r, path, &err), &err);
     cc_read_dataset d;
     assert_cc_ok(cc_reader_read(r, "/population/total/replications", &d, &err), &err);
-    assert_int_equal(d.dims[0], 200);
+    assert_int_equal(d.dims[0], MANY_SCENARIOS);
     assert_int_equal(d.dims[1], 8);
     cc_read_dataset_free(&d);
     cc_reader_close(r);

@@ -126,6 +126,8 @@ class RegionRun(unittest.TestCase):
             base = f["population/base"][()]  # [scenario, sex (male, female, total), age]
             self.assertEqual(round(base[0, 0].sum() + base[0, 1].sum()), total)
 
+    @T.skip_when_sanitized("13 loads of the 10 MB register (40 s); `scenario --region` runs sanitized in "
+                           "test_written_scenario_runs_and_takes_edits")
     def test_hamadori_targets_add_up_to_the_combined_area(self):
         with open(TOTALS, encoding="utf-8") as f:
             area = {int(r["year"]): float(r["total_population"]) for r in csv.DictReader(f) if r["area_code"] == "07999"}

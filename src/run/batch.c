@@ -43,6 +43,13 @@ static int check_scenario(const cc_scenario *first, const cc_scenario *s, int i,
     return 0;
 }
 
+/* Every rank's outcome (several ranks); with one rank its own: agreement is sticky (once a rank
+ * failed every later call fails), which one process running several batches must not inherit. */
+static int agree(int ret, cc_error *err)
+{
+    return cc_ranks_size() > 1 ? cc_ranks_agree(ret, err, NULL) : ret;
+}
+
 int cc_run_batch(cc_scenario_source source, void *user, int n, const cc_run_options *options,
                  const cc_run_facts *facts, const char *path, cc_error *err)
 {
@@ -57,7 +64,7 @@ int cc_run_batch(cc_scenario_source source, void *user, int n, const cc_run_opti
     int rank0 = cc_ranks_rank() == 0; /* the only rank that opens and writes the file */
     int ret = !names ? cc_error_set(err, CC_ERR_NOMEM, NULL, 0, NULL, "out of memory")
                      : rank0 ? cc_results_file_open(&file, path, n, CC_RESULTS_TITLE, CC_RESULTS_LAYOUT, err) : 0;
-    ret = cc_ranks_agree(ret, err, NULL);
+    ret = agree(ret, err);
     for (int i = 0; ret == 0 && i < n; i++) {
         if (options->interrupted && *options->interrupted) {
             ret = cc_error_set(err, CC_ERR_INTERRUPTED, NULL, 0, NULL, "interrupted");
@@ -74,7 +81,7 @@ int cc_run_batch(cc_scenario_source source, void *user, int n, const cc_run_opti
             (i > 0 || (ret = cc_run_check_memory(s, 1, options->replications, years, 1, err)) == 0) &&
             !(names[i] = strdup(s->name)))
             ret = cc_error_set(err, CC_ERR_NOMEM, NULL, 0, NULL, "out of memory");
-        ret = cc_ranks_agree(ret, err, NULL); /* every rank has built scenario i */
+        ret = agree(ret, err); /* every rank has built scenario i */
         cc_results res;
         memset(&res, 0, sizeof res);
         if (ret == 0 && (ret = cc_results_init_streamed(&res, 1, (int)options->replications, years,
@@ -85,7 +92,7 @@ int cc_run_batch(cc_scenario_source source, void *user, int n, const cc_run_opti
                  (ret = cc_results_file_add(file, &res, i, err)) == 0)
             ret = cc_results_file_scenario(file, s, err);
         cc_results_free(&res); /* its datasets released: the next scenario's store opens them again */
-        ret = cc_ranks_agree(ret, err, NULL); /* scenario i is written (rank 0) */
+        ret = agree(ret, err); /* scenario i is written (rank 0) */
         if (i > 0)
             cc_scenario_free(&current);
 #ifdef __GLIBC__
