@@ -78,7 +78,8 @@ int cc_run_batch(cc_scenario_source source, void *user, int n, const cc_run_opti
         s->run.replications = options->replications;
         int years = cc_scenario_years(s);
         if ((ret = check_scenario(&first, s, i, names, err)) == 0 &&
-            (i > 0 || (ret = cc_run_check_memory(s, 1, options->replications, years, 1, err)) == 0) &&
+            (i > 0 || (ret = cc_run_check_memory(s, 1, options->replications, years, 1,
+                                                              cc_run_threads(options->threads), err)) == 0) &&
             !(names[i] = strdup(s->name)))
             ret = cc_error_set(err, CC_ERR_NOMEM, NULL, 0, NULL, "out of memory");
         ret = agree(ret, err); /* every rank has built scenario i */

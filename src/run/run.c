@@ -334,7 +334,7 @@ static const char *size_text(double bytes, char buf[32])
  * per-replication peak and exceedance years, and the coverage stage's per-doctor values of its
  * [coverage] replications. */
 int cc_run_check_memory(const cc_scenario *scenarios, int nscenarios, long reps, int years, int streamed,
-                        cc_error *err)
+                        int threads, cc_error *err)
 {
     const cc_scenario *first = &scenarios[0];
     /* per replication: the rows, and of the largest quantity the values of one year */
@@ -352,7 +352,7 @@ int cc_run_check_memory(const cc_scenario *scenarios, int nscenarios, long reps,
     /* the by-age moments; per replication: peak and exceedance years (and the summaries' copies),
      * each thread's column of one cell's values for its quantiles */
     needed += 2.0 * 8 * nscenarios * years * CC_SEX_AXIS * CC_AGES + 2.0 * 12 * nscenarios * reps +
-              8.0 * reps * cc_run_threads(0);
+              8.0 * reps * threads;
     if (first->coverage.enabled && first->demand.enabled) {
         long cov = first->coverage.replications > 0 && first->coverage.replications < reps
                        ? first->coverage.replications : reps;
@@ -435,7 +435,8 @@ static int run(const cc_scenario *scenarios, int nscenarios, const cc_run_option
     long reps = options->replications, done = 0, total = reps * nscenarios;
     memset(res, 0, sizeof *res);
     int ret = cc_scenarios_check_compatible(scenarios, nscenarios, err);
-    if (ret != 0 || (ret = cc_run_check_memory(scenarios, nscenarios, reps, years, streamed, err)) != 0) {
+    if (ret != 0 || (ret = cc_run_check_memory(scenarios, nscenarios, reps, years, streamed,
+                                                                 cc_run_threads(options->threads), err)) != 0) {
         cc_results_file_close(file);
         return ret;
     }

@@ -9,9 +9,10 @@
 #define CC_RUN_BLOCK 64 /* replications per block (and rows per block of a streamed store); does not affect results */
 
 /* Refuse (CC_ERR_NOMEM, err filled) a run whose peak memory will not fit what is available:
- * in memory, or streamed (rows written as blocks complete). */
+ * in memory, or streamed (rows written as blocks complete), on `threads` threads (each holds a
+ * column of values while the summaries sort). */
 int cc_run_check_memory(const cc_scenario *scenarios, int nscenarios, long reps, int years, int streamed,
-                        cc_error *err);
+                        int threads, cc_error *err);
 
 /* Every scenario's replications into res (initialised for them by the caller: in memory or
  * streamed), counting replications done from *done of total for options->progress. The caller
