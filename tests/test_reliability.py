@@ -89,14 +89,14 @@ class OutputTargetTest(unittest.TestCase):
             f.write("[scenario]\nbase = %s\nname = s\n" % T.scenario_path("kashiwa.ini"))
         with open(scenario) as f:
             text = f.read()
-        self.refused(scenario, T.EXIT_USAGE, "one of the run's inputs", scenario=scenario)
+        self.refused(scenario, T.EXIT_USAGE, "one of this command's inputs", scenario=scenario)
         with open(scenario) as f:
             self.assertEqual(f.read(), text)
         base = T.scenario_path("kashiwa.ini")
-        self.refused(base, T.EXIT_USAGE, "one of the run's inputs", scenario=scenario)
+        self.refused(base, T.EXIT_USAGE, "one of this command's inputs", scenario=scenario)
         table = os.path.join(T.REPO_ROOT, "scenarios", "data", "kashiwa_clinics.csv")
         before = os.stat(table).st_mtime_ns
-        self.refused(table, T.EXIT_USAGE, "one of the run's inputs", scenario=scenario)
+        self.refused(table, T.EXIT_USAGE, "one of this command's inputs", scenario=scenario)
         self.assertEqual(os.stat(table).st_mtime_ns, before)
 
     def check_full_disk(self, target, env=None):

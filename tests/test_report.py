@@ -183,6 +183,25 @@ class ReportTest(unittest.TestCase):
         self.assertEqual(r.returncode, T.EXIT_INPUT)
         self.assertFalse(os.path.exists(os.path.join(self.tmp, "x.html")))
 
+    def test_output_never_replaces_the_results_file_a_link_or_a_folder(self):
+        """-o naming the results file itself (which the page would replace), a symbolic link (the
+        rename would replace the link) or a folder is refused before anything is drawn."""
+        results = os.path.join(self.tmp, "own.h5")
+        shutil.copyfile(S.run_file(), results)
+        with open(results, "rb") as f:
+            before = f.read()
+        link = os.path.join(self.tmp, "link.html")
+        os.symlink(os.path.join(self.tmp, "elsewhere.html"), link)
+        for target, says in ((results, "inputs"), (link, "symbolic link"), (self.tmp, "folder")):
+            with self.subTest(target=os.path.basename(target)):
+                r = T.run(["report", results, "-o", target])
+                self.assertEqual(r.returncode, T.EXIT_USAGE, r.stderr)
+                self.assertIn(says, r.stderr)
+        with open(results, "rb") as f:
+            self.assertEqual(f.read(), before, "the results file is untouched")
+        self.assertTrue(os.path.islink(link), "the link is still a link")
+        self.assertFalse(os.path.exists(os.path.join(self.tmp, "elsewhere.html")))
+
     def test_interrupt_leaves_nothing_behind(self):
         """SIGTERM (or Ctrl-C) while a chart is drawn: exit 130, the private chart folder
         removed, no page and no temporary file beside it. A stand-in gnuplot says when it has

@@ -150,6 +150,9 @@ int cmd_report(int argc, char **argv)
         return rc;
     cc_reader_close(reader);
     cc_error err;
+    const char *inputs[] = {argv[optind]}; /* never the results file itself, a link or a folder */
+    if (cc_results_check_target(out, inputs, 1, &err) != 0)
+        return cli_report(&err);
     cli_catch_signals(); /* Ctrl-C stops between charts and removes the private chart folder */
     if (cc_report_html(argv[optind], out, lang, &cli_interrupted, &err) != 0)
         return cli_report(&err);

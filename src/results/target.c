@@ -1,6 +1,6 @@
-/* Where a results file may go (README, "Reliability"): checked before any replication runs, so
- * a run is never thrown away at its end for a bad -o, and nothing but a regular file (or
- * nothing) is ever replaced:
+/* Where a results file (or another command's output file: a report) may go (README,
+ * "Reliability"): checked before any replication runs, so a run is never thrown away at its end
+ * for a bad -o, and nothing but a regular file (or nothing) is ever replaced:
  *  - the path must be non-empty, must not end in '/', and its temporary name (".NAME.tmp-PID-
  *    XXXXXX" beside it) must fit the system's name and path limits;
  *  - its folder must exist and be writable;
@@ -99,10 +99,10 @@ int cc_results_check_target(const char *path, const char *const *inputs, int nin
     const char *name;
     struct stat st, in;
     if (!path || !path[0])
-        return cc_error_set(err, CC_ERR_USAGE, "command line", 0, "output", "the results file name is empty");
+        return cc_error_set(err, CC_ERR_USAGE, "command line", 0, "output", "the output file name is empty");
     if (split_path(path, dir, sizeof dir, &name) != 0 || !name[0])
         return cc_error_set(err, CC_ERR_USAGE, path, 0, "output",
-                            "names a folder, not a file: give the results file's name");
+                            "names a folder, not a file: give the output file's name");
     long name_max = pathconf(dir, _PC_NAME_MAX);
     if (name_max <= 0)
         name_max = NAME_MAX;
@@ -117,18 +117,18 @@ int cc_results_check_target(const char *path, const char *const *inputs, int nin
         return cc_error_set(err, CC_ERR_IO, path, 0, "output", "output folder '%s' is not writable", dir);
     if (lstat(path, &st) == 0) {
         if (S_ISDIR(st.st_mode))
-            return cc_error_set(err, CC_ERR_USAGE, path, 0, "output", "is a folder: give the results file's name");
+            return cc_error_set(err, CC_ERR_USAGE, path, 0, "output", "is a folder: give the output file's name");
         if (S_ISLNK(st.st_mode))
             return cc_error_set(err, CC_ERR_USAGE, path, 0, "output",
-                                "is a symbolic link: the results file replaces its target's name by "
-                                "rename, so give the real path");
+                                "is a symbolic link: the output replaces its target's name by rename, "
+                                "so give the real path");
         if (!S_ISREG(st.st_mode))
             return cc_error_set(err, CC_ERR_USAGE, path, 0, "output",
                                 "is not a regular file (a device, FIFO or socket); it is never replaced");
         for (int i = 0; i < ninputs; i++)
             if (inputs[i] && stat(inputs[i], &in) == 0 && in.st_dev == st.st_dev && in.st_ino == st.st_ino)
                 return cc_error_set(err, CC_ERR_USAGE, path, 0, "output",
-                                    "is one of the run's inputs (%s): choose another results file", inputs[i]);
+                                    "is one of this command's inputs (%s): choose another output file", inputs[i]);
     } else if (errno != ENOENT) {
         return cc_error_set(err, CC_ERR_IO, path, 0, "output", "cannot inspect: %s", strerror(errno));
     }
