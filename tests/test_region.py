@@ -238,6 +238,15 @@ class RegionRun(unittest.TestCase):
         result = T.run(["regions", path, "--years", "2051"])
         self.assertEqual(result.returncode, T.EXIT_INPUT)
         self.assertIn("2051", result.stderr)
+        # -o naming the results file itself is refused, the file untouched (it used to become the CSV)
+        with open(path, "rb") as f:
+            before = f.read()
+        result = T.run(["regions", path, "-o", path])
+        self.assertEqual(result.returncode, T.EXIT_USAGE, result.stderr)
+        self.assertIn("inputs", result.stderr)
+        with open(path, "rb") as f:
+            self.assertEqual(f.read(), before)
+        self.assertEqual(sorted(n for n in os.listdir(self.tmp) if ".tmp-" in n), [], "no temporary file left")
 
 
 @T.require_binary

@@ -8,6 +8,7 @@
 #define CARECAST_REPORT_H
 
 #include <signal.h>
+#include <stdio.h>
 
 #include "carecast/error.h"
 
@@ -33,5 +34,14 @@ typedef struct {
 int cc_plot_results(const char *results_path, const char *out_dir, cc_plot_format format,
                     cc_lang lang, volatile sig_atomic_t *interrupted, cc_plot_list *out, cc_error *err);
 void cc_plot_list_free(cc_plot_list *list);
+
+/* Every output file of plot, export, report and regions is written whole or not at all: fill
+ * writes the content to f, a new temporary file beside path (".NAME.tmp-XXXXXX", mode 0644),
+ * which is flushed (with sync, also fsync'ed) and renamed over path only when fill returned 0
+ * and every byte reached it; otherwise it is removed and a file already at path is left as it
+ * was. fill returns 0 or a cc_error code (err filled). Returns 0 or a cc_error code, err naming
+ * path. */
+typedef int (*cc_output_fill)(FILE *f, void *user, cc_error *err);
+int cc_output_write(const char *path, int sync, cc_output_fill fill, void *user, cc_error *err);
 
 #endif

@@ -371,6 +371,44 @@ static int check_quantiles(const cc_read_dataset *d, const char *path)
     return 0;
 }
 
+/* The regions table (a cc_output_fill): per scenario and year, 75+ and home-care patients'
+ * median and 90% band. */
+typedef struct {
+    const cc_read_axis *scen;
+    const cc_read_dataset *d; /* [2]: age75plus, home_care quantiles */
+    const int *qi, *yi, *years;
+    int nyears;
+} regions_table;
+
+static int write_regions(FILE *out, void *user, cc_error *err)
+{
+    const regions_table *t = user;
+    (void)err; /* a failed write shows in the stream */
+    fprintf(out, "scenario,code,year,age75plus_median,age75plus_p05,age75plus_p95,"
+                 "home_care_median,home_care_p05,home_care_p95\n");
+    for (size_t sc = 0; sc < t->scen->length; sc++) {
+        const char *name = t->scen->strings[sc];
+        /* a region's scenario is "<code>_<name>": the code gets a column of its own */
+        int coded = strlen(name) > 6 && strspn(name, "0123456789") == 5 && name[5] == '_';
+        for (int y = 0; y < t->nyears; y++) {
+            if (strpbrk(name, ",\"\r\n")) { /* quoted, its quotes doubled (RFC 4180) */
+                fputc('"', out);
+                for (const char *p = name; *p; p++)
+                    fprintf(out, *p == '"' ? "\"\"" : "%c", *p);
+                fputc('"', out);
+            } else {
+                fputs(name, out);
+            }
+            fprintf(out, ",%.*s,%d", coded ? 5 : 0, name, t->years[y]);
+            for (int k = 0; k < 2; k++)
+                for (int q = 0; q < 3; q++)
+                    fprintf(out, ",%.1f", quantile_at(&t->d[k], (int)sc, t->qi[q], t->yi[y]));
+            fputc('\n', out);
+        }
+    }
+    return 0;
+}
+
 int cmd_regions(int argc, char **argv)
 {
     static const struct option options[] = {{"output", required_argument, 0, 'o'}, {"years", required_argument, 0, 'y'},
@@ -408,6 +446,9 @@ int cmd_regions(int argc, char **argv)
     cc_read_dataset d[2];
     cc_error err;
     memset(d, 0, sizeof d);
+    const char *inputs[] = {argv[optind]}; /* never the results file itself, a link or a folder */
+    if (output && cc_results_check_target(output, inputs, 1, &err) != 0)
+        return cli_report(&err);
     if (cc_reader_open(&reader, argv[optind], &err) != 0) { /* not a results file: bad input */
         cli_report(&err);
         return EXIT_INPUT;
@@ -439,38 +480,12 @@ int cmd_regions(int argc, char **argv)
         fprintf(stderr, "carecast: %s: the scenario axis holds no names\n", argv[optind]);
         rc = EXIT_INPUT;
     }
-    FILE *out = NULL;
-    if (rc == 0 && !(out = output ? fopen(output, "w") : stdout)) {
-        fprintf(stderr, "carecast: cannot write %s: %s\n", output, strerror(errno));
+    regions_table table = {scen, d, qi, yi, years, nyears};
+    if (rc == 0 && !output && (write_regions(stdout, &table, &err), fflush(stdout) != 0)) {
+        fprintf(stderr, "carecast: cannot write to stdout\n");
         rc = EXIT_RUN_FAILED;
-    }
-    if (rc == 0) {
-        fprintf(out, "scenario,code,year,age75plus_median,age75plus_p05,age75plus_p95,"
-                     "home_care_median,home_care_p05,home_care_p95\n");
-        for (size_t sc = 0; sc < scen->length; sc++) {
-            const char *name = scen->strings[sc];
-            /* a region's scenario is "<code>_<name>": the code gets a column of its own */
-            int coded = strlen(name) > 6 && strspn(name, "0123456789") == 5 && name[5] == '_';
-            for (int y = 0; y < nyears; y++) {
-                if (strpbrk(name, ",\"\n")) { /* quoted, its quotes doubled (RFC 4180) */
-                    fputc('"', out);
-                    for (const char *p = name; *p; p++)
-                        fprintf(out, *p == '"' ? "\"\"" : "%c", *p);
-                    fputc('"', out);
-                } else {
-                    fputs(name, out);
-                }
-                fprintf(out, ",%.*s,%d", coded ? 5 : 0, name, years[y]);
-                for (int k = 0; k < 2; k++)
-                    for (int q = 0; q < 3; q++)
-                        fprintf(out, ",%.1f", quantile_at(&d[k], (int)sc, qi[q], yi[y]));
-                fputc('\n', out);
-            }
-        }
-        if ((output ? fclose(out) : fflush(out)) != 0) {
-            fprintf(stderr, "carecast: cannot write %s\n", output ? output : "stdout");
-            rc = EXIT_RUN_FAILED;
-        }
+    } else if (rc == 0 && output && cc_output_write(output, 0, write_regions, &table, &err) != 0) {
+        rc = cli_report(&err);
     }
     for (int k = 0; k < 2; k++)
         cc_read_dataset_free(&d[k]);

@@ -162,46 +162,37 @@ static void rows(csv_out *o, const cc_read_dataset *d)
     }
 }
 
-/* Write `fill` into dir/name through a temporary file and a rename. */
+/* One CSV file (a cc_output_fill): the byte-order mark for a spreadsheet, then fill's rows. */
+typedef struct {
+    const cc_export_options *opt;
+    void (*fill)(csv_out *, const void *);
+    const void *data;
+} csv_job;
+
+static int fill_csv(FILE *f, void *user, cc_error *err)
+{
+    const csv_job *j = user;
+    int excel = j->opt && j->opt->excel;
+    csv_out o = {f, excel ? "\r\n" : "\n", 0, excel};
+    if (excel)
+        put(&o, "\xEF\xBB\xBF"); /* the byte-order mark: Excel then reads UTF-8, not the local code page */
+    j->fill(&o, j->data);
+    /* a failed write shows in the stream (cc_output_write reports it with its errno); else out of memory */
+    return o.bad && !ferror(f) ? cc_error_set(err, CC_ERR_NOMEM, NULL, 0, NULL, "out of memory") : 0;
+}
+
+/* Write `fill` into dir/name whole or not at all (no fsync: the rename guards against a failed
+ * export, not against power loss). */
 static int write_atomic(const char *dir, const char *name, const cc_export_options *opt,
                         void (*fill)(csv_out *, const void *), const void *data, cc_error *err)
 {
-    size_t n = strlen(dir) + strlen(name) + 32;
-    char *target = malloc(n), *tmp = malloc(n);
-    if (!target || !tmp) {
-        free(target);
-        free(tmp);
+    size_t n = strlen(dir) + strlen(name) + 2;
+    char *target = malloc(n);
+    if (!target)
         return cc_error_set(err, CC_ERR_NOMEM, NULL, 0, NULL, "out of memory");
-    }
     snprintf(target, n, "%s/%s", dir, name);
-    snprintf(tmp, n, "%s/.%s.tmp-XXXXXX", dir, name);
-    int rc = 0, fd = mkstemp(tmp);
-    FILE *f = fd >= 0 ? fdopen(fd, "wb") : NULL;
-    if (!f) {
-        rc = cc_error_set(err, CC_ERR_IO, target, 0, NULL, "cannot create a temporary file beside it (%s); an existing file is left as it "
-                           "was", strerror(errno));
-        if (fd >= 0) {
-            close(fd);
-            unlink(tmp);
-        }
-        goto out;
-    }
-    fchmod(fd, 0644);
-    csv_out o = {f, opt && opt->excel ? "\r\n" : "\n", 0, opt && opt->excel};
-    if (opt && opt->excel)
-        put(&o, "\xEF\xBB\xBF"); /* the byte-order mark: Excel then reads UTF-8, not the local code page */
-    fill(&o, data);
-    o.bad |= fflush(f) != 0; /* no fsync: the rename guards against a failed export, not against power loss */
-    int saved = errno;
-    o.bad |= fclose(f) != 0;
-    if (o.bad || rename(tmp, target) != 0) {
-        rc = cc_error_set(err, CC_ERR_IO, target, 0, NULL, "cannot write it (%s); an existing file is left as it was",
-                          strerror(o.bad ? saved : errno));
-        unlink(tmp);
-    }
-out:
+    int rc = cc_output_write(target, 0, fill_csv, &(csv_job){opt, fill, data}, err);
     free(target);
-    free(tmp);
     return rc;
 }
 

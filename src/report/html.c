@@ -695,38 +695,18 @@ static int write_page(FILE *f, const cc_summary *s, const cc_plot_list *charts, 
     return p.bad ? cc_error_set(err, CC_ERR_IO, NULL, 0, NULL, "cannot write the report: %s", strerror(errno)) : 0;
 }
 
-/* Write the page to a temporary file beside out_path and rename it into place. */
-static int write_atomic(const char *out_path, const cc_summary *s, const cc_plot_list *charts, const char *dir,
-                        const char *results, cc_lang lang, cc_error *err)
+/* What the page is written from (a cc_output_fill). */
+typedef struct {
+    const cc_summary *s;
+    const cc_plot_list *charts;
+    const char *dir, *results;
+    cc_lang lang;
+} page_job;
+
+static int fill_page(FILE *f, void *user, cc_error *err)
 {
-    size_t n = strlen(out_path) + 32;
-    char *tmp = malloc(n);
-    if (!tmp)
-        return cc_error_set(err, CC_ERR_NOMEM, NULL, 0, NULL, "out of memory");
-    const char *slash = strrchr(out_path, '/');
-    snprintf(tmp, n, "%.*s.%s.tmp-XXXXXX", slash ? (int)(slash - out_path + 1) : 0, out_path,
-             slash ? slash + 1 : out_path);
-    int fd = mkstemp(tmp), rc = 0;
-    FILE *f = fd >= 0 ? fdopen(fd, "wb") : NULL;
-    if (!f) {
-        rc = cc_error_set(err, CC_ERR_IO, out_path, 0, NULL, "cannot create a temporary file beside it: %s",
-                          strerror(errno));
-        if (fd >= 0)
-            close(fd);
-    } else {
-        fchmod(fd, 0644);
-        rc = write_page(f, s, charts, dir, results, lang, err);
-        int flushed = fflush(f) == 0 && fsync(fd) == 0;
-        if (fclose(f) != 0 || !flushed)
-            rc = rc ? rc : cc_error_set(err, CC_ERR_IO, out_path, 0, NULL, "cannot write it: %s", strerror(errno));
-        if (!rc && rename(tmp, out_path) != 0)
-            rc = cc_error_set(err, CC_ERR_IO, out_path, 0, NULL, "cannot rename the finished report into place: %s",
-                              strerror(errno));
-    }
-    if (rc && fd >= 0)
-        unlink(tmp);
-    free(tmp);
-    return rc;
+    const page_job *j = user;
+    return write_page(f, j->s, j->charts, j->dir, j->results, j->lang, err);
 }
 
 int cc_report_html(const char *results_path, const char *out_path, cc_lang lang, volatile sig_atomic_t *interrupted,
@@ -752,7 +732,7 @@ int cc_report_html(const char *results_path, const char *out_path, cc_lang lang,
     if (!rc && interrupted && *interrupted) /* after the last chart: the page is not written */
         rc = cc_error_set(err, CC_ERR_INTERRUPTED, NULL, 0, NULL, "interrupted");
     if (!rc)
-        rc = write_atomic(out_path, &s, &charts, dir, results_path, lang, err);
+        rc = cc_output_write(out_path, 1, fill_page, &(page_job){&s, &charts, dir, results_path, lang}, err);
     cc_plot_list_free(&charts);
     cc_summary_free(&s);
     if (have_dir)

@@ -273,46 +273,27 @@ static int make_dirs(const char *dir, cc_error *err)
     return ret;
 }
 
-/* Write data to dir/name through a temporary file in dir and a rename. */
+/* An image's bytes (a cc_output_fill). */
+typedef struct {
+    const char *data;
+    size_t len;
+} image_bytes;
+
+static int fill_image(FILE *f, void *user, cc_error *err)
+{
+    const image_bytes *b = user;
+    (void)err; /* a short write shows in the stream: cc_output_write reports it */
+    fwrite(b->data, 1, b->len, f);
+    return 0;
+}
+
+/* Write data to dir/name whole or not at all. */
 static int write_atomic(const char *dir, const char *name, const char *data, size_t len, cc_error *err)
 {
-    char *final = NULL, *tmp = NULL;
-    int ret = 0, fd = -1;
-    final = format_new("%s/%s", dir, name);
-    tmp = format_new("%s/.%s.tmp-XXXXXX", dir, name);
-    if (!final || !tmp) {
-        ret = cc_error_set(err, CC_ERR_NOMEM, NULL, 0, NULL, "out of memory");
-        goto out;
-    }
-    if ((fd = mkstemp(tmp)) < 0) {
-        ret = cc_error_set(err, CC_ERR_IO, tmp, 0, NULL, "cannot create a file in %s: %s", dir, strerror(errno));
-        goto out;
-    }
-    for (size_t done = 0; done < len;) {
-        ssize_t n = write(fd, data + done, len - done);
-        if (n < 0 && errno == EINTR)
-            continue;
-        if (n <= 0) {
-            ret = cc_error_set(err, CC_ERR_IO, final, 0, NULL, "cannot write %s: %s", final, strerror(errno));
-            goto out;
-        }
-        done += (size_t)n;
-    }
-    if (fchmod(fd, 0644) != 0 || close(fd) != 0) {
-        fd = -1;
-        ret = cc_error_set(err, CC_ERR_IO, final, 0, NULL, "cannot write %s: %s", final, strerror(errno));
-        goto out;
-    }
-    fd = -1;
-    if (rename(tmp, final) != 0)
-        ret = cc_error_set(err, CC_ERR_IO, final, 0, NULL, "cannot write %s: %s", final, strerror(errno));
-out:
-    if (fd >= 0)
-        close(fd);
-    if (ret && tmp)
-        unlink(tmp);
+    char *final = format_new("%s/%s", dir, name);
+    int ret = final ? cc_output_write(final, 0, fill_image, &(image_bytes){data, len}, err)
+                    : cc_error_set(err, CC_ERR_NOMEM, NULL, 0, NULL, "out of memory");
     free(final);
-    free(tmp);
     return ret;
 }
 
