@@ -42,6 +42,11 @@ typedef struct {
     long coverage_replications;
 } cc_block_rows;
 
+/* Add rows [0, n) of the block, replications first..first + n - 1, to scenario sc of res in
+ * replication order (a streamed store writes a completed block to its file). Returns 0, or the
+ * store's code with err filled (the file's error for a block that could not be written). */
+int cc_block_rows_add(cc_results *res, int sc, const cc_block_rows *rows, long first, long n, cc_error *err);
+
 /* Every replication of scenario sc over the ranks (cc_ranks_size() > 1): in rounds of up to
  * size x capacity replications, each rank runs a contiguous share of the round through
  * run_block (rank k the k-th share), all agree on the outcome, then every rank sends its rows

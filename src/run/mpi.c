@@ -120,6 +120,23 @@ typedef struct {
     cc_error err;
 } outcome;
 
+int cc_block_rows_add(cc_results *res, int sc, const cc_block_rows *rows, long first, long n, cc_error *err)
+{
+    for (long k = 0; k < n; k++) {
+        long rep = first + k;
+        cc_row row = {&rows->population[k], rows->demand ? &rows->demand[k] : NULL,
+                      rows->coverage && rep < rows->coverage_replications ? &rows->coverage[k] : NULL};
+        int ret = cc_results_add_row(res, sc, (int)rep, &row);
+        if (ret != 0 && ret != CC_ERR_USAGE) { /* a streamed block could not be written to the file */
+            *err = res->file_error;
+            return ret;
+        }
+        if (ret != 0)
+            return cc_error_set(err, ret, NULL, 0, NULL, "a row of replication %ld does not fit the results", rep);
+    }
+    return 0;
+}
+
 static int my_rank = 0, nranks = 1;
 static outcome agreed = {0, -1, {0}}; /* the failure agreed on, once there is one */
 
@@ -207,23 +224,6 @@ static void share(long start, long round, int k, long *first, long *n)
 }
 
 /* Add rows [0, n) holding replications first... to the store, in order. */
-static int add_rows(cc_results *res, int sc, const cc_block_rows *rows, long first, long n, cc_error *err)
-{
-    for (long k = 0; k < n; k++) {
-        long rep = first + k;
-        cc_row row = {&rows->population[k], rows->demand ? &rows->demand[k] : NULL,
-                      rows->coverage && rep < rows->coverage_replications ? &rows->coverage[k] : NULL};
-        int ret = cc_results_add_row(res, sc, (int)rep, &row);
-        if (ret != 0 && ret != CC_ERR_USAGE) { /* a streamed block could not be written to the file */
-            *err = res->file_error;
-            return ret;
-        }
-        if (ret != 0)
-            return cc_error_set(err, ret, NULL, 0, NULL, "a row of replication %ld does not fit the results", rep);
-    }
-    return 0;
-}
-
 /* Doubles of rows [0, n) holding replications first... packed. */
 static size_t block_size(const cc_block_rows *rows, long first, long n)
 {
@@ -252,7 +252,7 @@ static int gather_rows(cc_results *res, int sc, const cc_block_rows *rows, long 
 {
     long first, n;
     share(start, round, 0, &first, &n);
-    int status = add_rows(res, sc, rows, first, n, err);
+    int status = cc_block_rows_add(res, sc, rows, first, n, err);
     for (int k = 1; k < nranks; k++) {
         share(start, round, k, &first, &n);
         if (n == 0)
@@ -274,7 +274,7 @@ static int gather_rows(cc_results *res, int sc, const cc_block_rows *rows, long 
             in = cc_rows_unpack(in, &rows->population[j], rows->demand ? &rows->demand[j] : NULL,
                                 rows->coverage && first + j < rows->coverage_replications ? &rows->coverage[j]
                                                                                          : NULL);
-        status = add_rows(res, sc, rows, first, n, err);
+        status = cc_block_rows_add(res, sc, rows, first, n, err);
     }
     return status;
 }

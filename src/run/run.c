@@ -228,10 +228,10 @@ static int run_scenario(const cc_scenario *s, const cc_population_model *model, 
                         long total, cc_error *err)
 {
     long reps = options->replications;
+    cc_block_rows shares = {rows->population, res->has_demand ? rows->demand : NULL, cs->layout ? rows->coverage : NULL,
+                            BLOCK, cs->layout ? cs->replications : 0};
     if (cc_ranks_size() > 1) {
         block_job job = {s, model, options, res->has_demand, threads, cs, rows};
-        cc_block_rows shares = {rows->population, res->has_demand ? rows->demand : NULL,
-                                cs->layout ? rows->coverage : NULL, BLOCK, cs->layout ? cs->replications : 0};
         return cc_ranks_run_replications(run_job_block, &job, &shares, options, res, sc, done, total, err);
     }
     for (int start = 0; start < reps; start += BLOCK) {
@@ -242,18 +242,8 @@ static int run_scenario(const cc_scenario *s, const cc_population_model *model, 
                               options, err);
         if (ret != 0)
             return ret;
-        for (int k = 0; k < n; k++) { /* in replication order: results independent of threads */
-            int coverage = cs->layout && start + k < cs->replications;
-            cc_row row = {&rows->population[k], res->has_demand ? &rows->demand[k] : NULL,
-                          coverage ? &rows->coverage[k] : NULL};
-            if ((ret = cc_results_add_row(res, sc, start + k, &row)) != 0 && ret != CC_ERR_USAGE) {
-                *err = res->file_error; /* a block could not be written to the results file */
-                return ret;
-            }
-            if (ret != 0)
-                return cc_error_set(err, ret, NULL, 0, NULL, "a row of replication %d does not fit the results",
-                                    start + k);
-        }
+        if ((ret = cc_block_rows_add(res, sc, &shares, start, n, err)) != 0) /* in replication order */
+            return ret;
         *done += n;
         if (options->progress)
             options->progress(*done, total, options->progress_user);
