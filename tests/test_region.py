@@ -75,6 +75,23 @@ class RegionRun(unittest.TestCase):
                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, universal_newlines=True)
         self.assertEqual(diff.returncode, 0, diff.stdout[-2000:])
 
+    def test_visits_per_clinic_need_the_municipality_s_own_clinic_count(self):
+        """The municipal template gives no clinic count (the data have none): visits per clinic
+        are NaN, not outpatient visits divided by Kashiwa's 251; with the user's count they are
+        the outpatient visits divided by it."""
+        import h5py
+        import numpy as np
+        plain, counted = os.path.join(self.tmp, "chiyoda.h5"), os.path.join(self.tmp, "chiyoda-120.h5")
+        self.run_ok(["run", "--region", "13101", "-n", REPS, "-o", plain, "-q"])
+        self.run_ok(["run", "--region", "13101", "-n", REPS, "--set", "demand.clinics=120", "-o", counted, "-q"])
+        with h5py.File(plain, "r") as f:
+            self.assertTrue(np.isnan(f["demand/outpatient/visits_per_clinic/replications"][()]).all())
+            self.assertTrue(np.isnan(f["demand/outpatient/visits_per_clinic/mean"][()]).all())
+        with h5py.File(counted, "r") as f:
+            per_clinic = f["demand/outpatient/visits_per_clinic/replications"][()]  # [scenario, rep, year]
+            visits = f["demand/outpatient/replications"][()]  # [scenario, rep, year, sex, band]
+            np.testing.assert_allclose(per_clinic, visits[:, :, :, 2, 4] / 120, rtol=1e-12)
+
     def test_name_and_prefecture_name_find_the_same_municipality(self):
         import h5py
         for query in ("柏市", "千葉県柏市", "122173"):  # the 6-digit code carries the check digit 3

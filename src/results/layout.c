@@ -391,7 +391,8 @@ static const entry layout[] = {
     {.kind = E_REPLICATED, .path = "demand/outpatient/visits_per_clinic", .when = WITH_DEMAND, .rank = 1,
      .axes = {AX_YEAR}, .units = "visits/clinic/weekday", .long_name = "Outpatient visits per clinic per weekday",
      .description = "All outpatient visits per weekday (hospital outpatient departments included, as in the "
-                    "Patient Survey rates) divided by [demand] clinics: an upper bound of a clinic's share",
+                    "Patient Survey rates) divided by [demand] clinics: an upper bound of a clinic's share (NaN "
+                    "when the scenario gives no clinic count)",
      .values = visits_rows, .summary = visits_summary},
     GROUP("demand/parameters", WITH_DEMAND, NULL),
     ARRAY("demand/parameters/rate_multiplier", WITH_DEMAND, 3, AXES(AX_SCENARIO, AX_REPLICATION, AX_SETTING),

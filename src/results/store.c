@@ -317,10 +317,12 @@ static void add_demand(cc_results *r, int sc, int rep, const cc_demand_row *row)
     }
     r->visits_per_patient_month[at] = row->draw.visits_per_patient_month;
     r->dental_share[at] = row->draw.dental_share;
-    /* all outpatient visits per weekday divided by the scenario's clinics */
+    /* all outpatient visits per weekday divided by the scenario's clinics (not given: NaN, undefined) */
     for (int y = 0; y < r->years; y++)
         r->visits_per_clinic[at * r->years + y] =
-            r->demand[CC_DEMAND_OUTPATIENT][cc_results_demand_index(r, sc, rep, y, 2, 4)] / r->scenarios[sc].clinics;
+            r->scenarios[sc].clinics > 0
+                ? r->demand[CC_DEMAND_OUTPATIENT][cc_results_demand_index(r, sc, rep, y, 2, 4)] / r->scenarios[sc].clinics
+                : NAN;
     add_peak_year(r, CC_DEMAND_OUTPATIENT, sc, rep, cc_demand_row_expected(row, CC_DEMAND_OUTPATIENT));
     add_peak_year(r, CC_DEMAND_INPATIENT, sc, rep, cc_demand_row_expected(row, CC_DEMAND_INPATIENT));
     add_exceedance(r, sc, rep, cc_demand_row_expected(row, CC_DEMAND_BEDS_NEEDED));

@@ -188,10 +188,11 @@ static const cc_key_info keys[] = {
      "Urgent house-call requests (calls) per enrolled patient-month; [coverage] urgent_visit_share of "
      "them need a visit (the urgent_visits series).",
      "derived: Patient Survey 2023 (range 0.4-1.2)"},
-    {"demand", "clinics", CC_KEY_DOUBLE, AT(demand.clinics), "251", 1, 1e6, 0, NULL, "clinics",
+    {"demand", "clinics", CC_KEY_DOUBLE, AT(demand.clinics), "", 1, 1e6, 0, NULL, "clinics",
      "Clinics the outpatient visits are divided by (visits_per_clinic). The rates count hospital "
-     "outpatient departments too, so the result is an upper bound of a clinic's load.",
-     "Kashiwa: 251 general clinics in 2024 (a regional medical-care portal; moderately reliable, see scenarios/data/SOURCES.md)"},
+     "outpatient departments too, so the result is an upper bound of a clinic's load. Empty: not "
+     "known, and visits_per_clinic is NaN (undefined).",
+     "the region's own count (kashiwa.ini: 251 general clinics in 2024, a regional medical-care portal; moderately reliable, see scenarios/data/SOURCES.md)"},
     {"coverage", "clinics", CC_KEY_PATH, UNBOUND, "", ANY, NULL, "-",
      "CSV of the clinics of the on-call simulation: id,block,type,doctors,panel_capacity,participates,backup "
      "(see Tables). Empty: no coverage stage. Needs the [demand] rate tables (its patients are the "
