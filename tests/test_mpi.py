@@ -211,6 +211,26 @@ class MpiRunTest(unittest.TestCase):
         self.assertIn("no-tables", lines[0])
         self.assertFalse(os.path.exists(out), "no results file after a failed batch")
 
+    def test_batch_ranks_with_other_municipalities_stop_at_once(self):
+        """Ranks that would run other municipalities (another count, or the same count but other
+        names: tables or options that differ between nodes) stop together with one message
+        instead of waiting for each other."""
+        for other, says in (("12217", "number of scenarios (from 1 to 2)"), ("12217,13102", "names")):
+            with self.subTest(rank1=other):
+                out = self.path("batch-differ.h5")
+                script = self.rank_script("batch-differ.sh", (
+                    'if [ "$RANK" = 1 ]; then C=%s; else C=12217,13101; fi\n'
+                    'exec %s batch --codes "$C" -n 4 -j 1 -q -o %s\n') % (other, MPI_BIN, out))
+                start = time.monotonic()
+                result = mpirun(2, [], timeout=60, program=script)
+                self.assertLess(time.monotonic() - start, 60)
+                self.assertEqual(result.returncode, T.EXIT_USAGE, result.stderr)
+                lines = carecast_lines(result.stderr)
+                self.assertEqual(len(lines), 1, "one message, from rank 0:\n" + result.stderr)
+                self.assertIn("ranks do not agree on the", lines[0])
+                self.assertIn(says, lines[0])
+                self.assertFalse(os.path.exists(out), "no results file")
+
     def test_capacity_refuses_several_ranks(self):
         result = mpirun(2, ["capacity", T.scenario_path("kashiwa.ini")], timeout=60)
         self.assertEqual(result.returncode, T.EXIT_USAGE)

@@ -27,6 +27,11 @@ int cc_ranks_size(void);
  * rank is then on its way out). */
 int cc_ranks_agree(int status, cc_error *err, int *failed_rank);
 
+/* Whether every rank holds the same value (e.g. how many scenarios it will run): called by every
+ * rank at the same point, right after an agreement they all passed. Returns 0, or CC_ERR_USAGE on
+ * every rank with err naming `what` and the range of values. One rank: 0. */
+int cc_ranks_same(long value, const char *what, cc_error *err);
+
 /* End MPI (every rank, once, at the end of the program). */
 void cc_ranks_finalize(void);
 

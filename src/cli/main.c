@@ -35,8 +35,8 @@ static const char *usage_main =
     "  regions RESULTS   75+ and home-care patients per region in 2030/2040/2050, as CSV\n"
     "\n"
     "options: --help (also after a command), --version\n"
-    "under mpirun (a program built with make MPI=1) run shares its replications over the ranks;\n"
-    "  every other command (capacity, sensitivity, batch, plot, ...) runs in one process only\n"
+    "under mpirun (a program built with make MPI=1) run and batch share their replications over the\n"
+    "  ranks; every other command (capacity, sensitivity, plot, ...) runs in one process only\n"
     "exit codes: 0 ok, 1 run failed (I/O, memory), 2 the command line is wrong (an option or its value,\n"
     "  -o, a --set value), 3 a scenario or table is wrong, 130 interrupted\n";
 
@@ -518,7 +518,7 @@ static int cmd_keys(int argc, char **argv)
     return 0;
 }
 
-/* Under mpirun (make MPI=1) every rank runs the command; run shares the replications. */
+/* Under mpirun (make MPI=1) every rank runs the command; run and batch share the replications. */
 static int command(int argc, char **argv)
 {
     if (argc < 2) {

@@ -74,9 +74,10 @@ static int temp_folder(char *buf, size_t size)
 {
     const char *tmp = getenv("TMPDIR");
     snprintf(buf, size, "%s/carecast-region-XXXXXX", tmp && tmp[0] ? tmp : "/tmp");
-    if (!mkdtemp(buf)) {
-        fprintf(stderr, "carecast: cannot create a temporary folder %s: %s\n", buf, strerror(errno));
-        return EXIT_RUN_FAILED;
+    if (!mkdtemp(buf)) { /* through cli_report: under MPI, rank 0 says it for another rank */
+        cc_error err;
+        cc_error_set(&err, CC_ERR_IO, buf, 0, NULL, "cannot create a temporary folder: %s", strerror(errno));
+        return cli_report(&err);
     }
     return 0;
 }
@@ -312,7 +313,7 @@ static const char *usage_regions =
     "\n"
     "A summary over the scenarios (regions) of a results file, as CSV (stdout without -o): per\n"
     "scenario and year, the population aged 75+ and the enrolled home-care patients (both sexes,\n"
-    "all ages), each as the median and the 90%% band (5%% and 95%% quantiles) over the replications.\n"
+    "all ages), each as the median and the 90% band (5% and 95% quantiles) over the replications.\n"
     "\n"
     "  -o, --output FILE         the CSV file (default: stdout)\n"
     "  -y, --years LIST          the years (default 2030,2040,2050)\n"

@@ -32,7 +32,7 @@ static const char *usage_export =
     "\n"
     "  -o, --output DIR   the folder (created if missing)\n"
     "      --excel        UTF-8 with a byte-order mark and CRLF line ends (Excel shows Japanese names);\n"
-    "                     text starting with = + - @ gets a leading ' (opening runs no formula)\n"
+    "                     text starting with = + - @ TAB or CR gets a leading ' (opening runs no formula)\n"
     "  -h, --help         this help\n"
     "exit codes: 0 ok, 1 writing failed, 2 usage error, 3 the results file cannot be read\n";
 

@@ -29,11 +29,20 @@ int cc_output_write(const char *path, int sync, cc_output_fill fill, void *user,
         free(tmp);
         return rc;
     }
-    fchmod(fd, 0644);
+    if (fchmod(fd, 0644) != 0) {
+        rc = cc_error_set(err, CC_ERR_IO, path, 0, NULL, "cannot set the mode of its temporary file (%s); an "
+                          "existing file is left as it was", strerror(errno));
+        fclose(f);
+        unlink(tmp);
+        free(tmp);
+        return rc;
+    }
+    errno = 0;
     rc = fill(f, user, err);
+    int saved = ferror(f) ? errno : 0; /* why a write inside fill failed (a full disk, say) */
     errno = 0;
     int written = fflush(f) == 0 && !ferror(f) && (!sync || fsync(fd) == 0);
-    int saved = errno;
+    saved = saved ? saved : errno;
     written = fclose(f) == 0 && written;
     if (!rc && !written)
         rc = cc_error_set(err, CC_ERR_IO, path, 0, NULL, "cannot write it (%s); an existing file is left as it was",
