@@ -43,6 +43,13 @@ typedef struct {
  * A nonzero return stops the walk and is returned by it. */
 typedef int (*cc_layout_visitor)(const cc_layout_item *item, void *user);
 
+/* Visit one dataset over root-group axes (a file of its own, as capacity's and sensitivity's):
+ * dimension i is axis axes[i], of length lengths[axes[i]], whose scale is the root-group dataset
+ * named names[axes[i]]. Returns the visitor's return. */
+int cc_layout_visit_dataset(cc_layout_visitor visit, void *user, const char *path, int rank, const int *axes,
+                            const size_t *lengths, const char *const *names, cc_value_type type, const void *data,
+                            const char *units, const char *long_name, const char *description);
+
 /* Walk the layout over res and its summaries s (from cc_summaries_compute). Returns 0, the
  * visitor's nonzero return, or CC_ERR_NOMEM. */
 int cc_results_layout_walk(const cc_results *res, const cc_summaries *s, cc_layout_visitor visit, void *user);

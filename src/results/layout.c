@@ -766,6 +766,19 @@ static int shared_axes(walker *w)
     return ret;
 }
 
+int cc_layout_visit_dataset(cc_layout_visitor visit, void *user, const char *path, int rank, const int *axes,
+                            const size_t *lengths, const char *const *names, cc_value_type type, const void *data,
+                            const char *units, const char *long_name, const char *description)
+{
+    cc_layout_item it = {CC_ITEM_DATASET, path, NULL, NULL, rank, {0}, {0}, {0}, type, data, units, long_name,
+                         description, 0};
+    for (int i = 0; i < rank; i++) {
+        it.dims[i] = lengths[axes[i]];
+        it.axis[i] = it.axis_path[i] = names[axes[i]];
+    }
+    return visit(&it, user);
+}
+
 int cc_results_layout_walk(const cc_results *r, const cc_summaries *s, cc_layout_visitor visit, void *user)
 {
     walker *w = calloc(1, sizeof *w);

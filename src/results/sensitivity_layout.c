@@ -27,14 +27,8 @@ static int dataset(walker *w, const char *path, int rank, const int *axes, cc_va
 {
     const cc_sensitivity_result *r = w->r;
     size_t length[AXES] = {(size_t)r->nparams, 2, (size_t)r->noutputs, 3, (size_t)r->replications};
-    cc_layout_item it = {CC_ITEM_DATASET, path, NULL, NULL, rank, {0}, {0}, {0}, type, data, units, long_name,
-                         description, 0};
-    for (int i = 0; i < rank; i++) {
-        it.dims[i] = length[axes[i]];
-        it.axis[i] = axis_name[axes[i]];
-        it.axis_path[i] = axis_name[axes[i]];
-    }
-    return w->visit(&it, w->user);
+    return cc_layout_visit_dataset(w->visit, w->user, path, rank, axes, length, axis_name, type, data, units,
+                                   long_name, description);
 }
 
 static int axes_items(walker *w, const char **params, const char **outputs, const int *replication)
