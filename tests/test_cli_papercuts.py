@@ -117,6 +117,10 @@ class ProgressAndWriting(unittest.TestCase):
         self.assertEqual(lines[-1].group(1), "5", term)
         self.assertNotIn("left", term, "no time left for a run shorter than 2 s")
         self.assertNotRegex(term, r"(?<![\d.])0 s elapsed", "elapsed time of a short run has a decimal")
+        estimate = re.search(r"carecast: 5 replications of 1 scenario on \d+ threads?: their results take about "
+                             r"(\d+) MB of memory and (\d+) MB on disk", term)
+        self.assertIsNotNone(estimate, "what the run takes, stated before it starts: %r" % term)
+        self.assertLess(term.index(estimate.group(0)), term.index(lines[0].group(0)), "before the progress")
         writing = "carecast: writing %s..." % self.out
         self.assertIn(writing, term)
         wrote = term.index("carecast: wrote %s" % self.out)

@@ -26,4 +26,11 @@ int cc_run(const cc_scenario *scenarios, int nscenarios, const cc_run_options *o
 int cc_run_to_file(const cc_scenario *scenarios, int nscenarios, const cc_run_options *options, const char *path,
                    cc_results *res, cc_error *err);
 
+/* What cc_run_to_file will need, in bytes, estimated before it starts (the same estimate that
+ * refuses a run that would not fit): the peak memory of its results on options->threads threads
+ * (rows, summaries, coverage values; not the program, its tables and libraries), and the disk
+ * space of its per-replication datasets (the bulk of the file). */
+void cc_run_estimate(const cc_scenario *scenarios, int nscenarios, const cc_run_options *options, double *memory,
+                     double *disk);
+
 #endif

@@ -384,6 +384,14 @@ static int run_scenarios(char **paths, int nscenarios, const cc_override *ov, in
     run_options.progress = on_terminal ? show_progress : NULL;
     run_options.progress_user = &progress;
     run_options.interrupted = &cli_interrupted;
+    if (on_terminal) { /* what the run will take, before it starts */
+        double memory, disk;
+        cc_run_estimate(scenarios, nscenarios, &run_options, &memory, &disk);
+        fprintf(stderr, "carecast: %ld replications of %d scenario%s on %d thread%s: their results take about "
+                "%.0f MB of memory and %.0f MB on disk\n", run_options.replications, nscenarios, nscenarios > 1 ? "s" : "",
+                cc_run_threads(threads), cc_run_threads(threads) > 1 ? "s" : "", ceil(memory / 1e6),
+                ceil(disk / 1e6));
+    }
     if (cc_run_to_file(scenarios, nscenarios, &run_options, output, &res, &err) != 0) { /* rows go to the file */
         progress_end(&progress);
         rc = cli_report(&err);

@@ -323,8 +323,8 @@ static const char *size_text(double bytes, char buf[32])
  * summaries' slices read back (bounded whatever the replications). Both: the by-age moments,
  * per-replication peak and exceedance years, and the coverage stage's per-doctor values of its
  * [coverage] replications. */
-int cc_run_check_memory(const cc_scenario *scenarios, int nscenarios, long reps, int years, int streamed,
-                        int threads, cc_error *err)
+static double memory_needed(const cc_scenario *scenarios, int nscenarios, long reps, int years, int streamed,
+                            int threads)
 {
     const cc_scenario *first = &scenarios[0];
     /* per replication: the rows, and of the largest quantity the values of one year */
@@ -357,6 +357,13 @@ int cc_run_check_memory(const cc_scenario *scenarios, int nscenarios, long reps,
         needed += 1.5 * 8.0 * nscenarios * cov * first->coverage.nyears * first->coverage.nschemes *
                   (doctors * CC_DOC_METRICS + CC_SCH_METRICS + CC_COV_METRICS);
     }
+    return needed;
+}
+
+int cc_run_check_memory(const cc_scenario *scenarios, int nscenarios, long reps, int years, int streamed,
+                        int threads, cc_error *err)
+{
+    double needed = memory_needed(scenarios, nscenarios, reps, years, streamed, threads);
     double available = available_memory();
     char need_text[32], have_text[32];
     if (available > 0 && needed > 0.9 * available)
@@ -448,15 +455,29 @@ int cc_run(const cc_scenario *scenarios, int nscenarios, const cc_run_options *o
 
 /* Refuse a streamed run whose per-replication datasets (written uncompressed) will not fit the
  * space free where its results file is written. */
-static int check_disk(const cc_scenario *scenarios, int nscenarios, long reps, const cc_results_file *file,
-                      cc_error *err)
+static double disk_needed(const cc_scenario *scenarios, int nscenarios, long reps)
 {
     const cc_scenario *first = &scenarios[0];
     int years = cc_scenario_years(first);
     double per_rep = 8.0 * CC_SERIES_COUNT * years * CC_SEX_AXIS;
     if (first->demand.enabled)
         per_rep += 8.0 * CC_DEMAND_SERIES * ((double)years * CC_SEX_AXIS * CC_AGE_BANDS + years) + 8.0 * (years + 8);
-    double needed = per_rep * reps * nscenarios, free_bytes = cc_results_file_free_bytes(file);
+    return per_rep * reps * nscenarios;
+}
+
+void cc_run_estimate(const cc_scenario *scenarios, int nscenarios, const cc_run_options *options, double *memory,
+                     double *disk)
+{
+    long reps = options->replications;
+    *memory = memory_needed(scenarios, nscenarios, reps, cc_scenario_years(&scenarios[0]), 1,
+                            cc_run_threads(options->threads));
+    *disk = disk_needed(scenarios, nscenarios, reps);
+}
+
+static int check_disk(const cc_scenario *scenarios, int nscenarios, long reps, const cc_results_file *file,
+                      cc_error *err)
+{
+    double needed = disk_needed(scenarios, nscenarios, reps), free_bytes = cc_results_file_free_bytes(file);
     char need_text[32], free_text[32];
     if (free_bytes >= 0 && needed > 0.95 * free_bytes) /* a full disk (0 free) too: it fails at once */
         return cc_error_set(err, CC_ERR_IO, cc_results_file_path(file), 0, "replications",
