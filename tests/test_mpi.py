@@ -115,20 +115,29 @@ class MpiRunTest(unittest.TestCase):
         os.chmod(script, 0o755)
         return [script]
 
+    def assert_stopped_together(self, script, code, says, out):
+        """The ranks started by script stop within the timeout with exit code `code` (None: any
+        but 0), one carecast message (from rank 0) holding every text in says, and no file out."""
+        start = time.monotonic()
+        result = mpirun(2, [], timeout=60, program=script)
+        self.assertLess(time.monotonic() - start, 60)
+        if code is None:
+            self.assertNotEqual(result.returncode, 0, result.stderr)
+        else:
+            self.assertEqual(result.returncode, code, result.stderr)
+        lines = carecast_lines(result.stderr)
+        self.assertEqual(len(lines), 1, "one message, from rank 0:\n" + result.stderr)
+        for text in says:
+            self.assertIn(text, lines[0])
+        self.assertFalse(os.path.exists(out), "no results file after a failed run")
+
     def test_input_error_on_rank_one_stops_every_rank(self):
         out = self.path("never.h5")
         script = self.rank_script("bad-input.sh", (
             'if [ "$RANK" = 1 ]; then S=%s; else S=%s; fi\n'
             'exec %s run "$S" -n 40 %s --set coverage.replications=1 -o %s\n') % (
                 self.path("absent.ini"), T.scenario_path("kashiwa.ini"), MPI_BIN, " ".join(SHORT), out))
-        start = time.monotonic()
-        result = mpirun(2, [], timeout=60, program=script)
-        self.assertLess(time.monotonic() - start, 60)
-        self.assertEqual(result.returncode, T.EXIT_INPUT, result.stderr)
-        lines = carecast_lines(result.stderr)
-        self.assertEqual(len(lines), 1, "one message, from rank 0:\n" + result.stderr)
-        self.assertIn("absent.ini", lines[0])
-        self.assertFalse(os.path.exists(out), "no results file after a failed run")
+        self.assert_stopped_together(script, T.EXIT_INPUT, ["absent.ini"], out)
 
     def test_interrupted_rank_one_stops_every_rank(self):
         out, pid_file = self.path("interrupted.h5"), self.path("rank1.pid")
@@ -202,14 +211,7 @@ class MpiRunTest(unittest.TestCase):
             'if [ "$RANK" = 1 ]; then D=%s; else D=%s; fi\n'
             'exec %s batch --scenarios "$D" --codes 12217,13101 -n 4 -j 1 -q -o %s\n') % (
                 empty, os.path.join(T.REPO_ROOT, "scenarios"), MPI_BIN, out))
-        start = time.monotonic()
-        result = mpirun(2, [], timeout=60, program=script)
-        self.assertLess(time.monotonic() - start, 60)
-        self.assertNotEqual(result.returncode, 0, result.stderr)
-        lines = carecast_lines(result.stderr)
-        self.assertEqual(len(lines), 1, "one message, from rank 0:\n" + result.stderr)
-        self.assertIn("no-tables", lines[0])
-        self.assertFalse(os.path.exists(out), "no results file after a failed batch")
+        self.assert_stopped_together(script, None, ["no-tables"], out)
 
     def test_batch_ranks_with_other_municipalities_stop_at_once(self):
         """Ranks that would run other municipalities (another count, or the same count but other
@@ -221,15 +223,7 @@ class MpiRunTest(unittest.TestCase):
                 script = self.rank_script("batch-differ.sh", (
                     'if [ "$RANK" = 1 ]; then C=%s; else C=12217,13101; fi\n'
                     'exec %s batch --codes "$C" -n 4 -j 1 -q -o %s\n') % (other, MPI_BIN, out))
-                start = time.monotonic()
-                result = mpirun(2, [], timeout=60, program=script)
-                self.assertLess(time.monotonic() - start, 60)
-                self.assertEqual(result.returncode, T.EXIT_USAGE, result.stderr)
-                lines = carecast_lines(result.stderr)
-                self.assertEqual(len(lines), 1, "one message, from rank 0:\n" + result.stderr)
-                self.assertIn("ranks do not agree on the", lines[0])
-                self.assertIn(says, lines[0])
-                self.assertFalse(os.path.exists(out), "no results file")
+                self.assert_stopped_together(script, T.EXIT_USAGE, ["ranks do not agree on the", says], out)
 
     def test_capacity_refuses_several_ranks(self):
         result = mpirun(2, ["capacity", T.scenario_path("kashiwa.ini")], timeout=60)
