@@ -506,7 +506,8 @@ static int write_failure(cc_error *err, const char *path, int fd, const char *wh
     if (saved == EIO)
         return cc_error_set(err, CC_ERR_IO, path, 0, NULL, "input/output error (%s); the target is left as it was",
                             what);
-    return cc_error_set(err, CC_ERR_HDF5, path, 0, NULL, "HDF5 call failed: %s", what);
+    return cc_error_set(err, CC_ERR_HDF5, path, 0, NULL, "the HDF5 library failed (%s); the target is left as it "
+                        "was", what);
 }
 
 /* Lines "[section] key = value ; origin" of one scenario's effective configuration. */
@@ -627,11 +628,12 @@ static int scenario_provenance(writer *w, const cc_scenario *s)
 
 /* ---- the file ------------------------------------------------------------------------------ */
 
-#define TRY(expr)                                                                          \
+/* Do expr; when it fails, say `what` (in the user's words, not the call's) and leave. */
+#define TRY(expr, what)                                                                    \
     do {                                                                                   \
         errno = 0;                                                                         \
         if ((expr) < 0) {                                                                  \
-            ret = write_failure(err, f->path, f->fd, #expr);                               \
+            ret = write_failure(err, f->path, f->fd, what);                                \
             goto out;                                                                      \
         }                                                                                  \
     } while (0)
@@ -684,10 +686,10 @@ int cc_results_file_open(cc_results_file **out, const char *path, int nscenarios
             f->tmp[0] = '\0';
         goto out;
     }
-    TRY(f->fapl = file_access());
-    TRY(f->file = H5Fcreate(f->tmp, H5F_ACC_TRUNC, H5P_DEFAULT, f->fapl));
-    TRY(set_string_attr(f->file, "title", title));
-    TRY(set_string_attr(f->file, "layout", layout));
+    TRY(f->fapl = file_access(), "setting up the file access");
+    TRY(f->file = H5Fcreate(f->tmp, H5F_ACC_TRUNC, H5P_DEFAULT, f->fapl), "creating the temporary results file");
+    TRY(set_string_attr(f->file, "title", title), "writing the file's title");
+    TRY(set_string_attr(f->file, "layout", layout), "writing the file's layout version");
 out:
     if (ret != 0) {
         cc_results_file_close(f);
@@ -770,7 +772,7 @@ int cc_results_file_commit(cc_results_file *f, const cc_scenario *first, const c
         ret = write_failure(err, f->path, f->fd, "writing the dimension scales' REFERENCE_LIST");
         goto out;
     }
-    TRY(write_provenance(f, first, facts));
+    TRY(write_provenance(f, first, facts), "writing the provenance");
     hid_t file = f->file;
     f->file = -1; /* closed once, whatever H5Fclose says: a second close after a failed one crashes HDF5 */
     if (H5Fclose(file) < 0) {
