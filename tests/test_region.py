@@ -255,6 +255,24 @@ class RegionRun(unittest.TestCase):
         result = T.run(["regions", path, "--years", "2051"])
         self.assertEqual(result.returncode, T.EXIT_INPUT)
         self.assertIn("2051", result.stderr)
+        # --excel: a byte-order mark, CRLF, the same rows; a formula-like name stays text there only
+        excel = os.path.join(self.tmp, "summary-excel.csv")
+        self.run_ok(["regions", path, "-o", excel, "--excel"])
+        with open(excel, "rb") as f:
+            raw = f.read()
+        self.assertTrue(raw.startswith(b"\xef\xbb\xbf"), "byte-order mark")
+        self.assertEqual(raw.count(b"\r\n"), raw.count(b"\n"), "every line ends with CRLF")
+        with open(excel, encoding="utf-8-sig", newline="") as f:
+            self.assertEqual(list(csv.DictReader(f)), rows)
+        crafted = os.path.join(self.tmp, "formula.h5")
+        shutil.copyfile(path, crafted)
+        with h5py.File(crafted, "r+") as f:
+            f["scenario"][0] = "=1+1"
+        plain = self.run_ok(["regions", crafted]).stdout
+        self.assertEqual(next(csv.DictReader(io.StringIO(plain)))["scenario"], "=1+1")
+        result = self.run_ok(["regions", crafted, "--excel"])
+        text = result.stdout.lstrip("\ufeff")
+        self.assertEqual(next(csv.DictReader(io.StringIO(text, newline="")))["scenario"], "'=1+1")
         # -o naming the results file itself is refused, the file untouched (it used to become the CSV)
         with open(path, "rb") as f:
             before = f.read()

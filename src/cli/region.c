@@ -309,7 +309,7 @@ out:
 /* ---- carecast regions RESULTS.h5 -------------------------------------------------------------- */
 
 static const char *usage_regions =
-    "usage: carecast regions RESULTS.h5 [-o FILE.csv] [--years Y,Y,...]\n"
+    "usage: carecast regions RESULTS.h5 [-o FILE.csv] [--years Y,Y,...] [--excel]\n"
     "\n"
     "A summary over the scenarios (regions) of a results file, as CSV (stdout without -o): per\n"
     "scenario and year, the population aged 75+ and the enrolled home-care patients (both sexes,\n"
@@ -317,6 +317,8 @@ static const char *usage_regions =
     "\n"
     "  -o, --output FILE         the CSV file (default: stdout)\n"
     "  -y, --years LIST          the years (default 2030,2040,2050)\n"
+    "      --excel               UTF-8 with a byte-order mark and CRLF line ends (Excel shows 柏市);\n"
+    "                            a name starting with = + - @ TAB or CR gets a leading ' (no formula runs)\n"
     "  -h, --help                this help\n"
     "exit codes: 0 ok, 1 cannot write, 2 the command line is wrong, 3 the results file lacks a dataset or year\n";
 
@@ -379,21 +381,28 @@ typedef struct {
     const cc_read_dataset *d; /* [2]: age75plus, home_care quantiles */
     const int *qi, *yi, *years;
     int nyears;
+    int excel; /* for a spreadsheet: byte-order mark, CRLF, formula-like names as text */
 } regions_table;
 
 static int write_regions(FILE *out, void *user, cc_error *err)
 {
     const regions_table *t = user;
+    const char *eol = t->excel ? "\r\n" : "\n";
     (void)err; /* a failed write shows in the stream */
+    if (t->excel)
+        fputs("\xEF\xBB\xBF", out); /* the byte-order mark: Excel then reads UTF-8 (柏市), not the local code page */
     fprintf(out, "scenario,code,year,age75plus_median,age75plus_p05,age75plus_p95,"
-                 "home_care_median,home_care_p05,home_care_p95\n");
+                 "home_care_median,home_care_p05,home_care_p95%s", eol);
     for (size_t sc = 0; sc < t->scen->length; sc++) {
         const char *name = t->scen->strings[sc];
         /* a region's scenario is "<code>_<name>": the code gets a column of its own */
         int coded = strlen(name) > 6 && strspn(name, "0123456789") == 5 && name[5] == '_';
         for (int y = 0; y < t->nyears; y++) {
-            if (strpbrk(name, ",\"\r\n")) { /* quoted, its quotes doubled (RFC 4180) */
+            int formula = t->excel && name[0] && strchr("=+-@\t\r", name[0]); /* shown as text, never run */
+            if (strpbrk(name, ",\"\r\n") || formula) { /* quoted, its quotes doubled (RFC 4180) */
                 fputc('"', out);
+                if (formula)
+                    fputc('\'', out);
                 for (const char *p = name; *p; p++)
                     fprintf(out, *p == '"' ? "\"\"" : "%c", *p);
                 fputc('"', out);
@@ -404,7 +413,7 @@ static int write_regions(FILE *out, void *user, cc_error *err)
             for (int k = 0; k < 2; k++)
                 for (int q = 0; q < 3; q++)
                     fprintf(out, ",%.1f", quantile_at(&t->d[k], (int)sc, t->qi[q], t->yi[y]));
-            fputc('\n', out);
+            fputs(eol, out);
         }
     }
     return 0;
@@ -413,13 +422,15 @@ static int write_regions(FILE *out, void *user, cc_error *err)
 int cmd_regions(int argc, char **argv)
 {
     static const struct option options[] = {{"output", required_argument, 0, 'o'}, {"years", required_argument, 0, 'y'},
+                                            {"excel", no_argument, 0, 'X'},
                                             {"help", no_argument, 0, 'h'}, {0, 0, 0, 0}};
     const char *output = NULL, *years_text = "2030,2040,2050";
-    int c, rc = 0, years[64], nyears = 0;
+    int c, rc = 0, years[64], nyears = 0, excel = 0;
     while ((c = getopt_long(argc, argv, "o:y:h", options, NULL)) != -1) {
         switch (c) {
         case 'o': output = optarg; break;
         case 'y': years_text = optarg; break;
+        case 'X': excel = 1; break;
         case 'h': fputs(usage_regions, stdout); return 0;
         default: fputs(usage_regions, stderr); return EXIT_USAGE;
         }
@@ -481,7 +492,7 @@ int cmd_regions(int argc, char **argv)
         fprintf(stderr, "carecast: %s: the scenario axis holds no names\n", argv[optind]);
         rc = EXIT_INPUT;
     }
-    regions_table table = {scen, d, qi, yi, years, nyears};
+    regions_table table = {scen, d, qi, yi, years, nyears, excel};
     if (rc == 0 && !output && (write_regions(stdout, &table, &err), fflush(stdout) != 0)) {
         fprintf(stderr, "carecast: cannot write to stdout\n");
         rc = EXIT_RUN_FAILED;
