@@ -36,19 +36,6 @@ static const char *usage_capacity =
     "  -h, --help            this help\n"
     "exit codes: 0 ok, 1 run failed, 2 usage error, 3 invalid input, 130 interrupted\n";
 
-static int whole_number(const char *text, const char *what, long lo, long hi, long *value)
-{
-    char *end;
-    errno = 0;
-    long v = strtol(text, &end, 10);
-    if (errno || *end || end == text || v < lo || v > hi) {
-        fprintf(stderr, "carecast: %s must be a whole number from %ld to %ld, not '%s'\n", what, lo, hi, text);
-        return -1;
-    }
-    *value = v;
-    return 0;
-}
-
 /* Comma-separated years or scheme names into the options. */
 static int parse_list(const char *text, int years, cc_capacity_options *o)
 {
@@ -58,7 +45,7 @@ static int parse_list(const char *text, int years, cc_capacity_options *o)
         while (*item == ' ') item++;
         if (years) {
             long y;
-            ok = n < CC_COVERAGE_MAX_YEARS && whole_number(item, "--years", 1, 9999, &y) == 0;
+            ok = n < CC_COVERAGE_MAX_YEARS && cli_whole_number(item, "--years", 1, 9999, &y) == 0;
             if (ok) o->years[n++] = (int)y;
         } else {
             int id = cc_scheme_find(item);
@@ -165,11 +152,11 @@ int cmd_capacity(int argc, char **argv)
         switch (c) {
         case 'o': output = optarg; break;
         case 'n':
-            if (whole_number(optarg, "--replications", 1, 100000000, &value) != 0) return EXIT_USAGE;
+            if (cli_whole_number(optarg, "--replications", 1, 100000000, &value) != 0) return EXIT_USAGE;
             opt.replications = value;
             break;
         case 'j':
-            if (whole_number(optarg, "--threads", 1, 4096, &value) != 0) return EXIT_USAGE;
+            if (cli_whole_number(optarg, "--threads", 1, 4096, &value) != 0) return EXIT_USAGE;
             opt.threads = (int)value;
             break;
         case 'Y': if (parse_list(optarg, 1, &opt) != 0) return EXIT_USAGE; break;

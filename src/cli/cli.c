@@ -1,6 +1,7 @@
 /* Shared by the carecast commands (cli.h). Public API only. */
 #include "cli.h"
 
+#include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -107,4 +108,45 @@ int cli_finish(int rc)
         rc = cli_report(&err); /* another rank failed: rank 0 says why, once */
     cc_ranks_finalize();
     return rc;
+}
+
+int cli_whole_number(const char *text, const char *what, long lo, long hi, long *value)
+{
+    char *end;
+    errno = 0;
+    long v = strtol(text, &end, 10);
+    if (errno || *end || end == text || v < lo || v > hi) {
+        fprintf(stderr, "carecast: %s must be a whole number from %ld to %ld, not '%s'\n", what, lo, hi, text);
+        return -1;
+    }
+    *value = v;
+    return 0;
+}
+
+int cli_override(cc_override *ov, const char *section, const char *key, const char *value)
+{
+    *ov = (cc_override){strdup(section), strdup(key), strdup(value)};
+    return ov->section && ov->name && ov->value ? 0 : -1;
+}
+
+int cli_parse_set(const char *arg, cc_override *ov)
+{
+    const char *dot = strchr(arg, '.'), *eq = strchr(arg, '=');
+    if (!dot || !eq || dot > eq || dot == arg || eq == dot + 1) {
+        fprintf(stderr, "carecast: --set takes SECTION.KEY=VALUE, not '%s'\n", arg);
+        *ov = (cc_override){NULL, NULL, NULL};
+        return -1;
+    }
+    *ov = (cc_override){strndup(arg, dot - arg), strndup(dot + 1, eq - dot - 1), strdup(eq + 1)};
+    return ov->section && ov->name && ov->value ? 0 : -1;
+}
+
+void cli_free_overrides(cc_override *ov, int n)
+{
+    for (int i = 0; ov && i < n; i++) {
+        free((char *)ov[i].section);
+        free((char *)ov[i].name);
+        free((char *)ov[i].value);
+    }
+    free(ov);
 }

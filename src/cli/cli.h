@@ -19,6 +19,17 @@ int cli_report(const cc_error *err);
  * exit code (the error printed). */
 int cli_check_target(const char *path, const cc_scenario *scenarios, int nscenarios);
 
+/* Command-line values shared by the commands. cli_whole_number: text as a whole number in
+ * [lo, hi], else "carecast: WHAT must be a whole number from LO to HI, not 'TEXT'" and -1.
+ * Overrides (--set, and -n/--seed given as keys) own copies of their three strings:
+ * cli_override fills one, cli_parse_set parses SECTION.KEY=VALUE into one (else prints
+ * "carecast: --set takes SECTION.KEY=VALUE, not 'ARG'"), each 0 or -1; cli_free_overrides frees
+ * the first n and the array. */
+int cli_whole_number(const char *text, const char *what, long lo, long hi, long *value);
+int cli_override(cc_override *ov, const char *section, const char *key, const char *value);
+int cli_parse_set(const char *arg, cc_override *ov);
+void cli_free_overrides(cc_override *ov, int n);
+
 /* Set by SIGINT or SIGTERM once cli_catch_signals has run; the library's long loops read it
  * (cc_run_options.interrupted and the like) and stop within a second. */
 extern volatile sig_atomic_t cli_interrupted;

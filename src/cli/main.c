@@ -135,29 +135,6 @@ static int parse_positive(const char *text, const char *what, long *value)
     return 0;
 }
 
-/* SECTION.KEY=VALUE into an override; the strings are copies the caller frees. */
-static int parse_set(const char *arg, cc_override *ov)
-{
-    const char *dot = strchr(arg, '.'), *eq = strchr(arg, '=');
-    if (!dot || !eq || dot > eq || dot == arg || eq == dot + 1) {
-        fprintf(stderr, "carecast: --set takes SECTION.KEY=VALUE, not '%s'\n", arg);
-        return -1;
-    }
-    char *section = strndup(arg, dot - arg), *key = strndup(dot + 1, eq - dot - 1), *value = strdup(eq + 1);
-    *ov = (cc_override){section, key, value};
-    return section && key && value ? 0 : -1;
-}
-
-static void free_overrides(cc_override *ov, int n)
-{
-    for (int i = 0; i < n; i++) {
-        free((char *)ov[i].section);
-        free((char *)ov[i].name);
-        free((char *)ov[i].value);
-    }
-    free(ov);
-}
-
 /* results/<file name without its last extension>.h5 */
 static char *default_output(const char *scenario_path)
 {
@@ -206,8 +183,10 @@ int cmd_run(int argc, char **argv)
         case 'n':
         case 's':
             if (parse_positive(optarg, c == 'n' ? "--replications" : "--seed", &value) != 0) { rc = EXIT_USAGE; goto done; }
-            ov[noverrides++] = (cc_override){strdup("simulation"), strdup(c == 'n' ? "replications" : "seed"),
-                                             strdup(optarg)};
+            if (cli_override(&ov[noverrides++], "simulation", c == 'n' ? "replications" : "seed", optarg) != 0) {
+                rc = EXIT_RUN_FAILED;
+                goto done;
+            }
             break;
         case 'j':
             if (parse_positive(optarg, "--threads", &threads) != 0) { rc = EXIT_USAGE; goto done; }
@@ -218,7 +197,7 @@ int cmd_run(int argc, char **argv)
             }
             break;
         case 'S':
-            if (parse_set(optarg, &ov[noverrides++]) != 0) { rc = EXIT_USAGE; goto done; }
+            if (cli_parse_set(optarg, &ov[noverrides++]) != 0) { rc = EXIT_USAGE; goto done; }
             break;
         case 'q': quiet = 1; break;
         case 'T': table = 0; break;
@@ -235,7 +214,7 @@ int cmd_run(int argc, char **argv)
     rc = run_scenarios(argv + optind, argc - optind, ov, noverrides, output, (int)threads, quiet, table,
                        command_line);
 done:
-    free_overrides(ov, noverrides);
+    cli_free_overrides(ov, noverrides);
     return rc;
 }
 

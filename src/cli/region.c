@@ -573,19 +573,6 @@ static void show_batch_progress(long done, long total, void *user)
     fflush(stderr);
 }
 
-static int parse_count(const char *text, const char *what, long min, long max, long *value)
-{
-    char *end;
-    errno = 0;
-    long v = strtol(text, &end, 10);
-    if (errno || *end || end == text || v < min || v > max) {
-        fprintf(stderr, "carecast batch: %s must be a whole number from %ld to %ld, not '%s'\n", what, min, max, text);
-        return EXIT_USAGE;
-    }
-    *value = v;
-    return 0;
-}
-
 int cmd_batch(int argc, char **argv)
 {
     static const struct option options[] = {
@@ -612,30 +599,18 @@ int cmd_batch(int argc, char **argv)
         return EXIT_RUN_FAILED;
     while ((c = getopt_long(argc, argv, "n:j:o:qh", options, NULL)) != -1) {
         switch (c) {
-        case 'n': if ((rc = parse_count(optarg, "--replications", 1, 100000000, &replications))) goto out; break;
-        case 'j': if ((rc = parse_count(optarg, "--threads", 1, 4096, &threads))) goto out; break;
+        case 'n':
+            if (cli_whole_number(optarg, "--replications", 1, 100000000, &replications)) { rc = EXIT_USAGE; goto out; }
+            break;
+        case 'j': if (cli_whole_number(optarg, "--threads", 1, 4096, &threads)) { rc = EXIT_USAGE; goto out; } break;
         case 'o': output = optarg; break;
-        case 'L': if ((rc = parse_count(optarg, "--limit", 1, 100000, &limit))) goto out; break;
+        case 'L': if (cli_whole_number(optarg, "--limit", 1, 100000, &limit)) { rc = EXIT_USAGE; goto out; } break;
         case 'C': codes = optarg; break;
         case 's':
-            if ((rc = parse_count(optarg, "--seed", 0, 9007199254740991L, &value))) goto out;
-            ov[noverrides++] = (cc_override){"simulation", "seed", optarg};
+            if (cli_whole_number(optarg, "--seed", 0, 9007199254740991L, &value)) { rc = EXIT_USAGE; goto out; }
+            if (cli_override(&ov[noverrides++], "simulation", "seed", optarg)) { rc = EXIT_RUN_FAILED; goto out; }
             break;
-        case 'S': {
-            const char *dot = strchr(optarg, '.'), *eq = strchr(optarg, '=');
-            static char names[64][2][128];
-            if (!dot || !eq || dot > eq || dot == optarg || eq == dot + 1 || noverrides >= 60 ||
-                dot - optarg >= 128 || eq - dot - 1 >= 128) {
-                fprintf(stderr, "carecast batch: --set takes SECTION.KEY=VALUE, not '%s'\n", optarg);
-                rc = EXIT_USAGE;
-                goto out;
-            }
-            snprintf(names[noverrides][0], 128, "%.*s", (int)(dot - optarg), optarg);
-            snprintf(names[noverrides][1], 128, "%.*s", (int)(eq - dot - 1), dot + 1);
-            ov[noverrides] = (cc_override){names[noverrides][0], names[noverrides][1], eq + 1};
-            noverrides++;
-            break;
-        }
+        case 'S': if (cli_parse_set(optarg, &ov[noverrides++])) { rc = EXIT_USAGE; goto out; } break;
         case 'D': given = optarg; break;
         case 'q': quiet = 1; break;
         case 'h': fputs(usage_batch, stdout); goto out;
@@ -649,7 +624,7 @@ int cmd_batch(int argc, char **argv)
         goto out;
     }
     snprintf(reps_text, sizeof reps_text, "%ld", replications);
-    ov[noverrides++] = (cc_override){"simulation", "replications", reps_text};
+    if (cli_override(&ov[noverrides++], "simulation", "replications", reps_text)) { rc = EXIT_RUN_FAILED; goto out; }
     if (cc_ranks_rank() == 0 && (rc = cli_check_target(output, NULL, 0)) != 0) goto out; /* rank 0 writes */
     if ((rc = scenarios_folder(given, folder, sizeof folder)) != 0 || (rc = load_regions(folder, &regions)) != 0)
         goto out;
@@ -703,6 +678,6 @@ out:
         remove_temp_folder(dir);
     cc_regions_free(&regions);
     free(areas);
-    free(ov);
+    cli_free_overrides(ov, noverrides);
     return rc;
 }

@@ -177,13 +177,8 @@ int cc_cli_sensitivity(int argc, char **argv)
     int quiet = 0, c, rc = 0, noverrides = 0, nparams = 0, noutputs = 0;
     char *params_text = NULL, *outputs_text = NULL, **params = NULL, **outputs = NULL;
     cc_override *ov = calloc(argc + 1, sizeof *ov);
-    char **owned = calloc(3 * argc + 1, sizeof *owned);
-    int nowned = 0;
-    if (!ov || !owned) {
-        free(ov);
-        free(owned);
+    if (!ov)
         return EXIT_RUN_FAILED;
-    }
     while ((c = getopt_long(argc, argv, "o:n:j:qh", options, NULL)) != -1) {
         switch (c) {
         case 'o': output = optarg; break;
@@ -199,20 +194,11 @@ int cc_cli_sensitivity(int argc, char **argv)
             break;
         case 's':
             if (parse_count(optarg, "--seed", 0, &value) != 0) { rc = EXIT_USAGE; goto done; }
-            ov[noverrides++] = (cc_override){"simulation", "seed", optarg};
+            if (cli_override(&ov[noverrides++], "simulation", "seed", optarg) != 0) { rc = EXIT_RUN_FAILED; goto done; }
             break;
-        case 'S': {
-            const char *dot = strchr(optarg, '.'), *eq = strchr(optarg, '=');
-            if (!dot || !eq || dot > eq || dot == optarg || eq == dot + 1) {
-                fprintf(stderr, "carecast: --set takes SECTION.KEY=VALUE, not '%s'\n", optarg);
-                rc = EXIT_USAGE;
-                goto done;
-            }
-            char *section = owned[nowned++] = strndup(optarg, dot - optarg);
-            char *key = owned[nowned++] = strndup(dot + 1, eq - dot - 1);
-            ov[noverrides++] = (cc_override){section, key, eq + 1};
+        case 'S':
+            if (cli_parse_set(optarg, &ov[noverrides++]) != 0) { rc = EXIT_USAGE; goto done; }
             break;
-        }
         case 'C':
             if (parse_count(optarg, "--capacity-replications", 0, &capacity_replications) != 0) { rc = EXIT_USAGE; goto done; }
             break;
@@ -286,10 +272,7 @@ int cc_cli_sensitivity(int argc, char **argv)
     cc_sensitivity_free(&res);
     cc_scenario_free(&baseline);
 done:
-    for (int i = 0; i < nowned; i++)
-        free(owned[i]);
-    free(owned);
-    free(ov);
+    cli_free_overrides(ov, noverrides);
     free(params_text);
     free(outputs_text);
     free(params);

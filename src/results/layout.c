@@ -779,15 +779,20 @@ int cc_layout_visit_dataset(cc_layout_visitor visit, void *user, const char *pat
     return visit(&it, user);
 }
 
-int cc_results_layout_walk(const cc_results *r, const cc_summaries *s, cc_layout_visitor visit, void *user)
+/* A walker over r and s (NULL: the rows alone) for visit(item, user); NULL when out of memory. */
+static walker *walker_new(const cc_results *r, const cc_summaries *s, cc_layout_visitor visit, void *user)
 {
     walker *w = calloc(1, sizeof *w);
+    if (w)
+        *w = (walker){.r = r, .s = s, .visit = visit, .user = user};
+    return w;
+}
+
+int cc_results_layout_walk(const cc_results *r, const cc_summaries *s, cc_layout_visitor visit, void *user)
+{
+    walker *w = walker_new(r, s, visit, user);
     if (!w)
         return CC_ERR_NOMEM;
-    w->r = r;
-    w->s = s;
-    w->visit = visit;
-    w->user = user;
     int ret = shared_axes(w);
     for (size_t i = 0; ret == 0 && i < sizeof layout / sizeof layout[0]; i++) {
         const entry *e = &layout[i];
@@ -800,12 +805,9 @@ int cc_results_layout_walk(const cc_results *r, const cc_summaries *s, cc_layout
 
 int cc_results_layout_walk_rows(const cc_results *r, cc_layout_visitor visit, void *user)
 {
-    walker *w = calloc(1, sizeof *w);
+    walker *w = walker_new(r, NULL, visit, user);
     if (!w)
         return CC_ERR_NOMEM;
-    w->r = r;
-    w->visit = visit;
-    w->user = user;
     int ret = 0;
     for (size_t i = 0; ret == 0 && i < sizeof layout / sizeof layout[0]; i++) {
         const entry *e = &layout[i];
